@@ -1,0 +1,149 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDriver } from './drivers/open.ts';
+import type { SqliteDriver, SqliteStatement } from './drivers/types.ts';
+import * as schema from './schema.ts';
+import type { NewEvent } from './schema.ts';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+/**
+ * The store: one SQLite file in WAL mode, drizzle on top, and the two commit paths.
+ *
+ * - `tx(fn)`: one IMMEDIATE transaction (synchronous=NORMAL: survives kill -9, batched fsync).
+ * - `durableTx(fn)`: the same, committed with synchronous=FULL so the WAL is fsync'd before
+ *   it returns — used for "intent before effect" (a permit's `posting`).
+ *
+ * Nested calls join the outer transaction through savepoints.
+ */
+export interface Store {
+  readonly db: Db;
+  readonly driver: SqliteDriver;
+  readonly path: string;
+  tx<T>(fn: () => T): T;
+  durableTx<T>(fn: () => T): T;
+  /** Appends one event row; call inside a transaction together with the change it records. */
+  event(event: NewEvent): void;
+  /** A cached prepared statement for hot paths. */
+  statement(sql: string): SqliteStatement;
+  checkpoint(): void;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  busyTimeoutMs?: number;
+}
+
+export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const driver = await openDriver(path);
+  driver.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  driver.exec('PRAGMA journal_mode = WAL');
+  driver.exec('PRAGMA synchronous = NORMAL');
+  driver.exec('PRAGMA foreign_keys = ON');
+  driver.exec('PRAGMA temp_store = MEMORY');
+  return createStore(driver, path);
+}
+
+export function createStore(driver: SqliteDriver, path: string): Store {
+  const db = drizzle(driver as unknown as Database.Database, { schema });
+  const statements = new Map<string, SqliteStatement>();
+  let depth = 0;
+  let closed = false;
+
+  const statement = (sql: string): SqliteStatement => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = driver.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+
+  function run<T>(fn: () => T): T {
+    if (depth > 0) {
+      const name = `sp${depth}`;
+      driver.exec(`SAVEPOINT ${name}`);
+      depth++;
+      try {
+        const result = fn();
+        driver.exec(`RELEASE ${name}`);
+        return result;
+      } catch (error) {
+        driver.exec(`ROLLBACK TO ${name}`);
+        driver.exec(`RELEASE ${name}`);
+        throw error;
+      } finally {
+        depth--;
+      }
+    }
+    driver.exec('BEGIN IMMEDIATE');
+    depth = 1;
+    try {
+      const result = fn();
+      if (result instanceof Promise) throw new Error('store.tx callbacks must be synchronous');
+      driver.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (driver.inTransaction) driver.exec('ROLLBACK');
+      throw error;
+    } finally {
+      depth = 0;
+    }
+  }
+
+  const insertEvent = () =>
+    statement(
+      `insert into events (at, type, severity, actor_id, fetch_run_id, candidate_id, queue_entry_id,
+        scheduler_run_id, decision_id, permit_id, post_id, data)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+
+  return {
+    db,
+    driver,
+    path,
+    tx: run,
+    durableTx<T>(fn: () => T): T {
+      if (depth > 0) return run(fn);
+      driver.exec('PRAGMA synchronous = FULL');
+      try {
+        return run(fn);
+      } finally {
+        driver.exec('PRAGMA synchronous = NORMAL');
+      }
+    },
+    event(e) {
+      insertEvent().run(
+        e.at,
+        e.type,
+        e.severity ?? 'info',
+        e.actorId ?? null,
+        e.fetchRunId ?? null,
+        e.candidateId ?? null,
+        e.queueEntryId ?? null,
+        e.schedulerRunId ?? null,
+        e.decisionId ?? null,
+        e.permitId ?? null,
+        e.postId ?? null,
+        e.data ?? null,
+      );
+    },
+    statement,
+    checkpoint() {
+      driver.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        driver.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      } catch {
+        // a checkpoint blocked by a reader is retried by SQLite on next open
+      }
+      driver.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { AnyStateMachine } from 'xstate';
+import { candidateMachine, type CandidateContext } from './candidate.ts';
+import { createJobMachine } from './job.ts';
+import { permitMachine, type PermitContext } from './permit.ts';
+import { supervisorMachine } from './supervisor.ts';
+
+/**
+ * Every machine replywright runs, with the name and version its persisted snapshots carry.
+ * Bump `version` when a change would misread old snapshots, and give `migrate` a way from
+ * the old shape; a snapshot with no way forward is quarantined, never loaded half-right.
+ */
+export interface DurableTimer {
+  event: string;
+  dueAt: number;
+}
+
+export interface PersistedShape {
+  value: string;
+  context: Record<string, unknown>;
+}
+
+export interface EntityMachineEntry<TContext> {
+  name: string;
+  kind: 'candidate' | 'permit';
+  version: number;
+  machine: AnyStateMachine;
+  /** Deadlines the runtime must arm for a snapshot in this state (absolute times from context). */
+  timers(state: string, context: TContext): DurableTimer[];
+  /** States entered without an event row (transient within one commit). */
+  quietStates: readonly string[];
+  /** Upgrades a snapshot written by an older version; null when it cannot. */
+  migrate?(fromVersion: number, snapshot: PersistedShape): PersistedShape | null;
+}
+
+export const candidateEntry: EntityMachineEntry<CandidateContext> = {
+  name: 'candidate',
+  kind: 'candidate',
+  version: 1,
+  machine: candidateMachine,
+  timers: () => [],
+  quietStates: ['discovered', 'evaluating'],
+};
+
+export const permitEntry: EntityMachineEntry<PermitContext> = {
+  name: 'permit',
+  kind: 'permit',
+  version: 1,
+  machine: permitMachine,
+  timers(state, context) {
+    switch (state) {
+      case 'awaiting_approval':
+      case 'approved':
+        return [{ event: 'EXPIRE', dueAt: context.expiresAt }];
+      case 'posting':
+        return context.postingDeadlineAt === null
+          ? []
+          : [{ event: 'POSTING_DEADLINE', dueAt: context.postingDeadlineAt }];
+      case 'unconfirmed':
+        return context.resolveBy === null ? [] : [{ event: 'UNRESOLVED', dueAt: context.resolveBy }];
+      default:
+        return [];
+    }
+  },
+  quietStates: ['pending'],
+};
+
+export const entityMachines = {
+  candidate: candidateEntry,
+  permit: permitEntry,
+} as const;
+
+export type EntityKind = keyof typeof entityMachines;
+
+export const jobMachines = {
+  fetch: createJobMachine('fetch'),
+  scheduler: createJobMachine('scheduler'),
+  poster: createJobMachine('poster'),
+  reconciler: createJobMachine('reconciler'),
+} as const;
+
+/** The machines with their names and versions, for the API and the visualizer. */
+export const machineRegistry: { name: string; version: number; machine: AnyStateMachine }[] = [
+  { name: 'candidate', version: candidateEntry.version, machine: candidateMachine },
+  { name: 'permit', version: permitEntry.version, machine: permitMachine },
+  { name: 'fetch', version: 1, machine: jobMachines.fetch },
+  { name: 'scheduler', version: 1, machine: jobMachines.scheduler },
+  { name: 'poster', version: 1, machine: jobMachines.poster },
+  { name: 'reconciler', version: 1, machine: jobMachines.reconciler },
+  { name: 'supervisor', version: 1, machine: supervisorMachine },
+];

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * Every setting replywright reads, with its environment variable, default and meaning.
+ * `loadConfig(process.env)` validates once at start-up; a bad value throws a ConfigError
+ * whose message is one line naming the variable.
+ */
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const int = (min = 0) => z.coerce.number().int().min(min);
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+
+export const configSchema = z.object({
+  PORT: int(0).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  SANDBOX_PORT: int(0).default(8081),
+  REPLYWRIGHT_SANDBOX_URL: z.url().optional(),
+  REPLYWRIGHT_DB: z.string().min(1).default('./data/replywright.db'),
+  REPLYWRIGHT_SANDBOX_DB: z.string().min(1).default('./data/sandbox.db'),
+  REPLYWRIGHT_PLATFORM: z.enum(['sandbox']).default('sandbox'),
+  REPLYWRIGHT_ACCOUNT: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,30}$/)
+    .default('replywright_bot'),
+  REPLYWRIGHT_APPROVAL: z.enum(['auto', 'manual']).default('auto'),
+  REPLYWRIGHT_POSTER: z.enum(['api', 'browser']).default('api'),
+  REPLYWRIGHT_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  REPLYWRIGHT_READ_TOKEN_REQUIRED: bool.default(false),
+  REPLYWRIGHT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REPLYWRIGHT_SPEED: z.enum(['dev', 'prod']).default('dev'),
+
+  // Sources
+  REPLYWRIGHT_SEARCH_QUERIES: list.default(['replywright']),
+  REPLYWRIGHT_AUTHOR_LISTS: list.default([]),
+  /** Keyword-only (search) candidates have no opt-in; allowed only with this explicit, dashboard-visible risk flag. */
+  REPLYWRIGHT_ALLOW_KEYWORD_REPLIES: bool.default(false),
+
+  // Evaluation thresholds
+  REPLYWRIGHT_MAX_AGE_MIN: int(1).default(180),
+  REPLYWRIGHT_MIN_LENGTH: int(0).default(20),
+  REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: int(0).default(60),
+  REPLYWRIGHT_MIN_SCORE: z.coerce.number().min(0).max(100).default(20),
+
+  // Queue
+  REPLYWRIGHT_QUEUE_TTL_MIN: int(1).default(60),
+  REPLYWRIGHT_QUEUE_LOW_WATERMARK: int(0).default(10),
+
+  // Caps
+  REPLYWRIGHT_CAP_PER_HOUR: int(0).default(6),
+  REPLYWRIGHT_CAP_PER_DAY: int(0).default(40),
+  REPLYWRIGHT_MIN_SPACING_SEC: int(0).default(20),
+  REPLYWRIGHT_QUIET_HOURS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      if (s === '') return null;
+      const [from, to] = s.split('-');
+      if (!hhmm.safeParse(from).success || !hhmm.safeParse(to).success) {
+        ctx.addIssue({ code: 'custom', message: 'expected HH:MM-HH:MM (UTC)' });
+        return z.NEVER;
+      }
+      return { from: from!, to: to! };
+    }),
+  REPLYWRIGHT_BANNED_TERMS: list.default([]),
+  REPLYWRIGHT_APPROVAL_TTL_MIN: int(1).default(120),
+
+  // Generator
+  REPLYWRIGHT_GENERATOR: z.enum(['template', 'openai']).default('template'),
+  REPLYWRIGHT_OPENAI_BASE_URL: z.url().optional(),
+  REPLYWRIGHT_OPENAI_API_KEY: z.string().optional(),
+  REPLYWRIGHT_OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  REPLYWRIGHT_GENERATOR_TIMEOUT_MS: int(100).default(15000),
+
+  // Browser poster
+  REPLYWRIGHT_BROWSER_PATH: z.string().default('/usr/bin/chromium'),
+  REPLYWRIGHT_BROWSER_STATE: z.string().default('./data/browser-state.json'),
+  REPLYWRIGHT_BROWSER_PROFILE: z.string().default('sandbox'),
+  REPLYWRIGHT_TRACES_DIR: z.string().default('./data/traces'),
+
+  // Sandbox traffic (only for the embedded sandbox)
+  SANDBOX_TRAFFIC_PER_MIN: z.coerce.number().min(0).default(30),
+  SANDBOX_SEED: int(0).default(42),
+
+  INSPECT: bool.default(false),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'config');
+  throw new ConfigError(`invalid ${variable}: ${issue.message}`);
+}
