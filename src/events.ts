@@ -37,7 +37,12 @@ export type EventType = (typeof EVENT)[keyof typeof EVENT];
 
 /** SLO reasons: exactly one per scheduler run. */
 export const SLO_REASONS = [
+  /** The run's permit was spent: the reply is on the platform (set by the poster). */
   'posted',
+  /** The run granted a permit; the poster has not (yet) posted it. */
+  'permitted',
+  /** The run's permit awaits an operator (manual approval mode). */
+  'awaiting_approval',
   'queue_empty',
   'all_expired',
   'cap_reached',
