@@ -156,14 +156,15 @@ export const permitMachine = setup({
           actions: assign({ actualPostId: ({ event }) => event.postId, postingDeadlineAt: null }),
         },
         POST_FAILED: { target: 'failed', actions: 'recordReason' },
-        POST_DEFERRED: [
-          {
-            guard: 'attemptsLeft',
-            target: 'approved',
-            actions: ['recordReason', assign({ postingDeadlineAt: null })],
-          },
-          { target: 'failed', actions: 'recordReason' },
-        ],
+        // Definitely not sent (rate limited, platform unreachable): the attempt did not
+        // happen, so it is given back; the permit's expiry bounds the waiting.
+        POST_DEFERRED: {
+          target: 'approved',
+          actions: [
+            'recordReason',
+            assign({ postingDeadlineAt: null, attempts: ({ context }) => Math.max(0, context.attempts - 1) }),
+          ],
+        },
         OUTCOME_UNKNOWN: {
           target: 'unconfirmed',
           actions: ['recordReason', assign({ resolveBy: ({ event }) => event.resolveBy })],
