@@ -71,11 +71,13 @@ export async function openNodeSqlite(path: string): Promise<SqliteDriver> {
     name: 'node:sqlite',
     prepare: (sql) => wrap(db.prepare(sql), false),
     exec: (sql) => db.exec(sql),
+    // better-sqlite3's shape: callable, plus .deferred/.immediate/.exclusive (drizzle's
+    // db.transaction calls `.deferred`); inside an open transaction it nests as a savepoint.
     transaction(fn) {
-      return (...args) => {
+      const begin = (mode: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE') => (...args: Parameters<typeof fn>) => {
         const savepoint = `sp_${depth}`;
-        const outer = depth === 0;
-        db.exec(outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+        const outer = !(db.isTransaction ?? depth > 0);
+        db.exec(outer ? `BEGIN ${mode}` : `SAVEPOINT ${savepoint}`);
         depth++;
         try {
           const result = fn(...args);
@@ -88,6 +90,11 @@ export async function openNodeSqlite(path: string): Promise<SqliteDriver> {
           throw error;
         }
       };
+      return Object.assign(begin('DEFERRED'), {
+        deferred: begin('DEFERRED'),
+        immediate: begin('IMMEDIATE'),
+        exclusive: begin('EXCLUSIVE'),
+      });
     },
     close: () => db.close(),
     get inTransaction() {
