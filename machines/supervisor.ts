@@ -50,7 +50,9 @@ export const supervisorMachine = setup({
   guards: {
     allStopped: ({ context, event }) =>
       Object.entries(context.children).every(
-        ([name, c]) => c.status !== 'running' || (event.type === 'CHILD_STOPPED' && event.name === name),
+        ([name, c]) =>
+          c.status !== 'running' ||
+          ((event.type === 'CHILD_STOPPED' || event.type === 'CHILD_CRASHED') && event.name === name),
       ),
   },
   actions: {
