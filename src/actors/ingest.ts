@@ -1,0 +1,196 @@
+import { EVENT } from '../events.ts';
+import type { PlatformPost } from '../platforms/contract.ts';
+import { consentOf, isOptOutText } from '../policy/consent.ts';
+import { type EvaluationPolicy, evaluateCandidate } from '../policy/evaluate.ts';
+import type { SourceKind } from '../policy/postFacts.ts';
+import type { Store } from '../../db/store.ts';
+import type { Clock } from '../runtime/clock.ts';
+import type { EntityHost } from '../runtime/entityHost.ts';
+import type { IdSource } from '../runtime/ids.ts';
+import { HOLDING_STATES_SQL } from './permitQueries.ts';
+import { toPostFacts } from './postFacts.ts';
+
+export interface IngestDeps {
+  store: Store;
+  host: EntityHost;
+  clock: Clock;
+  ids: IdSource;
+  platformName: string;
+  policy: EvaluationPolicy;
+  queueTtlMs: number;
+}
+
+export interface IngestCounts {
+  seen: number;
+  duplicates: number;
+  queued: number;
+  rejected: number;
+  optOuts: number;
+  ownPosts: number;
+  rejectedBy: Record<string, number>;
+}
+
+export function emptyCounts(): IngestCounts {
+  return { seen: 0, duplicates: 0, queued: 0, rejected: 0, optOuts: 0, ownPosts: 0, rejectedBy: {} };
+}
+
+export function candidateIdFor(platform: string, postId: string): string {
+  return `c_${platform}_${postId}`;
+}
+
+/**
+ * Turns one page of fetched posts into candidates, in ONE transaction: each new post becomes
+ * a candidate actor (discovered → evaluating → queued | rejected) with its candidates row, its
+ * queue entry and its events; "stop" replies become opt-outs, honoured at once. Posts seen
+ * before are skipped, so a fetch repeated after a crash creates nothing twice.
+ */
+export function ingestPage(
+  deps: IngestDeps,
+  source: { kind: SourceKind; name: string },
+  posts: PlatformPost[],
+  fetchRunId: string | null,
+  counts: IngestCounts = emptyCounts(),
+  afterCommit?: (counts: IngestCounts) => void,
+): IngestCounts {
+  const { store, host, clock, ids, platformName, policy } = deps;
+  const account = policy.account.toLowerCase();
+  store.tx(() => {
+    const now = clock.now();
+    for (const post of posts) {
+      counts.seen++;
+      if (post.author.toLowerCase() === account) {
+        counts.ownPosts++;
+        continue;
+      }
+      const addressed = post.inReplyToAuthor?.toLowerCase() === account || post.mentions.includes(account);
+      if (addressed && isOptOutText(post.text)) {
+        if (recordOptOut(deps, post, now)) counts.optOuts++;
+        continue;
+      }
+      const candidateId = candidateIdFor(platformName, post.id);
+      const inserted = store
+        .statement(
+          `insert into candidates (id, platform, post_id, author, text, post_created_at, in_reply_to_post_id, is_root,
+             conversation_id, source, fetch_run_id, consent, state, discovered_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'discovered', ?, ?) on conflict do nothing`,
+        )
+        .run(
+          candidateId,
+          platformName,
+          post.id,
+          post.author,
+          post.text,
+          post.createdAt,
+          post.inReplyToId,
+          isRootColumn(toPostFacts(post).isRoot),
+          post.rootId,
+          `${source.kind}:${source.name}`,
+          fetchRunId,
+          consentOf(toPostFacts(post), policy.account, source.kind),
+          now,
+          now,
+        );
+      if (inserted.changes === 0) {
+        counts.duplicates++;
+        continue;
+      }
+      const facts = toPostFacts(post);
+      const evaluation = evaluateCandidate(
+        {
+          post: facts,
+          source: source.kind,
+          now,
+          optedOut: isOptedOut(store, platformName, post.author),
+          authorLastRepliedAt: authorLastRepliedAt(store, platformName, post.author),
+          alreadyReplied: hasHoldingPermit(store, platformName, post.id),
+          account: policy.account,
+        },
+        policy,
+      );
+      if (evaluation.verdict === 'queue') {
+        const queueEntryId = ids.next('q');
+        const expiresAt = now + deps.queueTtlMs;
+        store
+          .statement(
+            `insert into queue_entries (id, candidate_id, tier, score, status, enqueued_at, expires_at, updated_at)
+             values (?, ?, ?, ?, 'queued', ?, ?, ?)`,
+          )
+          .run(queueEntryId, candidateId, evaluation.tier, evaluation.score, now, expiresAt, now);
+        host.create('candidate', candidateId, { candidateId }, [
+          { type: 'EVALUATE' },
+          { type: 'QUEUE', queueEntryId, tier: evaluation.tier, score: evaluation.score, expiresAt },
+        ]);
+        counts.queued++;
+      } else {
+        host.create('candidate', candidateId, { candidateId }, [
+          { type: 'EVALUATE' },
+          { type: 'REJECT', reasonCode: evaluation.reasonCode },
+        ]);
+        counts.rejected++;
+        counts.rejectedBy[evaluation.reasonCode] = (counts.rejectedBy[evaluation.reasonCode] ?? 0) + 1;
+      }
+    }
+  });
+  afterCommit?.(counts);
+  return counts;
+}
+
+function isRootColumn(isRoot: boolean | null): number | null {
+  return isRoot === null ? null : isRoot ? 1 : 0;
+}
+
+export function isOptedOut(store: Store, platform: string, author: string): boolean {
+  return (
+    store.statement('select 1 from opt_outs where platform = ? and author = ? collate nocase').get(platform, author) !==
+    undefined
+  );
+}
+
+export function authorLastRepliedAt(store: Store, platform: string, author: string): number | null {
+  const row = store
+    .statement(
+      `select max(created_at) as at from permits where platform = ? and target_author = ? and state in ${HOLDING_STATES_SQL}`,
+    )
+    .get(platform, author) as { at: number | null };
+  return row.at;
+}
+
+export function hasHoldingPermit(store: Store, platform: string, postId: string): boolean {
+  return (
+    store
+      .statement(`select 1 from permits where platform = ? and target_post_id = ? and state in ${HOLDING_STATES_SQL}`)
+      .get(platform, postId) !== undefined
+  );
+}
+
+/**
+ * Records an opt-out and honours it at once: the author's queued candidates are rejected and
+ * their permits not yet posting are rejected, in the same transaction.
+ */
+function recordOptOut(deps: IngestDeps, post: PlatformPost, now: number): boolean {
+  const { store, host, platformName } = deps;
+  const added = store
+    .statement('insert into opt_outs (platform, author, source_post_id, at) values (?, ?, ?, ?) on conflict do nothing')
+    .run(platformName, post.author, post.id, now);
+  if (added.changes === 0) return false;
+  store.event({
+    at: now,
+    type: EVENT.optOutRecorded,
+    data: JSON.stringify({ author: post.author, sourcePostId: post.id }),
+  });
+  const queued = store
+    .statement("select id from candidates where platform = ? and author = ? collate nocase and state = 'queued'")
+    .all(platformName, post.author) as { id: string }[];
+  for (const c of queued) host.send('candidate', c.id, { type: 'REJECT', reasonCode: 'opted_out' });
+  const permits = store
+    .statement(
+      `select id, candidate_id as candidateId from permits where platform = ? and target_author = ? collate nocase
+       and state in ('pending', 'awaiting_approval', 'approved')`,
+    )
+    .all(platformName, post.author) as { id: string; candidateId: string }[];
+  for (const p of permits) {
+    host.send('permit', p.id, { type: 'REJECT', reasonCode: 'opted_out' });
+    host.send('candidate', p.candidateId, { type: 'FAIL', reasonCode: 'opted_out' });
+  }
+  return true;
+}

@@ -1,0 +1,29 @@
+import type { PlatformPost } from '../platforms/contract.ts';
+import type { PostFacts } from '../policy/postFacts.ts';
+
+/**
+ * A platform post as the policy sees it. Root status fails closed: a post is root only when
+ * it replies to nothing AND the platform names it as its own conversation root; anything the
+ * platform leaves unsaid is `null` (unknown), which the policy treats as "not root".
+ */
+export function toPostFacts(post: PlatformPost): PostFacts {
+  return {
+    postId: post.id,
+    author: post.author,
+    text: post.text,
+    createdAt: post.createdAt,
+    inReplyToId: post.inReplyToId,
+    rootId: post.rootId,
+    isRoot: rootStatus(post),
+    mentions: post.mentions,
+    inReplyToAuthor: post.inReplyToAuthor,
+    authorIsParody: post.authorIsParody,
+    metrics: post.metrics,
+  };
+}
+
+export function rootStatus(post: Pick<PlatformPost, 'id' | 'inReplyToId' | 'rootId'>): boolean | null {
+  if (post.inReplyToId !== null) return false;
+  if (post.rootId === null) return null;
+  return post.rootId === post.id;
+}

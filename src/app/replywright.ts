@@ -1,0 +1,182 @@
+import type { JobName } from '../../machines/job.ts';
+import { migrate } from '../../db/migrate.ts';
+import { openStore, type Store } from '../../db/store.ts';
+import { Controls } from '../actors/controls.ts';
+import type { PipelineDeps } from '../actors/deps.ts';
+import { createFetchWork } from '../actors/fetch.ts';
+import type { IngestDeps } from '../actors/ingest.ts';
+import { apiChannel, createPosterWork } from '../actors/post.ts';
+import { createReconcilerWork } from '../actors/reconcile.ts';
+import { type RecoveryReport, recoverAtBoot } from '../actors/recovery.ts';
+import type { ReplyChannel } from '../actors/replyChannel.ts';
+import { createSchedulerWork, onSchedulerRunFailed } from '../actors/schedule.ts';
+import { createTimerDispatch } from '../actors/timerHandlers.ts';
+import type { Config } from '../config/config.ts';
+import { type Intervals, intervalsFor } from '../config/intervals.ts';
+import type { ReplyGenerator } from '../generators/types.ts';
+import type { Logger } from '../logging.ts';
+import type { PlatformAdapter } from '../platforms/contract.ts';
+import { capPolicyFrom } from '../policy/caps.ts';
+import { evaluationPolicyFrom } from '../policy/evaluate.ts';
+import { type Clock, systemClock } from '../runtime/clock.ts';
+import { DurableTimers } from '../runtime/durableTimers.ts';
+import { EntityHost } from '../runtime/entityHost.ts';
+import { describeError } from '../runtime/errors.ts';
+import { type IdSource, randomIds } from '../runtime/ids.ts';
+import { type RunContext, type RunStats, runJob } from '../runtime/jobRun.ts';
+import { Supervisor } from '../runtime/supervisor.ts';
+import type { AppHandle, HealthReport } from './types.ts';
+
+export interface ReplywrightOptions {
+  config: Config;
+  log: Logger;
+  platform: PlatformAdapter;
+  generator: ReplyGenerator;
+  /** How replies are sent; the platform API by default. */
+  channel?: ReplyChannel;
+  clock?: Clock;
+  ids?: IdSource;
+  intervals?: Intervals;
+  /** An already-open store (tests); otherwise config.REPLYWRIGHT_DB is opened and migrated. */
+  store?: Store;
+  /** Start the job actors (default true). Simulations drive `runOnce` instead. */
+  supervise?: boolean;
+}
+
+export interface Replywright extends AppHandle {
+  readonly deps: PipelineDeps;
+  readonly recovery: RecoveryReport | null;
+  /** Boot: migrate, recover, arm timers, start the supervisor. */
+  start(): Promise<void>;
+  /** Runs one job once, now, through the same durable run bracket (tests, simulation). */
+  runOnce(job: JobName): Promise<RunStats>;
+  /** Fires due durable timers now (tests, simulation). */
+  fireTimers(): number;
+  /** Drain: no new runs, in-flight runs finish; then checkpoint and close. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Assembles replywright: store, entity host, durable timers, job effects and the supervisor.
+ * Everything with a side effect comes in through options, so a test or the simulator can
+ * pass a simulated clock, seeded ids and an in-process platform.
+ */
+export async function createReplywright(options: ReplywrightOptions): Promise<Replywright> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds(() => clock.now());
+  const intervals = options.intervals ?? intervalsFor(config);
+  const store = options.store ?? (await openStore(config.REPLYWRIGHT_DB));
+  migrate(store, () => clock.now());
+  const host = new EntityHost(store, clock);
+  const controls = new Controls(store, host, clock);
+  const resolveWindowMs = Math.max(10 * intervals.reconciler.intervalMs, 10 * 60_000);
+  const timers = new DurableTimers(
+    store,
+    clock,
+    log,
+    createTimerDispatch({ store, host, clock, resolveWindowMs }),
+  );
+  host.onTimerScheduled((dueAt) => timers.scheduled(dueAt));
+
+  const deps: PipelineDeps = {
+    config,
+    intervals,
+    store,
+    host,
+    clock,
+    ids,
+    log,
+    platform: options.platform,
+    generator: options.generator,
+    controls,
+  };
+  const ingest: IngestDeps = {
+    store,
+    host,
+    clock,
+    ids,
+    platformName: options.platform.name,
+    policy: evaluationPolicyFrom(config),
+    queueTtlMs: config.REPLYWRIGHT_QUEUE_TTL_MIN * 60_000,
+  };
+  let supervisor: Supervisor | null = null;
+  const work: Record<JobName, (run: RunContext) => Promise<RunStats>> = {
+    fetch: createFetchWork(deps, ingest),
+    scheduler: createSchedulerWork(deps, {
+      caps: capPolicyFrom(config),
+      onQueueLow: () => supervisor?.tick('fetch'),
+    }),
+    poster: createPosterWork(deps, { channel: options.channel ?? apiChannel(deps), resolveWindowMs }),
+    reconciler: createReconcilerWork(deps, {
+      lookbackMs: 24 * 3_600_000,
+      settleMs: intervals.postingDeadlineMs,
+    }),
+  };
+  const runOnce = (job: JobName) =>
+    runJob({ store, clock, ids, log }, job, intervals[job].deadlineMs, work[job], {
+      onFailed: (run, reason) => {
+        if (job === 'scheduler') onSchedulerRunFailed(deps, run.runId, reason);
+      },
+    });
+
+  let recovery: RecoveryReport | null = null;
+  let stopped = false;
+
+  const health = (): HealthReport => {
+    let dbWritable = false;
+    try {
+      store.tx(() => store.statement('select 1').get());
+      dbWritable = true;
+    } catch (error) {
+      log.error({ err: describeError(error) }, 'database is not writable');
+    }
+    const view = supervisor?.view() ?? { state: 'not_started', health: 'stopped' as const, children: {} };
+    const supervised = options.supervise !== false;
+    return {
+      live: !stopped,
+      ready: !stopped && dbWritable && (!supervised || view.health === 'healthy'),
+      dbWritable,
+      supervisor: view,
+    };
+  };
+
+  return {
+    config,
+    store,
+    clock,
+    log,
+    host,
+    controls,
+    deps,
+    get recovery() {
+      return recovery;
+    },
+    health,
+    async start() {
+      recovery = recoverAtBoot({ ...deps, resolveWindowMs }, log);
+      timers.start();
+      timers.fireDue();
+      if (options.supervise === false) return;
+      supervisor = new Supervisor(
+        { clock, log, store },
+        (['fetch', 'scheduler', 'poster', 'reconciler'] as const).map((name) => ({
+          name,
+          timing: intervals[name],
+          work: () => runOnce(name),
+        })),
+      );
+      supervisor.start();
+    },
+    runOnce,
+    fireTimers: () => timers.fireDue(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await supervisor?.drain();
+      timers.stop();
+      await options.channel?.close?.();
+      if (!options.store) store.close();
+    },
+  };
+}
