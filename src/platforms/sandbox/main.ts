@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { serve } from '@hono/node-server';
+import { type Clock, systemClock } from '../../runtime/clock.ts';
+import { SandboxPlatform } from './platform.ts';
+import { createSandboxApp } from './server.ts';
+import { TrafficGenerator } from './traffic.ts';
+
+export interface StartSandboxOptions {
+  /** 0 picks a free port; the chosen one is in the result's `url`. */
+  port: number;
+  dbPath: string;
+  seed: number;
+  trafficPerMin: number;
+  account?: string;
+  adminToken?: string;
+  accountToken?: string;
+  password?: string;
+  host?: string;
+  /** Default: the system clock. A SimulatedClock also drives traffic, rate-limit windows and latency faults. */
+  clock?: Clock;
+}
+
+export interface RunningSandbox {
+  url: string;
+  port: number;
+  platform: SandboxPlatform;
+  traffic: TrafficGenerator;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) the sandbox DB, starts its traffic and serves it on 127.0.0.1.
+ *
+ * @example
+ * const sandbox = await startSandbox({ port: 0, dbPath: ':memory:', seed: 1, trafficPerMin: 0, adminToken });
+ * // … sandbox.url …
+ * await sandbox.stop();
+ */
+export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
+  const clock = options.clock ?? systemClock;
+  if (options.dbPath !== ':memory:') mkdirSync(dirname(options.dbPath), { recursive: true });
+  const platform = await SandboxPlatform.open(options.dbPath, {
+    clock,
+    seed: options.seed,
+    account: options.account,
+  });
+  const traffic = new TrafficGenerator(platform, {
+    seed: options.seed,
+    perMin: options.trafficPerMin,
+    clock,
+  });
+  const app = createSandboxApp(platform, {
+    accountToken: options.accountToken,
+    password: options.password,
+    adminToken: options.adminToken,
+    traffic,
+  });
+  const host = options.host ?? '127.0.0.1';
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (error) {
+    platform.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  traffic.start();
+  let stopped: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    platform,
+    traffic,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        traffic.stop();
+        server.close(() => {
+          platform.close();
+          resolve();
+        });
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { createAdminRoutes } from './adminRoutes.ts';
+import { createApiRoutes, type SandboxBindings } from './apiRoutes.ts';
+import { defaultAccountToken, defaultPassword } from './auth.ts';
+import type { SandboxPlatform } from './platform.ts';
+import type { TrafficGenerator } from './traffic.ts';
+import { SandboxError } from './types.ts';
+import { createWebRoutes } from './webRoutes.ts';
+
+export interface SandboxAppOptions {
+  /** The bot's API token (`Authorization: Bearer …`). Defaults to a dev token derived from the handle. */
+  accountToken?: string;
+  /** The bot's web login password. Defaults to a dev password derived from the handle. */
+  password?: string;
+  /** Enables /admin/*; without it every admin route answers 401. */
+  adminToken?: string;
+  /** Lets POST /admin/traffic generate posts and change the rate. */
+  traffic?: TrafficGenerator;
+}
+
+/**
+ * The sandbox's HTTP face: JSON API under /api, chaos controls under /admin, and a small
+ * server-rendered web UI for a browser poster.
+ *
+ * @example
+ * const app = createSandboxApp(platform, { adminToken: 'a-long-admin-token', traffic });
+ * const res = await app.request('/api/posts');
+ */
+export function createSandboxApp(platform: SandboxPlatform, options: SandboxAppOptions = {}) {
+  const app = new Hono<{ Bindings: SandboxBindings }>();
+  app.route('/', createApiRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account)));
+  app.route('/', createAdminRoutes(platform, options.adminToken, options.traffic));
+  app.route('/', createWebRoutes(platform, options.password ?? defaultPassword(platform.account)));
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof SandboxError) return c.json({ error: error.message }, error.status);
+    console.error('sandbox: unhandled error', error);
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { SESSION_COOKIE, secretsEqual } from './auth.ts';
+import { loginPage, notFoundPage, postPage, timelinePage } from './html.ts';
+import type { SandboxPlatform } from './platform.ts';
+
+const loginForm = z.object({ handle: z.string(), password: z.string(), next: z.string().optional() });
+
+/** Only local paths, so the login form cannot redirect anywhere else. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+/** The browser-facing pages: a timeline, a post with its replies and composer, and login. */
+export function createWebRoutes(platform: SandboxPlatform, password: string) {
+  const web = new Hono();
+  const viewer = (token: string | undefined) => (token ? platform.sessions.handle(token) : null);
+
+  web.get('/', (c) => c.html(timelinePage(platform.latest(50), viewer(getCookie(c, SESSION_COOKIE)))));
+
+  web.get('/posts/:id', (c) => {
+    const who = viewer(getCookie(c, SESSION_COOKIE));
+    const post = platform.getPost(c.req.param('id'));
+    if (!post) return c.html(notFoundPage(`Post ${c.req.param('id')}`, who), 404);
+    return c.html(postPage(post, platform.repliesTo(post.id), who));
+  });
+
+  web.get('/login', (c) => c.html(loginPage(safeNext(c.req.query('next')), null)));
+
+  web.post('/login', async (c) => {
+    const form = loginForm.safeParse(await c.req.parseBody());
+    const next = safeNext(form.success ? form.data.next : undefined);
+    if (!form.success) return c.html(loginPage(next, 'Enter a handle and a password.'), 400);
+    const handle = form.data.handle.trim().replace(/^@/, '').toLowerCase();
+    const passwordOk = secretsEqual(form.data.password, password);
+    if (handle !== platform.account || !passwordOk) {
+      return c.html(loginPage(next, 'Wrong handle or password.'), 401);
+    }
+    setCookie(c, SESSION_COOKIE, platform.sessions.create(handle), {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: 7 * 24 * 3600,
+    });
+    return c.redirect(next, 303);
+  });
+
+  web.post('/logout', (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) platform.sessions.delete(token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/', 303);
+  });
+
+  return web;
+}
