@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config/config.ts';
+import { createLogger } from '../logging.ts';
+import { defaultAccountToken, defaultPassword } from '../platforms/sandbox/auth.ts';
+import { startSandbox } from '../platforms/sandbox/main.ts';
+
+/**
+ * `npm run sandbox`: the sandbox platform alone. Reads SANDBOX_PORT, REPLYWRIGHT_SANDBOX_DB,
+ * SANDBOX_TRAFFIC_PER_MIN, SANDBOX_SEED, REPLYWRIGHT_ACCOUNT and REPLYWRIGHT_ADMIN_TOKEN from the
+ * config, plus REPLYWRIGHT_SANDBOX_TOKEN and REPLYWRIGHT_SANDBOX_PASSWORD (dev defaults otherwise).
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
+  const account = config.REPLYWRIGHT_ACCOUNT;
+  const adminToken = config.REPLYWRIGHT_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
+  const sandbox = await startSandbox({
+    port: config.SANDBOX_PORT,
+    dbPath: config.REPLYWRIGHT_SANDBOX_DB,
+    seed: config.SANDBOX_SEED,
+    trafficPerMin: config.SANDBOX_TRAFFIC_PER_MIN,
+    account,
+    adminToken,
+    accountToken: process.env.REPLYWRIGHT_SANDBOX_TOKEN || defaultAccountToken(account),
+    password: process.env.REPLYWRIGHT_SANDBOX_PASSWORD || defaultPassword(account),
+  });
+  log.info(
+    {
+      url: sandbox.url,
+      account,
+      db: config.REPLYWRIGHT_SANDBOX_DB,
+      trafficPerMin: config.SANDBOX_TRAFFIC_PER_MIN,
+    },
+    'sandbox listening',
+  );
+  if (!config.REPLYWRIGHT_ADMIN_TOKEN) {
+    process.stdout.write(
+      `sandbox admin token for this run (set REPLYWRIGHT_ADMIN_TOKEN to fix it): ${adminToken}\n`,
+    );
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'sandbox stopping');
+    sandbox.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
