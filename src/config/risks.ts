@@ -1,0 +1,47 @@
+import { type Config, configSchema } from './config.ts';
+
+/**
+ * Settings that make replywright riskier than its defaults: shown as a banner on the dashboard
+ * so nobody runs them by accident. Values shown are public (see publicConfig), never secrets.
+ *
+ * @example riskySettings(config) // [{ setting: 'REPLYWRIGHT_ALLOW_KEYWORD_REPLIES', value: '1', why: '…' }]
+ */
+export interface RiskySetting {
+  setting: keyof Config;
+  value: string;
+  why: string;
+}
+
+const defaults = configSchema.parse({});
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function riskySettings(config: Config): RiskySetting[] {
+  const risks: RiskySetting[] = [];
+  const add = (setting: keyof Config, value: unknown, why: string) => risks.push({ setting, value: String(value), why });
+  if (config.REPLYWRIGHT_ALLOW_KEYWORD_REPLIES) {
+    add('REPLYWRIGHT_ALLOW_KEYWORD_REPLIES', 1, 'replies to keyword matches nobody opted into (X forbids keyword-only automated replies)');
+  }
+  if (config.REPLYWRIGHT_CAP_PER_HOUR > defaults.REPLYWRIGHT_CAP_PER_HOUR) {
+    add('REPLYWRIGHT_CAP_PER_HOUR', config.REPLYWRIGHT_CAP_PER_HOUR, `above the default of ${defaults.REPLYWRIGHT_CAP_PER_HOUR}`);
+  }
+  if (config.REPLYWRIGHT_CAP_PER_DAY > defaults.REPLYWRIGHT_CAP_PER_DAY) {
+    add('REPLYWRIGHT_CAP_PER_DAY', config.REPLYWRIGHT_CAP_PER_DAY, `above the default of ${defaults.REPLYWRIGHT_CAP_PER_DAY}`);
+  }
+  if (config.REPLYWRIGHT_MIN_SPACING_SEC < defaults.REPLYWRIGHT_MIN_SPACING_SEC) {
+    add('REPLYWRIGHT_MIN_SPACING_SEC', config.REPLYWRIGHT_MIN_SPACING_SEC, `below the default of ${defaults.REPLYWRIGHT_MIN_SPACING_SEC}s`);
+  }
+  if (config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN < defaults.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN) {
+    add(
+      'REPLYWRIGHT_AUTHOR_COOLDOWN_MIN',
+      config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN,
+      `below the default of ${defaults.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN} min: the same author may get several replies`,
+    );
+  }
+  if (config.REPLYWRIGHT_POSTER === 'browser') {
+    add('REPLYWRIGHT_POSTER', 'browser', 'drives a real browser; some platforms forbid scripting their website');
+  }
+  if (!LOOPBACK.has(config.HOST) && !config.REPLYWRIGHT_READ_TOKEN_REQUIRED) {
+    add('HOST', config.HOST, 'listens beyond loopback with open read routes; set REPLYWRIGHT_READ_TOKEN_REQUIRED=1');
+  }
+  return risks;
+}

@@ -1,0 +1,363 @@
+import type { Store } from '../../db/store.ts';
+import { EVENT, JOB_EVENT } from '../events.ts';
+import { formatDuration } from './duration.ts';
+import {
+  countEvents,
+  eventData,
+  isPausedInStore,
+  queueSize,
+  rangeOf,
+  scalar,
+  type Tally,
+  type TimeRange,
+  tally,
+  tallyEventField,
+} from './queries.ts';
+
+/**
+ * "Why is nothing posting?" — the single blocking reason, computed from the store.
+ *
+ * Checked in this order; the first that holds wins:
+ *  1. `paused` — the kill switch is on.
+ *  2. `rate_limited` — the platform said to wait until a time still in the future.
+ *  3. `scheduler_not_running` — no scheduler run started in the window.
+ *  4. `fetch_failing` — at least half of the window's fetch runs failed (top reasons, incl. timeout).
+ *  5. `queue_starvation` — the scheduler finds nothing to pick (latest SLO reason `queue_empty` /
+ *     `all_expired`, or the queue is under its watermark and no permit was created). Its cause
+ *     is named: fetch not completing, no candidates discovered, evaluations rejected (top
+ *     reason codes), entries expiring unpicked, or too few candidates.
+ *  6. `cap_reached`, `quiet_hours` — the latest scheduler run said so; `spacing` only when
+ *     nothing was posted in the window (otherwise it is the normal pause between replies).
+ *  7. `generator_failing` — the latest run, or half of the window's runs, ended `generation_failed`.
+ *  8. `scheduler_blocked` — the latest run ended with another non-progress reason.
+ *  9. `permits_rejected` — permits were rejected and none used (top reason codes).
+ * 10. `poster_failing` — posting failed at least as often as it succeeded (top error classes).
+ * 11. `awaiting_approval` — permits wait for an operator (manual mode).
+ * 12. `none` — healthy.
+ *
+ * @example
+ * const d = diagnose(store, { now: Date.now(), windowMs: 30 * 60_000 });
+ * d.blocking // 'Queue starvation' ; d.cause // 'fetch not completing: 4 started, 1 completed, 0 failed in 30m; …'
+ */
+export type DiagnosisCode =
+  | 'paused'
+  | 'rate_limited'
+  | 'scheduler_not_running'
+  | 'fetch_failing'
+  | 'queue_starvation'
+  | 'cap_reached'
+  | 'spacing'
+  | 'quiet_hours'
+  | 'generator_failing'
+  | 'scheduler_blocked'
+  | 'permits_rejected'
+  | 'poster_failing'
+  | 'awaiting_approval'
+  | 'none';
+
+export interface Diagnosis {
+  /** A short title of what blocks posting; null when nothing does. */
+  blocking: string | null;
+  code: DiagnosisCode;
+  /** One sentence naming the cause, with numbers. */
+  cause: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface DiagnoseOptions {
+  now: number;
+  windowMs: number;
+  /** The kill switch; read from the `controls` table when omitted. */
+  paused?: boolean;
+  /** The queue's low watermark (config REPLYWRIGHT_QUEUE_LOW_WATERMARK). */
+  lowWatermark?: number;
+  caps?: { perHour: number; perDay: number };
+}
+
+const STARVED = new Set(['queue_empty', 'all_expired']);
+const PROGRESS = new Set(['posted', 'permitted', 'awaiting_approval']);
+
+export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
+  const { now, windowMs } = options;
+  const range = rangeOf(now, windowMs);
+  const w = formatDuration(windowMs);
+  const lowWatermark = options.lowWatermark ?? 10;
+
+  const paused = options.paused ?? isPausedInStore(store);
+  if (paused) {
+    const row = store.statement("select updated_at as at from controls where key = 'paused'").get() as
+      | { at: number }
+      | undefined;
+    return result('paused', 'Paused (kill switch)', 'the kill switch is on: no new permits or posts', {
+      pausedSince: row?.at ?? null,
+    });
+  }
+
+  const limited = latestEvent(store, EVENT.platformRateLimited);
+  const until = limited ? timeOf(eventData(limited.data).until) : null;
+  if (until !== null && until > now) {
+    return result('rate_limited', `Platform rate-limited until ${iso(until)}`, `the platform asked to wait ${formatDuration(until - now)}`, {
+      until,
+      reportedAt: limited?.at,
+    });
+  }
+
+  const schedulerStarted = countEvents(store, JOB_EVENT.scheduler.started, range);
+  if (schedulerStarted === 0) {
+    const last = latestEvent(store, JOB_EVENT.scheduler.started);
+    return result('scheduler_not_running', 'Scheduler not running', `no scheduler run started in the last ${w}`, {
+      lastSchedulerStartedAt: last?.at ?? null,
+    });
+  }
+
+  const fetch = fetchStats(store, range);
+  if (fetch.started > 0 && fetch.failed / fetch.started >= 0.5) {
+    return result(
+      'fetch_failing',
+      'Fetch failing',
+      `${fetch.failed} of ${fetch.started} fetch runs failed in ${w}${reasons(fetch.failedReasons)}`,
+      { fetch },
+    );
+  }
+
+  const slo = sloStats(store, range);
+  const queue = queueSize(store, now);
+  const permitsCreated = scalar(store, 'select count(*) as n from permits where created_at >= ? and created_at <= ?', range.since, now);
+  if ((slo.latest && STARVED.has(slo.latest.reason)) || (queue < lowWatermark && permitsCreated === 0)) {
+    const funnel = candidateStats(store, range);
+    const causes = starvationCauses(fetch, funnel, lowWatermark, w);
+    return result('queue_starvation', 'Queue starvation', causes.join('; '), {
+      queueSize: queue,
+      lowWatermark,
+      latestSloReason: slo.latest?.reason ?? null,
+      sloReasons: slo.reasons,
+      fetch,
+      candidates: funnel,
+    });
+  }
+
+  const used = scalar(
+    store,
+    "select count(*) as n from permits where state = 'used' and used_at >= ? and used_at <= ?",
+    range.since,
+    now,
+  );
+  const latestReason = slo.latest?.reason ?? null;
+  const capEvidence = { latestSloReason: latestReason, sloReasons: slo.reasons, ...capUsage(store, now, options.caps) };
+  if (latestReason === 'cap_reached') {
+    return result('cap_reached', 'Cap reached', capSentence(capEvidence), capEvidence);
+  }
+  if (latestReason === 'quiet_hours') {
+    return result('quiet_hours', 'Quiet hours', `the scheduler is in quiet hours${detailOf(slo.latest)}`, capEvidence);
+  }
+  if (latestReason === 'spacing' && used === 0) {
+    return result('spacing', 'Minimum spacing', `every recent run waited for the minimum spacing and nothing was posted in ${w}`, capEvidence);
+  }
+
+  const generationFailed = slo.reasons.find((r) => r.key === 'generation_failed')?.count ?? 0;
+  if (latestReason === 'generation_failed' || (slo.total > 0 && generationFailed / slo.total >= 0.5)) {
+    const errors = tallyEventField(store, EVENT.generationFailed, 'errorClass', range);
+    return result(
+      'generator_failing',
+      'Generator failing',
+      `${generationFailed} of ${slo.total} scheduler runs ended generation_failed in ${w}${reasons(errors)}`,
+      { sloReasons: slo.reasons, latestDetail: slo.latest?.detail ?? null, errorClasses: errors },
+    );
+  }
+
+  if (latestReason !== null && !PROGRESS.has(latestReason) && latestReason !== 'spacing') {
+    return result('scheduler_blocked', `Scheduler blocked: ${latestReason}`, `the latest scheduler run ended ${latestReason}${detailOf(slo.latest)}`, {
+      sloReasons: slo.reasons,
+      latestDetail: slo.latest?.detail ?? null,
+    });
+  }
+
+  const rejected = tally(
+    store
+      .statement(
+        `select reason_code as key, count(*) as n from permits
+         where state = 'rejected' and updated_at >= ? and updated_at <= ? group by reason_code`,
+      )
+      .all(range.since, now) as { key: string | null; n: number }[],
+  );
+  const rejectedTotal = rejected.reduce((n, r) => n + r.count, 0);
+  if (rejectedTotal > 0 && used === 0) {
+    return result('permits_rejected', 'Permits rejected', `${rejectedTotal} permit${rejectedTotal === 1 ? '' : 's'} rejected and none used in ${w}${reasons(rejected)}`, {
+      rejected,
+    });
+  }
+
+  const postingFailed = countEvents(store, EVENT.postingFailed, range);
+  const postingSuccess = countEvents(store, EVENT.postingSuccess, range);
+  if (postingFailed > 0 && postingFailed >= postingSuccess) {
+    const errorClasses = tallyEventField(store, EVENT.postingFailed, 'errorClass', range);
+    return result(
+      'poster_failing',
+      'Poster failing',
+      `${postingFailed} posts failed, ${postingSuccess} succeeded in ${w}${reasons(errorClasses)}`,
+      { postingFailed, postingSuccess, errorClasses },
+    );
+  }
+
+  const awaiting = store
+    .statement("select count(*) as n, min(created_at) as oldest from permits where state = 'awaiting_approval'")
+    .get() as { n: number; oldest: number | null };
+  if (awaiting.n > 0) {
+    return result(
+      'awaiting_approval',
+      'Awaiting manual approval',
+      `${awaiting.n} permit${awaiting.n === 1 ? '' : 's'} wait for an operator${awaiting.oldest ? ` (oldest since ${iso(awaiting.oldest)})` : ''}`,
+      { awaiting: awaiting.n, oldestCreatedAt: awaiting.oldest },
+    );
+  }
+
+  return {
+    blocking: null,
+    code: 'none',
+    cause: `healthy: ${used} repl${used === 1 ? 'y' : 'ies'} posted in ${w}, queue ${queue}`,
+    evidence: { used, queueSize: queue, sloReasons: slo.reasons },
+  };
+}
+
+function result(code: DiagnosisCode, blocking: string, cause: string, evidence: Record<string, unknown>): Diagnosis {
+  return { blocking, code, cause, evidence };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function timeOf(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? null : parsed;
+  }
+  return null;
+}
+
+function reasons(items: Tally[]): string {
+  return items.length ? ` (top: ${items.map((t) => `${t.key} ${t.count}`).join(', ')})` : '';
+}
+
+function latestEvent(store: Store, type: string): { at: number; data: string | null } | undefined {
+  return store.statement('select at, data from events where type = ? order by at desc, id desc limit 1').get(type) as
+    | { at: number; data: string | null }
+    | undefined;
+}
+
+interface FetchStats {
+  started: number;
+  completed: number;
+  failed: number;
+  unfinished: number;
+  failedReasons: Tally[];
+}
+
+function fetchStats(store: Store, range: TimeRange): FetchStats {
+  const started = countEvents(store, JOB_EVENT.fetch.started, range);
+  const completed = countEvents(store, JOB_EVENT.fetch.completed, range);
+  const failed = countEvents(store, JOB_EVENT.fetch.failed, range);
+  const fromRuns = store
+    .statement(
+      `select reason as key, count(*) as n from job_runs where job = 'fetch' and status = 'failed'
+       and started_at >= ? and started_at <= ? group by reason`,
+    )
+    .all(range.since, range.until) as { key: string | null; n: number }[];
+  const failedReasons = fromRuns.length ? tally(fromRuns) : tallyEventField(store, JOB_EVENT.fetch.failed, 'reason', range);
+  return { started, completed, failed, unfinished: Math.max(0, started - completed - failed), failedReasons };
+}
+
+interface SloStats {
+  total: number;
+  reasons: Tally[];
+  latest: { reason: string; detail: string | null; at: number } | undefined;
+}
+
+function sloStats(store: Store, range: TimeRange): SloStats {
+  const rows = store
+    .statement('select reason as key, count(*) as n from slo_events where at >= ? and at <= ? group by reason')
+    .all(range.since, range.until) as { key: string; n: number }[];
+  const latest = store
+    .statement('select reason, detail, at from slo_events where at <= ? order by at desc, id desc limit 1')
+    .get(range.until) as SloStats['latest'];
+  return { total: rows.reduce((n, r) => n + r.n, 0), reasons: tally(rows, 20), latest };
+}
+
+function detailOf(latest: SloStats['latest']): string {
+  return latest?.detail ? ` (${latest.detail})` : '';
+}
+
+interface CandidateStats {
+  discovered: number;
+  queued: number;
+  rejected: number;
+  rejectedReasons: Tally[];
+  selected: number;
+  expiredUnpicked: number;
+}
+
+function candidateStats(store: Store, range: TimeRange): CandidateStats {
+  const discovered = scalar(
+    store,
+    'select count(*) as n from candidates where discovered_at >= ? and discovered_at <= ?',
+    range.since,
+    range.until,
+  );
+  const rejectedRows = store
+    .statement(
+      `select reason_code as key, count(*) as n from candidates where state = 'rejected'
+       and updated_at >= ? and updated_at <= ? group by reason_code`,
+    )
+    .all(range.since, range.until) as { key: string | null; n: number }[];
+  const expiredUnpicked = scalar(
+    store,
+    "select count(*) as n from queue_entries where status = 'expired' and updated_at >= ? and updated_at <= ?",
+    range.since,
+    range.until,
+  );
+  return {
+    discovered,
+    queued: countEvents(store, 'candidate_queued', range),
+    rejected: rejectedRows.reduce((n, r) => n + r.n, 0),
+    rejectedReasons: tally(rejectedRows),
+    selected: countEvents(store, 'candidate_selected', range),
+    expiredUnpicked,
+  };
+}
+
+/** Every cause that holds, the most upstream first. */
+function starvationCauses(fetch: FetchStats, c: CandidateStats, lowWatermark: number, w: string): string[] {
+  const causes: string[] = [];
+  if (fetch.started === 0) causes.push(`fetch not running: no fetch run started in ${w}`);
+  else if (fetch.unfinished > 1 || fetch.completed === 0) {
+    causes.push(
+      `fetch not completing: ${fetch.started} started, ${fetch.completed} completed, ${fetch.failed} failed in ${w}`,
+    );
+  } else if (fetch.failed > 0) {
+    causes.push(`fetch failing sometimes: ${fetch.failed} of ${fetch.started} runs failed${reasons(fetch.failedReasons)}`);
+  }
+  if (c.discovered === 0) causes.push(`no candidates discovered in ${w}`);
+  const evaluated = c.rejected + c.queued;
+  if (c.rejected > 0 && c.rejected * 2 >= evaluated) {
+    causes.push(`evaluations rejected: ${c.rejected} of ${evaluated}${reasons(c.rejectedReasons)}`);
+  }
+  if (c.expiredUnpicked > 0 && c.expiredUnpicked >= c.selected) {
+    causes.push(`entries expiring unpicked: ${c.expiredUnpicked} expired, ${c.selected} selected in ${w}`);
+  }
+  if (c.discovered > 0 && c.discovered < lowWatermark) {
+    causes.push(`few candidates: ${c.discovered} discovered in ${w} (queue target ${lowWatermark})`);
+  }
+  if (causes.length === 0) causes.push(`scheduler finds no pickable entry (${c.queued} queued, ${c.selected} selected in ${w})`);
+  return causes;
+}
+
+function capUsage(store: Store, now: number, caps: DiagnoseOptions['caps']) {
+  const usedLastHour = scalar(store, "select count(*) as n from permits where state = 'used' and used_at > ?", now - 3_600_000);
+  const usedLastDay = scalar(store, "select count(*) as n from permits where state = 'used' and used_at > ?", now - 86_400_000);
+  return { usedLastHour, usedLastDay, capPerHour: caps?.perHour ?? null, capPerDay: caps?.perDay ?? null };
+}
+
+function capSentence(e: ReturnType<typeof capUsage>): string {
+  const hour = `${e.usedLastHour} in the last hour${e.capPerHour === null ? '' : ` (cap ${e.capPerHour})`}`;
+  const day = `${e.usedLastDay} in the last 24h${e.capPerDay === null ? '' : ` (cap ${e.capPerDay})`}`;
+  return `replies posted: ${hour}, ${day}`;
+}

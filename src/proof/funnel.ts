@@ -1,0 +1,81 @@
+import type { Store } from '../../db/store.ts';
+import { countEventsByType, rangeOf, scalar, type Tally, tally } from './queries.ts';
+
+/**
+ * The pipeline funnel over a window: how many candidates were discovered, queued, rejected
+ * (by reason), selected, permitted and posted — from transition events, so a candidate that
+ * moved on still counts at every stage it passed.
+ *
+ * @example funnel(store, { now, windowMs: 30 * 60_000 }).posted
+ */
+export interface Funnel {
+  discovered: number;
+  queued: number;
+  rejected: number;
+  rejectedByReason: Tally[];
+  expired: number;
+  selected: number;
+  permitted: number;
+  posted: number;
+  failed: number;
+}
+
+export interface CapBudget {
+  perHour: { cap: number; used: number; left: number };
+  perDay: { cap: number; used: number; left: number };
+  /** When the oldest reply counted against a full hourly cap leaves the window. */
+  nextHourlySlotAt: number | null;
+}
+
+const STAGES = ['queued', 'rejected', 'expired', 'selected', 'permitted', 'posted', 'failed'] as const;
+
+export function funnel(store: Store, options: { now: number; windowMs: number }): Funnel {
+  const range = rangeOf(options.now, options.windowMs);
+  const counts = countEventsByType(
+    store,
+    STAGES.map((s) => `candidate_${s}`),
+    range,
+  );
+  const rejectedByReason = tally(
+    store
+      .statement(
+        `select reason_code as key, count(*) as n from candidates where state = 'rejected'
+         and updated_at >= ? and updated_at <= ? group by reason_code`,
+      )
+      .all(range.since, range.until) as { key: string | null; n: number }[],
+    10,
+  );
+  const stage = (s: (typeof STAGES)[number]) => counts[`candidate_${s}`] ?? 0;
+  return {
+    discovered: scalar(
+      store,
+      'select count(*) as n from candidates where discovered_at >= ? and discovered_at <= ?',
+      range.since,
+      range.until,
+    ),
+    queued: stage('queued'),
+    rejected: stage('rejected'),
+    rejectedByReason,
+    expired: stage('expired'),
+    selected: stage('selected'),
+    permitted: stage('permitted'),
+    posted: stage('posted'),
+    failed: stage('failed'),
+  };
+}
+
+/** Replies used against the hourly and daily caps (rolling 1 h and 24 h windows). */
+export function capBudget(store: Store, now: number, caps: { perHour: number; perDay: number }): CapBudget {
+  const hourAgo = now - 3_600_000;
+  const usedHour = scalar(store, "select count(*) as n from permits where state = 'used' and used_at > ?", hourAgo);
+  const usedDay = scalar(store, "select count(*) as n from permits where state = 'used' and used_at > ?", now - 86_400_000);
+  let nextHourlySlotAt: number | null = null;
+  if (caps.perHour > 0 && usedHour >= caps.perHour) {
+    const row = store
+      .statement("select used_at as at from permits where state = 'used' and used_at > ? order by used_at limit 1 offset ?")
+      .get(hourAgo, usedHour - caps.perHour) as { at: number } | undefined;
+    nextHourlySlotAt = row ? row.at + 3_600_000 : null;
+  }
+  const budget = (cap: number, used: number) => ({ cap, used, left: Math.max(0, cap - used) });
+  return { perHour: budget(caps.perHour, usedHour), perDay: budget(caps.perDay, usedDay), nextHourlySlotAt };
+}

@@ -1,0 +1,273 @@
+import { listMigrations } from '../../db/migrate.ts';
+import type { Store } from '../../db/store.ts';
+import { EVENT, JOB_EVENT } from '../events.ts';
+import { formatDuration } from './duration.ts';
+import { countEvents, countEventsEver, eventData, queueSize, rangeOf, scalar, type Tally, tally } from './queries.ts';
+import { DEFAULT_TARGETS, type ProofTargets } from './targets.ts';
+import { latestPostedPermitId, type TraceChain, traceChain } from './traceChain.ts';
+
+/**
+ * The production proof the seed's operators wrote by hand, computed from the store.
+ *
+ * Status:
+ * - `OPERATIONAL` — every row passes.
+ * - `PARTIALLY OPERATIONAL` — replies are going out correctly (migrations, permits used,
+ *   no ghosts, every job run accounted for, a complete trace chain) but a throughput target
+ *   (fetch, queue, scheduler, SLO, permits created) is missed.
+ * - `NOT OPERATIONAL` — anything else, in particular nothing posted in the window. Unlike
+ *   the seed, "the scheduler runs but nothing posts" is never called partially operational.
+ *
+ * @example
+ * const report = buildProofReport(store, { now: Date.now(), windowMs: 30 * 60_000 });
+ * if (report.status !== 'OPERATIONAL') console.log(report.rows.filter((r) => !r.pass));
+ */
+export type ProofStatus = 'OPERATIONAL' | 'PARTIALLY OPERATIONAL' | 'NOT OPERATIONAL';
+
+export interface ProofRow {
+  key: string;
+  metric: string;
+  target: string;
+  actual: number | string;
+  pass: boolean;
+  /** Shown for context; never decides the status. */
+  informational?: boolean;
+  detail?: string;
+}
+
+export interface JobRunBalance {
+  job: JobName;
+  started: number;
+  completed: number;
+  failed: number;
+  /** started − completed − failed, from events; must be 0 or 1. */
+  inFlight: number;
+  /** job_runs rows still `running`. */
+  running: number;
+  /** Running rows already past their deadline (the reaper fails them with reason `timeout`). */
+  overdue: number;
+  pass: boolean;
+}
+
+export interface ProofReport {
+  generatedAt: number;
+  windowMs: number;
+  window: string;
+  since: number;
+  status: ProofStatus;
+  allPass: boolean;
+  targets: ProofTargets;
+  migrations: { known: number; applied: { version: number; name: string; appliedAt: number; eventAt: number | null }[] };
+  counts: {
+    fetchStarted: number;
+    fetchCompleted: number;
+    fetchFailed: number;
+    queueSize: number;
+    schedulerStarted: number;
+    sloEvents: number;
+    permitsCreated: number;
+    permitsUsed: number;
+    ghosts: number;
+  };
+  sloReasons: Tally[];
+  jobRuns: JobRunBalance[];
+  ghosts: { platform: string; postId: string; kind: string; detectedAt: number }[];
+  trace: TraceChain | null;
+  rows: ProofRow[];
+}
+
+export interface ProofOptions {
+  now: number;
+  windowMs: number;
+  targets?: Partial<ProofTargets>;
+  /** How many migrations the code ships; read from db/migrations by default. */
+  knownMigrations?: number;
+}
+
+type JobName = keyof typeof JOB_EVENT;
+const JOBS = Object.keys(JOB_EVENT) as JobName[];
+const SAFETY_ROWS = new Set(['migrations', 'permitsUsed', 'ghosts', 'trace']);
+
+export function buildProofReport(store: Store, options: ProofOptions): ProofReport {
+  const { now, windowMs } = options;
+  const targets = { ...DEFAULT_TARGETS, ...options.targets };
+  const range = rangeOf(now, windowMs);
+  const since = range.since;
+
+  const migrations = appliedMigrations(store);
+  const known = options.knownMigrations ?? listMigrations().length;
+
+  const counts = {
+    fetchStarted: countEvents(store, JOB_EVENT.fetch.started, range),
+    fetchCompleted: countEvents(store, JOB_EVENT.fetch.completed, range),
+    fetchFailed: countEvents(store, JOB_EVENT.fetch.failed, range),
+    queueSize: queueSize(store, now),
+    schedulerStarted: countEvents(store, JOB_EVENT.scheduler.started, range),
+    sloEvents: scalar(store, 'select count(*) as n from slo_events where at >= ? and at <= ?', since, now),
+    permitsCreated: scalar(
+      store,
+      "select count(*) as n from permits where pipeline_source = 'scheduler' and created_at >= ? and created_at <= ?",
+      since,
+      now,
+    ),
+    permitsUsed: scalar(
+      store,
+      `select count(*) as n from permits where state = 'used' and pipeline_source = 'scheduler'
+       and actual_post_id is not null and used_at >= ? and used_at <= ?`,
+      since,
+      now,
+    ),
+    ghosts: scalar(store, 'select count(*) as n from ghosts where detected_at >= ? and detected_at <= ?', since, now),
+  };
+
+  const sloReasons = tally(
+    store
+      .statement('select reason as key, count(*) as n from slo_events where at >= ? and at <= ? group by reason')
+      .all(since, now) as { key: string; n: number }[],
+    20,
+  );
+  const jobRuns = JOBS.map((job) => jobRunBalance(store, job, now));
+  const ghosts = store
+    .statement(
+      `select platform, post_id as postId, kind, detected_at as detectedAt from ghosts
+       where detected_at >= ? and detected_at <= ? order by detected_at desc limit 50`,
+    )
+    .all(since, now) as ProofReport['ghosts'];
+  const latest = latestPostedPermitId(store, since);
+  const trace = latest ? traceChain(store, latest) : null;
+
+  const atLeast = (key: keyof typeof counts & keyof ProofTargets, metric: string, detail?: string): ProofRow => ({
+    key,
+    metric,
+    target: `>= ${targets[key]}`,
+    actual: counts[key],
+    pass: counts[key] >= targets[key],
+    ...(detail ? { detail } : {}),
+  });
+  const migrationEventsOk = migrations.every((m) => m.eventAt !== null);
+  const rows: ProofRow[] = [
+    {
+      key: 'migrations',
+      metric: 'Migrations applied',
+      target: `${known} of ${known}, each with ${EVENT.migrationApplied}`,
+      actual: `${migrations.length} of ${known}`,
+      pass: migrations.length >= known && migrationEventsOk,
+      detail: migrations.map((m) => `${m.version} ${m.name}${m.eventAt === null ? ' (no event)' : ''}`).join(', '),
+    },
+    atLeast('fetchStarted', 'Fetch started'),
+    atLeast('fetchCompleted', 'Fetch completed'),
+    {
+      key: 'fetchFailed',
+      metric: 'Fetch failed',
+      target: 'report',
+      actual: counts.fetchFailed,
+      pass: true,
+      informational: true,
+    },
+    atLeast('queueSize', 'Queue size (queued, not expired)'),
+    atLeast('schedulerStarted', 'Scheduler started'),
+    atLeast('sloEvents', 'SLO events', sloReasons.map((r) => `${r.key} ${r.count}`).join(', ')),
+    atLeast('permitsCreated', 'Permits created'),
+    atLeast('permitsUsed', 'Permits used'),
+    {
+      key: 'ghosts',
+      metric: 'Ghosts detected',
+      target: targets.ghostsMax === 0 ? '= 0' : `<= ${targets.ghostsMax}`,
+      actual: counts.ghosts,
+      pass: counts.ghosts <= targets.ghostsMax,
+    },
+    ...jobRuns.map(
+      (b): ProofRow => ({
+        key: `jobRuns.${b.job}`,
+        metric: `Job runs balanced: ${b.job}`,
+        target: 'started = completed + failed + in flight (<= 1)',
+        actual: `${b.started} = ${b.completed} + ${b.failed} + ${b.inFlight}`,
+        pass: b.pass,
+        detail: `all time; ${b.running} running${b.overdue ? `, ${b.overdue} past deadline` : ''}`,
+      }),
+    ),
+    {
+      key: 'trace',
+      metric: 'Trace chain of latest posted reply',
+      target: 'complete',
+      actual: trace ? (trace.complete ? 'complete' : 'incomplete') : 'no posted reply',
+      pass: trace?.complete ?? false,
+      detail: trace
+        ? `${trace.permitId} → ${trace.postedPostId ?? '?'}${trace.complete ? '' : `; failing: ${failingChecks(trace)}`}`
+        : `no used permit in the last ${formatDuration(windowMs)}`,
+    },
+  ];
+
+  const decisive = rows.filter((r) => !r.informational);
+  const allPass = decisive.every((r) => r.pass);
+  const safe = decisive.filter((r) => SAFETY_ROWS.has(r.key) || r.key.startsWith('jobRuns.')).every((r) => r.pass);
+  const status: ProofStatus = allPass ? 'OPERATIONAL' : safe ? 'PARTIALLY OPERATIONAL' : 'NOT OPERATIONAL';
+
+  return {
+    generatedAt: now,
+    windowMs,
+    window: formatDuration(windowMs),
+    since,
+    status,
+    allPass,
+    targets,
+    migrations: { known, applied: migrations },
+    counts,
+    sloReasons,
+    jobRuns,
+    ghosts,
+    trace,
+    rows,
+  };
+}
+
+function failingChecks(trace: TraceChain): string {
+  return trace.checks
+    .filter((c) => !c.pass)
+    .map((c) => c.name)
+    .join('; ');
+}
+
+function appliedMigrations(store: Store): ProofReport['migrations']['applied'] {
+  const hasTable = store
+    .statement("select count(*) as n from sqlite_master where type = 'table' and name = 'schema_migrations'")
+    .get() as { n: number };
+  if (hasTable.n === 0) return [];
+  const rows = store
+    .statement('select version, name, applied_at as appliedAt from schema_migrations order by version')
+    .all() as { version: number; name: string; appliedAt: number }[];
+  const events = store
+    .statement('select at, data from events where type = ?')
+    .all(EVENT.migrationApplied) as { at: number; data: string | null }[];
+  const eventAt = new Map<number, number>();
+  for (const e of events) {
+    const version = eventData(e.data).version;
+    if (typeof version === 'number') eventAt.set(version, e.at);
+  }
+  return rows.map((r) => ({ ...r, eventAt: eventAt.get(r.version) ?? null }));
+}
+
+/** Invariant 6 over all time: every started run ended, except at most one in flight. */
+export function jobRunBalance(store: Store, job: JobName, now: number): JobRunBalance {
+  const names = JOB_EVENT[job];
+  const started = countEventsEver(store, names.started);
+  const completed = countEventsEver(store, names.completed);
+  const failed = countEventsEver(store, names.failed);
+  const running = scalar(store, "select count(*) as n from job_runs where status = 'running' and job = ?", job);
+  const overdue = scalar(
+    store,
+    "select count(*) as n from job_runs where status = 'running' and job = ? and deadline_at < ?",
+    job,
+    now,
+  );
+  const inFlight = started - completed - failed;
+  return {
+    job,
+    started,
+    completed,
+    failed,
+    inFlight,
+    running,
+    overdue,
+    pass: inFlight >= 0 && inFlight <= 1 && running <= 1,
+  };
+}
