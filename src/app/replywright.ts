@@ -54,6 +54,8 @@ export interface Replywright extends AppHandle {
   fireTimers(): number;
   /** Drain: no new runs, in-flight runs finish; then checkpoint and close. */
   stop(): Promise<void>;
+  /** Simulates process death: timers and actors stop at once, nothing more is written by them. */
+  abandon(): void;
 }
 
 /**
@@ -170,6 +172,11 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
     },
     runOnce,
     fireTimers: () => timers.fireDue(),
+    abandon() {
+      stopped = true;
+      timers.stop();
+      supervisor?.abandon();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -80,6 +80,15 @@ export class Supervisor {
     return { state, health: supervisorHealth(context), children };
   }
 
+  /** Stops every actor at once, as if the process died (simulation of a crash). */
+  abandon(): void {
+    this.#draining = true;
+    for (const timer of this.#restartTimers.values()) timer.cancel();
+    this.#restartTimers.clear();
+    for (const actor of this.#actors.values()) actor.stop();
+    this.#machine.stop();
+  }
+
   /** Stops every job after its current run; resolves when all have stopped. */
   async drain(): Promise<void> {
     this.#draining = true;

@@ -1,0 +1,227 @@
+import type { Store } from '../../db/store.ts';
+import { JOB_EVENT } from '../events.ts';
+
+/** What the platform itself says was posted (the sandbox's `GET /api/posts`). */
+export interface GroundTruthPost {
+  id: string;
+  author: string;
+  inReplyToId: string | null;
+  createdAt: number;
+  deleted: boolean;
+  /** The sandbox labels what made each post: 'ghost' for injected ghosts, 'traffic:spam', … */
+  origin?: string;
+}
+
+export interface InvariantOptions {
+  account: string;
+  now: number;
+  caps?: { perHour: number; perDay: number; minSpacingMs: number };
+  /** Slack for deadlines that are due but whose timer has not had its tick yet. */
+  graceMs?: number;
+  /** Traffic labels whose posts must never get a reply. */
+  forbiddenOrigins?: readonly string[];
+}
+
+export interface InvariantReport {
+  botPosts: number;
+  usedPermits: number;
+  duplicates: number;
+  unexplainedPosts: string[];
+  injectedGhosts: number;
+  undetectedGhosts: string[];
+  lostPermits: string[];
+  incompleteTraces: string[];
+  unbalancedJobs: string[];
+  sloMismatch: number;
+  forbiddenReplies: string[];
+  capViolations: string[];
+  violations: string[];
+}
+
+/**
+ * DESIGN.md's invariants checked against the platform's own record and the DB: no duplicate
+ * reply per target, every own post explained by exactly one used permit (or an injected
+ * ghost that was detected), no permit left non-terminal past its deadline, a complete trace
+ * chain for every used permit, every job run ended, one SLO event per scheduler run, no
+ * reply to a post the policy forbids, caps held.
+ */
+export function checkInvariants(store: Store, truth: GroundTruthPost[], options: InvariantOptions): InvariantReport {
+  const account = options.account.toLowerCase();
+  const grace = options.graceMs ?? 0;
+  const bot = truth.filter((p) => p.author.toLowerCase() === account);
+  const byId = new Map(truth.map((p) => [p.id, p]));
+  const all = <T>(sql: string, ...params: unknown[]) => store.statement(sql).all(...params) as T[];
+
+  const perTarget = new Map<string, number>();
+  for (const p of bot) if (p.inReplyToId && p.origin !== 'ghost') perTarget.set(p.inReplyToId, (perTarget.get(p.inReplyToId) ?? 0) + 1);
+  const duplicates = [...perTarget.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+
+  const used = all<{
+    id: string;
+    actualPostId: string;
+    targetPostId: string;
+    targetIsRoot: number | null;
+    inReplyTo: string | null;
+    author: string;
+    startedAt: number | null;
+    createdAt: number;
+  }>(
+    `select id, actual_post_id as actualPostId, target_post_id as targetPostId, target_is_root as targetIsRoot,
+            target_in_reply_to_post_id as inReplyTo, target_author as author, posting_started_at as startedAt,
+            created_at as createdAt
+     from permits where state = 'used'`,
+  );
+  const explained = new Set(used.map((p) => p.actualPostId));
+  const ghostRows = new Set(
+    all<{ postId: string }>("select post_id as postId from ghosts where kind = 'unexplained_post'").map((g) => g.postId),
+  );
+  const injected = bot.filter((p) => p.origin === 'ghost');
+  const undetectedGhosts = injected.filter((p) => !ghostRows.has(p.id)).map((p) => p.id);
+  const unexplainedPosts = bot.filter((p) => !explained.has(p.id) && p.origin !== 'ghost').map((p) => p.id);
+
+  const lostPermits = all<{ id: string; state: string; expiresAt: number; dueAt: number | null }>(
+    `select p.id, p.state, p.expires_at as expiresAt, (select min(due_at) from timers t where t.actor_id = p.id) as dueAt
+     from permits p where p.state not in ('used', 'rejected', 'expired', 'failed')`,
+  )
+    .filter((p) => {
+      if (p.state === 'pending') return true;
+      if (p.dueAt === null) return true;
+      return p.dueAt + grace < options.now;
+    })
+    .map((p) => `${p.id}:${p.state}`);
+
+  const incompleteTraces: string[] = [];
+  for (const p of used) {
+    const missing = traceGaps(store, p.id, p.actualPostId);
+    const post = byId.get(p.actualPostId);
+    if (!post) missing.push('post missing on platform');
+    else if (post.inReplyToId !== p.targetPostId) missing.push('post replies to another target');
+    if (missing.length) incompleteTraces.push(`${p.id}: ${missing.join(', ')}`);
+  }
+
+  const unbalancedJobs: string[] = [];
+  for (const [job, names] of Object.entries(JOB_EVENT)) {
+    const count = (type: string) =>
+      (store.statement('select count(*) as n from events where type = ?').get(type) as { n: number }).n;
+    const running = (
+      store.statement("select count(*) as n from job_runs where job = ? and status = 'running'").get(job) as { n: number }
+    ).n;
+    const started = count(names.started);
+    const ended = count(names.completed) + count(names.failed);
+    if (started !== ended + running || running > 1) {
+      unbalancedJobs.push(`${job}: started=${started} ended=${ended} running=${running}`);
+    }
+  }
+  const schedulerRuns = (
+    store.statement("select count(*) as n from job_runs where job = 'scheduler' and status != 'running'").get() as {
+      n: number;
+    }
+  ).n;
+  const slo = (store.statement('select count(*) as n from slo_events').get() as { n: number }).n;
+
+  const forbiddenReplies: string[] = [];
+  const optOuts = new Map(
+    all<{ author: string; at: number }>('select author, at from opt_outs').map((o) => [o.author.toLowerCase(), o.at]),
+  );
+  for (const p of used) {
+    if (p.targetIsRoot !== 1 || p.inReplyTo !== null) forbiddenReplies.push(`${p.id}: target not root`);
+    const optOutAt = optOuts.get(p.author.toLowerCase());
+    if (optOutAt !== undefined && p.startedAt !== null && optOutAt < p.startedAt) {
+      forbiddenReplies.push(`${p.id}: author opted out before posting`);
+    }
+    const origin = byId.get(p.targetPostId)?.origin;
+    if (origin && options.forbiddenOrigins?.includes(origin)) forbiddenReplies.push(`${p.id}: target is ${origin}`);
+  }
+
+  const capViolations: string[] = [];
+  if (options.caps) {
+    const times = all<{ at: number }>(
+      "select created_at as at from permits where state in ('used', 'posting', 'unconfirmed', 'approved', 'awaiting_approval') order by created_at",
+    ).map((r) => r.at);
+    for (let i = 0; i < times.length; i++) {
+      const t = times[i]!;
+      const inHour = times.filter((x) => x > t - 3_600_000 && x <= t).length;
+      const inDay = times.filter((x) => x > t - 86_400_000 && x <= t).length;
+      if (inHour > options.caps.perHour) capViolations.push(`hour cap exceeded at ${t}`);
+      if (inDay > options.caps.perDay) capViolations.push(`day cap exceeded at ${t}`);
+      if (i > 0 && t - times[i - 1]! < options.caps.minSpacingMs) capViolations.push(`spacing broken at ${t}`);
+    }
+  }
+
+  const report: InvariantReport = {
+    botPosts: bot.length,
+    usedPermits: used.length,
+    duplicates,
+    unexplainedPosts,
+    injectedGhosts: injected.length,
+    undetectedGhosts,
+    lostPermits,
+    incompleteTraces,
+    unbalancedJobs,
+    sloMismatch: slo - schedulerRuns,
+    forbiddenReplies,
+    capViolations,
+    violations: [],
+  };
+  const v = report.violations;
+  if (duplicates) v.push(`${duplicates} duplicate replies`);
+  if (unexplainedPosts.length) v.push(`posts without a used permit: ${unexplainedPosts.join(', ')}`);
+  if (undetectedGhosts.length) v.push(`undetected ghosts: ${undetectedGhosts.join(', ')}`);
+  if (lostPermits.length) v.push(`permits past their deadline: ${lostPermits.join(', ')}`);
+  if (incompleteTraces.length) v.push(`incomplete traces: ${incompleteTraces.join('; ')}`);
+  if (unbalancedJobs.length) v.push(`unbalanced job runs: ${unbalancedJobs.join('; ')}`);
+  if (report.sloMismatch !== 0) v.push(`SLO events ${slo} for ${schedulerRuns} ended scheduler runs`);
+  if (forbiddenReplies.length) v.push(`forbidden replies: ${forbiddenReplies.join('; ')}`);
+  if (capViolations.length) v.push(`caps: ${capViolations.slice(0, 5).join('; ')}`);
+  return report;
+}
+
+/** The links of a used permit's trace chain that are missing. */
+export function traceGaps(store: Store, permitId: string, postId: string): string[] {
+  const row = store
+    .statement(
+      `select p.candidate_id as candidateId, p.queue_entry_id as queueEntryId, p.scheduler_run_id as runId,
+              p.decision_id as decisionId, p.reason_code as reasonCode, p.pipeline_source as source,
+              c.state as candidateState, q.id as queueId, r.id as runRow, d.id as decisionRow
+       from permits p
+       left join candidates c on c.id = p.candidate_id
+       left join queue_entries q on q.id = p.queue_entry_id and q.candidate_id = p.candidate_id
+       left join job_runs r on r.id = p.scheduler_run_id and r.job = 'scheduler'
+       left join decisions d on d.id = p.decision_id and d.candidate_id = p.candidate_id
+       where p.id = ?`,
+    )
+    .get(permitId) as
+    | {
+        candidateId: string;
+        runId: string;
+        reasonCode: string | null;
+        source: string;
+        candidateState: string | null;
+        queueId: string | null;
+        runRow: string | null;
+        decisionRow: string | null;
+      }
+    | undefined;
+  if (!row) return ['permit missing'];
+  const gaps: string[] = [];
+  if (row.candidateState !== 'posted') gaps.push(`candidate ${row.candidateState ?? 'missing'}`);
+  if (!row.queueId) gaps.push('queue entry missing');
+  if (!row.runRow) gaps.push('scheduler run missing');
+  if (!row.decisionRow) gaps.push('decision missing');
+  if (row.reasonCode !== null) gaps.push(`reason_code ${row.reasonCode}`);
+  if (row.source !== 'scheduler') gaps.push(`pipeline_source ${row.source}`);
+  const has = (sql: string, ...params: unknown[]) => store.statement(sql).get(...params) !== undefined;
+  if (!has("select 1 from events where type = 'scheduler_started' and scheduler_run_id = ?", row.runId)) {
+    gaps.push('no scheduler_started event');
+  }
+  if (!has("select 1 from events where type = 'post_reply_click_attempt' and permit_id = ?", permitId)) {
+    gaps.push('no post_reply_click_attempt event');
+  }
+  if (!has("select 1 from events where type = 'posting_success' and permit_id = ? and post_id = ?", permitId, postId)) {
+    gaps.push('no posting_success event');
+  }
+  if (!has("select 1 from events where type = 'candidate_posted' and candidate_id = ? and post_id = ?", row.candidateId, postId)) {
+    gaps.push('no candidate_posted event');
+  }
+  return gaps;
+}

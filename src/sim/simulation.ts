@@ -1,0 +1,302 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobName } from '../../machines/job.ts';
+import { openStore, type Store } from '../../db/store.ts';
+import { createReplywright, type Replywright } from '../app/replywright.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import type { Intervals } from '../config/intervals.ts';
+import { createTemplateGenerator } from '../generators/template.ts';
+import { GenerationFailed, type ReplyGenerator } from '../generators/types.ts';
+import { silentLogger } from '../logging.ts';
+import type { PlatformAdapter } from '../platforms/contract.ts';
+import { createSandboxInProcessAdapter } from '../platforms/sandbox/inProcessAdapter.ts';
+import { SandboxPlatform } from '../platforms/sandbox/platform.ts';
+import { TrafficGenerator } from '../platforms/sandbox/traffic.ts';
+import { checkInvariants, type InvariantReport } from '../proof/invariants.ts';
+import { SimulatedClock } from '../runtime/clock.ts';
+import { seededIds } from '../runtime/ids.ts';
+import { seededRandom } from '../runtime/random.ts';
+
+export interface SimulationOptions {
+  seed: number;
+  /** Simulated minutes of traffic (a quiet settling period follows). */
+  minutes?: number;
+  trafficPerMin?: number;
+  /** Platform faults: errors, 429s, dropped responses, ghosts, mutated targets. */
+  faults?: boolean;
+  /** Process deaths at random instants, including inside posting and scheduling. */
+  crashes?: boolean;
+  /** Fixed fault rates instead of seeded ones. */
+  faultRates?: { errorRate: number; rate429: number; dropResponseRate: number };
+  config?: Record<string, string>;
+}
+
+export interface SimulationResult {
+  seed: number;
+  ok: boolean;
+  crashes: number;
+  ghostsInjected: number;
+  targetsMutated: number;
+  posted: number;
+  report: InvariantReport;
+  /** The exact command that replays this run. */
+  command: string;
+}
+
+const START = Date.UTC(2026, 0, 9, 8, 0, 0);
+
+const SIM_INTERVALS: Intervals = {
+  fetch: { intervalMs: 60_000, deadlineMs: 30_000 },
+  scheduler: { intervalMs: 30_000, deadlineMs: 20_000 },
+  poster: { intervalMs: 10_000, deadlineMs: 30_000 },
+  reconciler: { intervalMs: 60_000, deadlineMs: 30_000 },
+  postingDeadlineMs: 30_000,
+};
+
+/** Every traffic kind except opted-in root mentions must never get a reply. */
+export const FORBIDDEN_ORIGINS = [
+  'traffic:keyword',
+  'traffic:chatter',
+  'traffic:reply_other',
+  'traffic:reply_other_mention',
+  'traffic:reply_to_account',
+  'traffic:spam',
+  'traffic:too_short',
+  'traffic:parody',
+  'traffic:stop',
+] as const;
+
+class SimulatedCrash extends Error {
+  override name = 'SimulatedCrash';
+}
+
+/**
+ * The whole pipeline in one process on a simulated clock. Every random choice — traffic,
+ * faults, crash points — comes from one PRNG seeded with `seed`, so a failing seed replays
+ * exactly. A crash drops every live actor and reopens the DB file, as a `kill -9` would.
+ */
+export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
+  const minutes = options.minutes ?? 60;
+  const random = seededRandom(options.seed);
+  const chance = (p: number) => random() < p;
+  const clock = new SimulatedClock(START);
+  const dir = mkdtempSync(join(tmpdir(), 'replywright-sim-'));
+  const dbPath = join(dir, 'sim.db');
+  const config: Config = loadConfig({
+    REPLYWRIGHT_SPEED: 'prod',
+    REPLYWRIGHT_QUEUE_TTL_MIN: '30',
+    REPLYWRIGHT_CAP_PER_HOUR: '8',
+    REPLYWRIGHT_CAP_PER_DAY: '60',
+    REPLYWRIGHT_MIN_SPACING_SEC: '60',
+    REPLYWRIGHT_APPROVAL_TTL_MIN: '20',
+    ...options.config,
+  });
+
+  const platform = await SandboxPlatform.open(':memory:', { clock, seed: options.seed, account: config.REPLYWRIGHT_ACCOUNT });
+  const traffic = new TrafficGenerator(platform, { seed: options.seed, perMin: options.trafficPerMin ?? 6, clock });
+  const adapter = createSandboxInProcessAdapter({ platform, clock });
+  if (options.faults) {
+    const rates = options.faultRates ?? {
+      errorRate: 0.05 + random() * 0.15,
+      rate429: 0.01 + random() * 0.03,
+      dropResponseRate: 0.1 + random() * 0.15,
+    };
+    platform.faults.update({
+      errorRate: rates.errorRate,
+      rateLimit: { rate429: rates.rate429, resetAfterMs: 20_000 + Math.floor(random() * 60_000) },
+      dropResponseRate: rates.dropResponseRate,
+    });
+  }
+
+  let crashes = 0;
+  let ghostsInjected = 0;
+  let targetsMutated = 0;
+  let store: Store = await openStore(dbPath);
+  let crashArmed: 'post_before' | 'post_after' | 'generate' | null = null;
+  const crashNow = () => {
+    crashes++;
+    app.abandon();
+    store.close();
+    throw new SimulatedCrash('simulated kill -9');
+  };
+  const platformWithCrashes: PlatformAdapter = {
+    name: adapter.name,
+    account: adapter.account,
+    limits: () => adapter.limits(),
+    search: (query, cursor) => adapter.search(query, cursor),
+    mentions: (cursor) => adapter.mentions(cursor),
+    authorPosts: (author, cursor) => adapter.authorPosts(author, cursor),
+    getPost: (id) => adapter.getPost(id),
+    ownTimeline: (since) => adapter.ownTimeline(since),
+    findReply: (request) => adapter.findReply(request),
+    async createReply(request) {
+      if (crashArmed === 'post_before') {
+        crashArmed = null;
+        crashNow();
+      }
+      const result = await adapter.createReply(request);
+      if (crashArmed === 'post_after') {
+        crashArmed = null;
+        crashNow();
+      }
+      return result;
+    },
+  };
+  const template = createTemplateGenerator();
+  const generator: ReplyGenerator = {
+    name: template.name,
+    async generate(request, signal) {
+      if (crashArmed === 'generate') {
+        crashArmed = null;
+        crashNow();
+      }
+      if (options.faults && chance(0.03)) throw new GenerationFailed('simulated generator failure', 'http_error');
+      return template.generate(request, signal);
+    },
+  };
+  const boot = async (): Promise<Replywright> => {
+    const instance = await createReplywright({
+      config,
+      log: silentLogger,
+      platform: platformWithCrashes,
+      generator,
+      clock,
+      ids: seededIds(random, () => clock.now()),
+      intervals: SIM_INTERVALS,
+      store,
+      supervise: false,
+    });
+    await instance.start();
+    return instance;
+  };
+  let app = await boot();
+
+  const next: Record<JobName, number> = { fetch: START, scheduler: START + 5_000, poster: START + 7_000, reconciler: START + 9_000 };
+  const runJob = async (job: JobName) => {
+    let settled = false;
+    const run = app.runOnce(job).then(
+      () => {},
+      () => {},
+    );
+    void run.finally(() => {
+      settled = true;
+    });
+    while (!settled) await clock.advance(50);
+  };
+  const restartIfCrashed = async () => {
+    if (!crashed()) return;
+    store = await openStore(dbPath);
+    app = await boot();
+  };
+  let crashedFlag = 0;
+  const crashed = () => {
+    if (crashes > crashedFlag) {
+      crashedFlag = crashes;
+      return true;
+    }
+    return false;
+  };
+
+  traffic.start();
+  const trafficEnd = START + minutes * 60_000;
+  const end = trafficEnd + 20 * 60_000;
+  for (;;) {
+    const [job, due] = (Object.entries(next) as [JobName, number][]).reduce((a, b) => (b[1] < a[1] ? b : a));
+    if (due > end) break;
+    await clock.advanceTo(due);
+    if (due >= trafficEnd && traffic.running) {
+      traffic.stop();
+      platform.faults.reset();
+      crashArmed = null;
+    }
+    const chaotic = due < trafficEnd;
+    if (chaotic && options.faults) {
+      if (chance(0.01)) {
+        platform.faults.ghost(chance(0.5) ? 'root' : 'reply');
+        ghostsInjected++;
+      }
+      if (chance(0.02)) targetsMutated += mutateQueuedTarget(store, platform, random) ? 1 : 0;
+    }
+    if (chaotic && options.crashes && crashArmed === null && chance(0.04)) {
+      crashArmed = (['post_before', 'post_after', 'generate'] as const)[Math.floor(random() * 3)]!;
+    }
+    if (chaotic && options.crashes && chance(0.01)) {
+      try {
+        crashNow();
+      } catch {
+        // the crash between runs
+      }
+    }
+    await restartIfCrashed();
+    await runJob(job);
+    await restartIfCrashed();
+    next[job] = due + SIM_INTERVALS[job].intervalMs;
+  }
+  crashArmed = null;
+  await runJob('reconciler');
+  await runJob('poster');
+  await runJob('reconciler');
+  app.fireTimers();
+
+  const truth = platform.groundTruth().map((p) => ({
+    id: p.id,
+    author: p.author,
+    inReplyToId: p.inReplyToId,
+    createdAt: p.createdAt,
+    deleted: p.deleted,
+    origin: p.origin,
+  }));
+  const report = checkInvariants(store, truth, {
+    account: config.REPLYWRIGHT_ACCOUNT,
+    now: clock.now(),
+    caps: {
+      perHour: config.REPLYWRIGHT_CAP_PER_HOUR,
+      perDay: config.REPLYWRIGHT_CAP_PER_DAY,
+      minSpacingMs: config.REPLYWRIGHT_MIN_SPACING_SEC * 1000,
+    },
+    forbiddenOrigins: FORBIDDEN_ORIGINS,
+  });
+  const debug = process.env.REPLYWRIGHT_SIM_DEBUG === '1' ? summarize(store) : undefined;
+  if (debug) console.error(JSON.stringify(debug));
+  await app.stop();
+  store.close();
+  platform.close();
+  rmSync(dir, { recursive: true, force: true });
+  const flags = [options.faults ? '--faults' : '', options.crashes ? '--crashes' : ''].filter(Boolean).join(' ');
+  return {
+    seed: options.seed,
+    ok: report.violations.length === 0,
+    crashes,
+    ghostsInjected,
+    targetsMutated,
+    posted: report.usedPermits,
+    report,
+    command: `npm run sim -- --seeds ${options.seed} --minutes ${minutes} ${flags}`.trim(),
+  };
+}
+
+/** Deletes, or turns into a reply, the target of a queued candidate — after discovery. */
+function mutateQueuedTarget(store: Store, platform: SandboxPlatform, random: () => number): boolean {
+  const rows = store
+    .statement("select post_id as postId from candidates where state in ('queued', 'selected') order by id limit 20")
+    .all() as { postId: string }[];
+  if (rows.length === 0) return false;
+  const pick = rows[Math.floor(random() * rows.length)]!;
+  try {
+    platform.faults.mutateTarget(pick.postId, random() < 0.5 ? 'delete' : 'make_reply');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function summarize(store: Store): Record<string, unknown> {
+  const q = (sql: string) => store.statement(sql).all();
+  return {
+    candidates: q('select state, reason_code, count(*) n from candidates group by 1, 2'),
+    slo: q('select reason, count(*) n from slo_events group by 1'),
+    permits: q('select state, reason_code, count(*) n from permits group by 1, 2'),
+    runs: q('select job, status, reason, count(*) n from job_runs group by 1, 2, 3'),
+  };
+}
