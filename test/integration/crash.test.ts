@@ -1,0 +1,468 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type EntityKind, entityMachines } from '../../machines/registry.ts';
+import { openStore } from '../../db/store.ts';
+import { silentLogger } from '../../src/logging.ts';
+import { systemClock } from '../../src/runtime/clock.ts';
+import { EntityHost, type EventOf } from '../../src/runtime/entityHost.ts';
+import { seededRandom } from '../../src/runtime/random.ts';
+import { restoreActors } from '../../src/runtime/restore.ts';
+import { parsePersisted, reviveSnapshot } from '../../src/runtime/snapshotCodec.ts';
+
+/**
+ * kill -9 at random instants (invariant 9): a worker process streams transitions through
+ * EntityHost + DurableTimers on a file DB; the test SIGKILLs it 22 times (seeded), restarts it
+ * each time, and checks that nothing reported committed is lost, that actors, domain rows,
+ * events and timers agree, that every live actor restores and steps, and that every timer
+ * overdue at a crash fires exactly once at the next start.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WORKER = join(ROOT, 'test/support/crashWorker.ts');
+const SEED = 20260109;
+const KILLS = 22;
+
+const QUEUE_STATUS: Record<string, string> = {
+  queued: 'queued',
+  selected: 'selected',
+  decided: 'selected',
+  permitted: 'done',
+  posted: 'done',
+  failed: 'done',
+  expired: 'expired',
+  rejected: 'dropped',
+};
+
+interface Ready {
+  quarantined: number;
+  active: number;
+  startedAt: number;
+  fired: number;
+}
+
+interface Worker {
+  child: ChildProcess;
+  commits(): number;
+  ready: Promise<Ready>;
+  /** Resolves once `predicate` holds, checked after every line. */
+  until(predicate: () => boolean): Promise<void>;
+  kill(): Promise<void>;
+  stderr(): string;
+}
+
+function startWorker(dbPath: string, seed: number, reported: Set<number>): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dbPath, String(seed)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let commits = 0;
+  let buffer = '';
+  let stderr = '';
+  let killed = false;
+  const waiters: { predicate: () => boolean; resolve: () => void }[] = [];
+  let onReady: (r: Ready) => void = () => {};
+  let onFail: (e: Error) => void = () => {};
+  const ready = new Promise<Ready>((resolve, reject) => {
+    onReady = resolve;
+    onFail = reject;
+  });
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith('committed ')) {
+        reported.add(Number(line.slice('committed '.length)));
+        commits++;
+      } else if (line.startsWith('ready ')) {
+        onReady(JSON.parse(line.slice('ready '.length)) as Ready);
+      }
+      for (const w of waiters.splice(0)) {
+        if (w.predicate()) w.resolve();
+        else waiters.push(w);
+      }
+    }
+  });
+  child.on('exit', (code, signal) => {
+    if (!killed) onFail(new Error(`worker exited on its own (code ${code}, signal ${signal}): ${stderr}`));
+  });
+  return {
+    child,
+    commits: () => commits,
+    ready,
+    until: (predicate) =>
+      predicate() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ predicate, resolve })),
+    async kill() {
+      killed = true;
+      child.kill('SIGKILL');
+      await closed;
+    },
+    stderr: () => stderr,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface ActorRow {
+  id: string;
+  kind: EntityKind;
+  machine: string;
+  version: number;
+  state: string;
+  status: string;
+  snapshot: string;
+}
+
+/** Every disagreement between actors, domain rows, events and timers; empty when consistent. */
+function agreementProblems(db: Database.Database, reported: Set<number>): string[] {
+  const problems: string[] = [];
+  const committed = new Set(
+    (db.prepare("select distinct json_extract(data, '$.n') as n from events where data like '%\"n\":%'").all() as {
+      n: number | null;
+    }[]).map((r) => r.n),
+  );
+  const lost = [...reported].filter((n) => !committed.has(n));
+  if (lost.length > 0) problems.push(`reported committed but missing: ${lost.slice(0, 10).join(', ')} (${lost.length})`);
+
+  const actors = db.prepare('select id, kind, machine, version, state, status, snapshot from actors').all() as ActorRow[];
+  const byId = new Map(actors.map((a) => [a.id, a]));
+  const events = new Map<string, { type: string; from: string | null }[]>();
+  for (const e of db.prepare('select actor_id, type, data from events where actor_id is not null order by id').all() as {
+    actor_id: string;
+    type: string;
+    data: string;
+  }[]) {
+    const list = events.get(e.actor_id) ?? [];
+    list.push({ type: e.type, from: (JSON.parse(e.data) as { from: string | null }).from });
+    events.set(e.actor_id, list);
+  }
+  const candidates = new Map(
+    (db.prepare('select id, state, reason_code from candidates').all() as { id: string; state: string; reason_code: string | null }[]).map(
+      (r) => [r.id, r],
+    ),
+  );
+  const permits = new Map(
+    (db.prepare('select id, candidate_id, state, attempts, actual_post_id from permits').all() as {
+      id: string;
+      candidate_id: string;
+      state: string;
+      attempts: number;
+      actual_post_id: string | null;
+    }[]).map((r) => [r.id, r]),
+  );
+  const queue = new Map(
+    (db.prepare('select id, candidate_id, status from queue_entries').all() as { id: string; candidate_id: string; status: string }[]).map(
+      (r) => [r.candidate_id, r],
+    ),
+  );
+  const decisions = new Map(
+    (db.prepare('select id, candidate_id from decisions').all() as { id: string; candidate_id: string }[]).map((r) => [r.id, r]),
+  );
+  const timerRows = new Set(
+    (db.prepare('select actor_id, event, due_at from timers').all() as { actor_id: string; event: string; due_at: number }[]).map(
+      (t) => `${t.actor_id} ${t.event} ${t.due_at}`,
+    ),
+  );
+  const wantedTimers = new Set<string>();
+  const contexts = new Map<string, Record<string, unknown>>();
+
+  for (const a of actors) {
+    const entry = entityMachines[a.kind];
+    const where = `${a.kind} ${a.id} (${a.state})`;
+    if (!entry || entry.name !== a.machine || a.version !== entry.version) {
+      problems.push(`${where}: unknown machine ${a.machine} v${a.version}`);
+      continue;
+    }
+    let snapshot: ReturnType<typeof reviveSnapshot>;
+    try {
+      snapshot = reviveSnapshot(entry, parsePersisted(a.snapshot));
+    } catch (error) {
+      problems.push(`${where}: snapshot does not revive: ${(error as Error).message}`);
+      continue;
+    }
+    const context = snapshot.context as Record<string, unknown>;
+    contexts.set(a.id, context);
+    if (snapshot.value !== a.state) problems.push(`${where}: snapshot says ${String(snapshot.value)}`);
+    const status = snapshot.status === 'done' ? 'done' : 'active';
+    if (a.status !== status) problems.push(`${where}: status ${a.status}, expected ${status}`);
+    if (entry.quietStates.includes(a.state)) problems.push(`${where}: a transient state was committed`);
+
+    const chain = events.get(a.id) ?? [];
+    const last = chain.at(-1);
+    if (!last || last.type !== `${a.kind}_${a.state}`) problems.push(`${where}: last event is ${last?.type ?? 'missing'}`);
+    chain.forEach((e, i) => {
+      const previous = chain[i - 1];
+      const expectedFrom = previous ? previous.type.slice(a.kind.length + 1) : undefined;
+      const ok = previous ? e.from === expectedFrom : e.from === null || entry.quietStates.includes(e.from);
+      if (!ok) problems.push(`${where}: event ${i} ${e.type} from ${e.from}, previous ${previous?.type ?? 'none'}`);
+    });
+    if (a.status === 'active') {
+      for (const t of entry.timers(a.state, context as never)) wantedTimers.add(`${a.id} ${t.event} ${t.dueAt}`);
+    }
+
+    if (a.kind === 'candidate') {
+      const row = candidates.get(a.id);
+      if (row?.state !== a.state) problems.push(`${where}: candidates row says ${row?.state ?? 'missing'}`);
+      const entryRow = queue.get(a.id);
+      if (context.queueEntryId !== null) {
+        if (entryRow?.id !== context.queueEntryId || entryRow?.status !== QUEUE_STATUS[a.state]) {
+          problems.push(`${where}: queue entry ${entryRow?.id ?? 'missing'} is ${entryRow?.status}`);
+        }
+      } else if (entryRow) {
+        problems.push(`${where}: queue entry ${entryRow.id} for a candidate never queued`);
+      }
+      if (['decided', 'permitted', 'posted'].includes(a.state) && !decisions.has(context.decisionId as string)) {
+        problems.push(`${where}: no decision row ${String(context.decisionId)}`);
+      }
+      if (['permitted', 'posted'].includes(a.state) || (a.state === 'failed' && context.permitId)) {
+        const permit = permits.get(context.permitId as string);
+        const expected =
+          a.state === 'posted'
+            ? ['used']
+            : a.state === 'failed'
+              ? ['rejected', 'expired', 'failed']
+              : ['awaiting_approval', 'approved', 'posting', 'unconfirmed'];
+        if (!permit || permit.candidate_id !== a.id || !expected.includes(permit.state)) {
+          problems.push(`${where}: permit ${String(context.permitId)} is ${permit?.state ?? 'missing'}`);
+        }
+        if (a.state === 'posted' && permit?.actual_post_id !== context.postedPostId) {
+          problems.push(`${where}: posted ${String(context.postedPostId)}, permit says ${permit?.actual_post_id}`);
+        }
+      }
+    } else {
+      const row = permits.get(a.id);
+      if (!row || row.state !== a.state || row.attempts !== context.attempts || row.actual_post_id !== context.actualPostId) {
+        problems.push(`${where}: permits row ${JSON.stringify(row)} vs context`);
+      }
+      if (a.state === 'used' && !context.actualPostId) problems.push(`${where}: used without a post id`);
+    }
+  }
+  for (const id of candidates.keys()) if (byId.get(id)?.kind !== 'candidate') problems.push(`candidate row ${id} without actor`);
+  for (const [id, p] of permits) {
+    if (byId.get(id)?.kind !== 'permit') problems.push(`permit row ${id} without actor`);
+    const candidate = byId.get(p.candidate_id);
+    if (!candidate || !['permitted', 'posted', 'failed'].includes(candidate.state)) {
+      problems.push(`permit ${id}: its candidate ${p.candidate_id} is ${candidate?.state ?? 'missing'}`);
+    }
+  }
+  for (const [id, d] of decisions) {
+    const candidate = byId.get(d.candidate_id);
+    if (!candidate || contexts.get(d.candidate_id)?.decisionId !== id) {
+      problems.push(`decision ${id}: candidate ${d.candidate_id} (${candidate?.state ?? 'missing'}) does not hold it`);
+    }
+  }
+  for (const [candidateId, q] of queue) {
+    if (!byId.has(candidateId)) problems.push(`queue entry ${q.id} for a candidate without actor`);
+  }
+  const twice = db
+    .prepare(
+      `select actor_id, json_extract(data, '$.cause') as cause, count(*) as n from events
+       where type like 'permit_%' and json_extract(data, '$.timer') is not null group by 1, 2 having n > 1`,
+    )
+    .all() as { actor_id: string; cause: string; n: number }[];
+  for (const t of twice) problems.push(`timer ${t.cause} of ${t.actor_id} fired ${t.n} times`);
+  for (const t of timerRows) if (!wantedTimers.has(t)) problems.push(`timer row ${t} no actor state asks for`);
+  for (const t of wantedTimers) if (!timerRows.has(t)) problems.push(`missing timer row ${t}`);
+  return problems.slice(0, 25);
+}
+
+const STEP_EVENTS: { [K in EntityKind]: ((id: string) => EventOf<K>)[] } = {
+  candidate: [
+    () => ({ type: 'EVALUATE' }),
+    () => ({ type: 'REJECT', reasonCode: 'step_check' }),
+    (id) => ({ type: 'SELECT', schedulerRunId: `step-${id}` }),
+    (id) => ({ type: 'DECIDE', decisionId: `step-${id}` }),
+    (id) => ({ type: 'PERMIT', permitId: `step-${id}` }),
+    (id) => ({ type: 'POSTED', postId: `step-${id}` }),
+  ],
+  permit: [
+    () => ({ type: 'SUBMIT' }),
+    () => ({ type: 'APPROVE' }),
+    () => ({ type: 'CLAIM', target: { exists: true, isRoot: true, inReplyToPostId: null }, postingDeadlineAt: Date.now() }),
+    (id) => ({ type: 'POSTED', postId: `step-${id}` }),
+    (id) => ({ type: 'FOUND', postId: `step-${id}` }),
+  ],
+};
+
+class RollBack extends Error {}
+
+/** With the worker dead: restores every actor, steps each live one (rolled back), lists overdue timers. */
+async function offlineCheck(dbPath: string, reported: Set<number>) {
+  const store = await openStore(dbPath);
+  try {
+    const problems = agreementProblems(store.driver as unknown as Database.Database, reported);
+    const restored = restoreActors(store, systemClock, silentLogger);
+    const host = new EntityHost(store, systemClock);
+    const live = store.statement("select id, kind, state from actors where status = 'active'").all() as {
+      id: string;
+      kind: EntityKind;
+      state: string;
+    }[];
+    const stuck: string[] = [];
+    try {
+      store.tx(() => {
+        for (const a of live) {
+          const stepped = STEP_EVENTS[a.kind].some(
+            (make) => host.trySend(a.kind, a.id, make(a.id) as EventOf<typeof a.kind>) !== null,
+          );
+          if (!stepped) stuck.push(`${a.kind} ${a.id} in ${a.state}`);
+        }
+        throw new RollBack();
+      });
+    } catch (error) {
+      if (!(error instanceof RollBack)) throw error;
+    }
+    const now = Date.now();
+    const overdue = store.statement('select actor_id, event, due_at from timers where due_at <= ?').all(now) as {
+      actor_id: string;
+      event: string;
+      due_at: number;
+    }[];
+    return { problems, quarantined: restored.quarantined, live: live.length, stuck, overdue };
+  } finally {
+    store.close();
+  }
+}
+
+describe('crash safety (kill -9)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'replywright-crash-'));
+  const dbPath = join(dir, 'crash.db');
+  let finalReported = new Set<number>();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`loses and duplicates nothing across ${KILLS} SIGKILLs at random instants`, async () => {
+    const rng = seededRandom(SEED);
+    const reported = new Set<number>();
+    let overdue: { actor_id: string; event: string; due_at: number }[] = [];
+    const stats = { kills: 0, killedBeforeReady: 0, overdueChecked: 0, maxLive: 0 };
+    finalReported = reported;
+
+    for (let round = 0; round <= KILLS; round++) {
+      const last = round === KILLS;
+      const worker = startWorker(dbPath, SEED + round, reported);
+      const mode = last ? 'final' : round > 0 && rng() < 0.15 ? 'startup' : rng() < 0.5 ? 'commits' : 'delay';
+      if (mode === 'startup') {
+        // anywhere in migrate / restore / overdue timers / first commits
+        await Promise.race([sleep(Math.floor(rng() * 350)), worker.ready.then(() => sleep(Math.floor(rng() * 30)))]);
+        const sawReady = await Promise.race([worker.ready.then(() => true), sleep(0).then(() => false)]);
+        if (!sawReady) stats.killedBeforeReady++;
+      } else {
+        const ready = await worker.ready;
+        expect(ready.quarantined, `round ${round}: restore quarantined actors`).toBe(0);
+        // every timer overdue at the crash fired at start, exactly once
+        const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+        try {
+          db.exec('begin');
+          const stillThere = db.prepare('select count(*) as n from timers where due_at <= ?').get(ready.startedAt) as { n: number };
+          expect(stillThere.n, `round ${round}: overdue timer rows left after start`).toBe(0);
+          const fired = db.prepare(
+            "select count(*) as n from events where actor_id = ? and json_extract(data, '$.cause') = ?",
+          );
+          for (const t of overdue) {
+            expect((fired.get(t.actor_id, t.event) as { n: number }).n, `round ${round}: ${t.event} of ${t.actor_id}`).toBe(1);
+          }
+          stats.overdueChecked += overdue.length;
+          db.exec('commit');
+        } finally {
+          db.close();
+        }
+        if (mode === 'commits') {
+          const target = worker.commits() + 1 + Math.floor(rng() * 600);
+          await worker.until(() => worker.commits() >= target);
+        } else if (mode === 'delay') {
+          await sleep(Math.floor(rng() * 400));
+        } else {
+          // the final run: let live timers come due and fire while it runs
+          await sleep(600);
+          const db2 = new Database(dbPath, { readonly: true, fileMustExist: true });
+          try {
+            const late = db2.prepare('select actor_id, event, due_at from timers where due_at < ?').all(Date.now() - 300);
+            expect(late, 'timers more than 300 ms overdue while the worker runs').toEqual([]);
+          } finally {
+            db2.close();
+          }
+        }
+      }
+      await worker.kill();
+      if (!last) stats.kills++;
+      expect(worker.stderr(), `round ${round} stderr`).toBe('');
+
+      const check = await offlineCheck(dbPath, reported);
+      expect(check.problems, `round ${round} (${mode}): actors, domain rows, events and timers agree`).toEqual([]);
+      expect(check.quarantined, `round ${round}: every actor restores`).toEqual([]);
+      expect(check.stuck, `round ${round}: every live actor can be stepped`).toEqual([]);
+      stats.maxLive = Math.max(stats.maxLive, check.live);
+      overdue = check.overdue;
+    }
+
+    expect(stats.kills).toBeGreaterThanOrEqual(20);
+    expect(reported.size).toBeGreaterThan(1_000);
+    expect(stats.overdueChecked, 'some timers were overdue at a crash').toBeGreaterThan(0);
+    expect(stats.maxLive).toBeGreaterThan(0);
+  }, 120_000);
+
+  it.each<[string, string, RegExp]>([
+    ['a reported commit that is not there', '', /reported committed but missing: 999999999/],
+    [
+      'a candidate row without its actor',
+      "delete from actors where id = (select id from actors where kind = 'candidate' and state = 'posted' limit 1)",
+      /candidate row \S+ without actor/,
+    ],
+    [
+      'a permits row behind its actor',
+      "update permits set state = 'posting' where id = (select id from permits where state = 'used' limit 1)",
+      /permits row .* vs context/,
+    ],
+    [
+      'a candidates row behind its actor',
+      "update candidates set state = 'queued' where id = (select id from candidates where state = 'posted' limit 1)",
+      /candidates row says queued/,
+    ],
+    [
+      'a lost event row',
+      "delete from events where id = (select max(id) from events where type = 'candidate_posted')",
+      /last event is/,
+    ],
+    [
+      'a queue entry out of step',
+      "update queue_entries set status = 'queued' where id = (select id from queue_entries where status = 'done' limit 1)",
+      /queue entry \S+ is queued/,
+    ],
+    [
+      'a timer that fired twice',
+      `insert into events (at, type, actor_id, data) select at, type, actor_id, data from events
+       where type = 'permit_expired' and json_extract(data, '$.timer') is not null limit 1`,
+      /timer EXPIRE of \S+ fired 2 times/,
+    ],
+    [
+      'a stray timer',
+      "insert into timers (actor_id, event, due_at) select id, 'EXPIRE', 1 from actors where kind = 'permit' and state = 'used' limit 1",
+      /timer row .* no actor state asks for/,
+    ],
+    [
+      'a missing timer',
+      'delete from timers where rowid = (select min(rowid) from timers)',
+      /missing timer row/,
+    ],
+  ])('the checker notices %s', (_name, sql, problem) => {
+    expect(finalReported.size, 'runs after the crash test').toBeGreaterThan(0);
+    const copy = join(dir, `copy-${Math.random().toString(36).slice(2)}.db`);
+    copyFileSync(dbPath, copy);
+    const db = new Database(copy);
+    try {
+      if (sql) expect(db.prepare(sql).run().changes, 'the corruption applies').toBe(1);
+      const reported = sql ? finalReported : new Set([...finalReported, 999_999_999]);
+      expect(agreementProblems(db, reported).join('\n')).toMatch(problem);
+    } finally {
+      db.close();
+    }
+  });
+});
