@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import type { AppHandle } from '../src/app/types.ts';
+import { type ProofTargets, resolveTargets } from '../src/proof/targets.ts';
+import { requireReader } from './auth.ts';
+import type { HttpEnv } from './env.ts';
+import { handleError, handleNotFound } from './errors.ts';
+import { requestContext } from './requestId.ts';
+import { actorRoutes } from './routes/actors.ts';
+import { controlRoutes } from './routes/control.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { healthRoutes } from './routes/health.ts';
+import { machineRoutes } from './routes/machines.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { statusRoutes } from './routes/status.ts';
+import { type StreamOptions, streamRoutes } from './routes/stream.ts';
+
+/**
+ * The HTTP edge of a running replywright: JSON API, dashboard, Prometheus metrics, SSE.
+ * `/healthz` is always open; read routes are open unless REPLYWRIGHT_READ_TOKEN_REQUIRED=1;
+ * every POST needs `Authorization: Bearer $REPLYWRIGHT_ADMIN_TOKEN`.
+ *
+ * @example
+ * const http = createHttpApp(app);
+ * const res = await http.request('/api/status?window=30m');
+ */
+export interface HttpOptions {
+  /** Proof target overrides on top of the config's and REPLYWRIGHT_PROOF_TARGETS. */
+  targets?: Partial<ProofTargets>;
+  /** Where REPLYWRIGHT_PROOF_TARGETS is read from (default: process.env). */
+  env?: Record<string, string | undefined>;
+  stream?: StreamOptions;
+}
+
+export function createHttpApp(app: AppHandle, options: HttpOptions = {}): Hono<HttpEnv> {
+  const targets = resolveTargets(app.config, options.env ?? process.env, options.targets);
+  const reader = requireReader(app.config.REPLYWRIGHT_ADMIN_TOKEN, app.config.REPLYWRIGHT_READ_TOKEN_REQUIRED);
+  const http = new Hono<HttpEnv>();
+  http.use('*', requestContext(app.log));
+  http.use('/api/*', async (c, next) => (c.req.method === 'GET' ? reader(c, next) : next()));
+  http.use('/metrics', reader);
+  http.route('/', healthRoutes(app));
+  http.route('/', statusRoutes(app, targets));
+  http.route('/', actorRoutes(app));
+  http.route('/', machineRoutes(app));
+  http.route('/', metricsRoutes(app));
+  http.route('/', streamRoutes(app, options.stream));
+  http.route('/', controlRoutes(app));
+  http.route('/', dashboardRoutes(app, targets));
+  http.onError(handleError);
+  http.notFound(handleNotFound);
+  return http;
+}
