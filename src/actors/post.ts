@@ -99,6 +99,7 @@ async function spend(deps: PipelineDeps, options: PosterOptions, permit: PermitT
   try {
     const { postId, detail } = await options.channel.send(permit, run.signal);
     recordPosted(deps, permit, postId, { channel: options.channel.name, ...detail });
+    deps.log.info({ permitId: permit.permitId, postId, target: permit.targetPostId }, 'reply posted');
     return 'posted';
   } catch (error) {
     return recordFailure(deps, options, permit, error);

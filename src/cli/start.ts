@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createHttpApp } from '../../http/app.ts';
+import { serveHttp } from '../../http/serve.ts';
+import { platformFromConfig } from '../app/platformFromConfig.ts';
+import { createReplywright } from '../app/replywright.ts';
+import { createChannel } from '../app/channelFromConfig.ts';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { createGenerator } from '../generators/index.ts';
+import { createLogger } from '../logging.ts';
+import { startSandbox } from '../platforms/sandbox/main.ts';
+
+/**
+ * `npm start`: the built-in sandbox (unless REPLYWRIGHT_SANDBOX_URL points elsewhere), the
+ * pipeline and the HTTP server in one process. SIGTERM/SIGINT drain: no new runs, an
+ * in-flight post finishes (or becomes `unconfirmed` at the next boot), WAL checkpoint, close.
+ */
+async function main(): Promise<void> {
+  const env = { ...process.env };
+  if (!env.REPLYWRIGHT_ADMIN_TOKEN) env.REPLYWRIGHT_ADMIN_TOKEN = devAdminToken(env.REPLYWRIGHT_DB ?? './data/replywright.db');
+  const config = loadConfig(env);
+  const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
+
+  const sandbox = config.REPLYWRIGHT_SANDBOX_URL
+    ? null
+    : await startSandbox({
+        port: config.SANDBOX_PORT,
+        dbPath: config.REPLYWRIGHT_SANDBOX_DB,
+        seed: config.SANDBOX_SEED,
+        trafficPerMin: config.SANDBOX_TRAFFIC_PER_MIN,
+        account: config.REPLYWRIGHT_ACCOUNT,
+        adminToken: config.REPLYWRIGHT_ADMIN_TOKEN,
+        accountToken: env.REPLYWRIGHT_SANDBOX_TOKEN,
+        password: env.REPLYWRIGHT_SANDBOX_PASSWORD,
+      });
+  const sandboxUrl = config.REPLYWRIGHT_SANDBOX_URL ?? sandbox!.url;
+  const platform = platformFromConfig(config, sandboxUrl, env);
+  const app = await createReplywright({
+    config,
+    log,
+    platform,
+    generator: createGenerator(config),
+    channel: await createChannel(config, { platform, sandboxUrl, log, env }),
+  });
+  await app.start();
+  const http = await serveHttp(createHttpApp(app), { port: config.PORT, host: config.HOST });
+  log.info(
+    {
+      dashboard: `${http.url}/`,
+      sandbox: sandboxUrl,
+      db: config.REPLYWRIGHT_DB,
+      approval: config.REPLYWRIGHT_APPROVAL,
+      poster: config.REPLYWRIGHT_POSTER,
+      recovered: app.recovery && {
+        actors: app.recovery.restore.active,
+        quarantined: app.recovery.restore.quarantined.length,
+        orphanRuns: app.recovery.orphanRuns,
+        postingToUnconfirmed: app.recovery.postingToUnconfirmed,
+      },
+    },
+    'replywright is running',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'draining');
+    const force = setTimeout(() => {
+      log.error('drain took too long; exiting');
+      process.exit(1);
+    }, 25_000);
+    try {
+      await app.stop();
+      await http.close();
+      await sandbox?.stop();
+      log.info('stopped cleanly');
+    } finally {
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * Without REPLYWRIGHT_ADMIN_TOKEN, a local run still needs a token for the dashboard's
+ * controls: one is generated and written next to the DB (mode 600), never logged.
+ */
+function devAdminToken(dbPath: string): string {
+  const token = randomBytes(24).toString('hex');
+  const file = join(dirname(dbPath), 'admin-token');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  process.stderr.write(`REPLYWRIGHT_ADMIN_TOKEN is not set: a token for this run was written to ${file}\n`);
+  return token;
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`replywright: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`replywright failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
