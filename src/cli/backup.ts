@@ -1,0 +1,51 @@
+import { backupDatabase, messageOf } from '../ops/backup.ts';
+import { formatVersions } from '../ops/migrationStatus.ts';
+import { type CliIo, cliOutput, databasePath, parseFlags, runIfEntry, UsageError } from './opsArgs.ts';
+
+/**
+ * `npm run backup -- --to FILE [--db PATH] [--force]`: an online, consistent copy of
+ * REPLYWRIGHT_DB (or PATH) taken with VACUUM INTO while replywright keeps running. Refuses an
+ * existing FILE unless --force. Exits 0 done, 1 failed, 2 bad usage.
+ */
+const USAGE = 'usage: backup --to FILE [--db PATH] [--force]';
+
+export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  const { env, out, err } = cliOutput(io);
+  let flags: ReturnType<typeof parse>;
+  try {
+    flags = parse(argv);
+  } catch (error) {
+    err(`backup: ${messageOf(error)}\n${USAGE}`);
+    return 2;
+  }
+  if (flags.help) {
+    out(USAGE);
+    return 0;
+  }
+  try {
+    const result = await backupDatabase(flags.db ?? databasePath(env), flags.to, { force: flags.force });
+    out(
+      `backed up ${result.source} to ${result.dest}: ${result.bytes} bytes, migrations ${formatVersions(result.migrations)}, integrity ok (${result.durationMs} ms)`,
+    );
+    return 0;
+  } catch (error) {
+    err(`backup: ${messageOf(error)}`);
+    return 1;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  const flags = parseFlags(argv, {
+    '--to': 'string',
+    '--db': 'string',
+    '--force': 'boolean',
+    '--help': 'boolean',
+    '-h': 'boolean',
+  });
+  const help = flags['--help'] === true || flags['-h'] === true;
+  const to = flags['--to'];
+  if (!help && to === undefined) throw new UsageError('--to FILE is required');
+  return { help, to: to ?? '', db: flags['--db'], force: flags['--force'] === true };
+}
+
+runIfEntry(import.meta.url, 'backup', main);

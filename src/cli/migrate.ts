@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { openDriver } from '../../db/drivers/open.ts';
+import { migrate } from '../../db/migrate.ts';
+import { openStore } from '../../db/store.ts';
+import { messageOf } from '../ops/backup.ts';
+import { formatVersions, migrationStatus, validateMigrationFiles } from '../ops/migrationStatus.ts';
+import { type CliIo, cliOutput, databasePath, parseFlags, runIfEntry } from './opsArgs.ts';
+
+/**
+ * `npm run migrate [-- --db PATH]` applies the pending migrations to REPLYWRIGHT_DB (or PATH)
+ * and prints them. replywright also migrates at start-up, before it serves.
+ *
+ * `npm run migrate -- --check [--db PATH]` only validates the migration journal and files (they
+ * are applied to a throwaway in-memory database) and prints their versions; it opens no real
+ * database unless --db is given, and then only reads which migrations it lacks. Fly's
+ * release_command runs this, on a machine without the volume.
+ */
+const USAGE = 'usage: migrate [--db PATH] [--check]';
+
+export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  const { env, out, err } = cliOutput(io);
+  let flags: ReturnType<typeof parse>;
+  try {
+    flags = parse(argv);
+  } catch (error) {
+    err(`migrate: ${messageOf(error)}\n${USAGE}`);
+    return 2;
+  }
+  if (flags['--help']) {
+    out(USAGE);
+    return 0;
+  }
+  try {
+    return flags['--check'] ? await check(flags['--db'], out, err) : await apply(flags['--db'] ?? databasePath(env), out);
+  } catch (error) {
+    err(`migrate: ${messageOf(error)}`);
+    return 1;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  const flags = parseFlags(argv, { '--db': 'string', '--check': 'boolean', '--help': 'boolean', '-h': 'boolean' });
+  if (flags['-h']) flags['--help'] = true;
+  return flags;
+}
+
+async function apply(dbPath: string, out: (text: string) => void): Promise<number> {
+  const created = !existsSync(dbPath);
+  const store = await openStore(dbPath);
+  try {
+    const applied = migrate(store);
+    const total = migrationStatus(store.driver)?.applied ?? [];
+    if (applied.length === 0) {
+      out(`${dbPath}: up to date (migrations ${formatVersions(total)})`);
+    } else {
+      out(`${dbPath}: ${created ? 'created; ' : ''}applied ${applied.length} migration(s)`);
+      for (const m of applied) out(`  ${m.version} ${m.name}`);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function check(
+  dbPath: string | undefined,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
+  const files = await validateMigrationFiles();
+  out(`migrations ok: ${files.length} (versions ${formatVersions(files.map((f) => f.version))})`);
+  for (const f of files) out(`  ${f.version} ${f.name} ${f.checksum}`);
+  if (dbPath === undefined) return 0;
+  if (!existsSync(dbPath)) {
+    out(`${dbPath}: no database yet; all ${files.length} migration(s) apply at start-up`);
+    return 0;
+  }
+  const driver = await openDriver(dbPath);
+  try {
+    driver.exec('PRAGMA busy_timeout = 5000');
+    const status = migrationStatus(driver);
+    if (!status) {
+      err(`migrate: ${dbPath} has no schema_migrations table: it is not a replywright database`);
+      return 1;
+    }
+    if (status.changed.length > 0 || status.unknown.length > 0) {
+      err(
+        `migrate: ${dbPath} does not match this build (changed: ${formatVersions(status.changed)}; unknown: ${formatVersions(status.unknown)})`,
+      );
+      return 1;
+    }
+    out(`${dbPath}: applied ${formatVersions(status.applied)}; pending ${formatVersions(status.pending)}`);
+    return 0;
+  } finally {
+    driver.close();
+  }
+}
+
+runIfEntry(import.meta.url, 'migrate', main);
