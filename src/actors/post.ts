@@ -4,6 +4,7 @@ import type { TargetFacts } from '../../machines/permit.ts';
 import { describeError } from '../runtime/errors.ts';
 import type { RunContext, RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
+import { isOptedOut } from './ingest.ts';
 import { rootStatus } from './postFacts.ts';
 import { rateLimitedUntil, setRateLimitedUntil } from './rateLimit.ts';
 import type { PermitToPost, ReplyChannel } from './replyChannel.ts';
@@ -52,7 +53,8 @@ function nextApproved(deps: PipelineDeps): PermitToPost | null {
   const row = deps.store
     .statement(
       `select id as permitId, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
-              target_post_id as targetPostId, text, content_hash as contentHash, idempotency_key as idempotencyKey
+              target_post_id as targetPostId, target_author as targetAuthor, text, content_hash as contentHash,
+              idempotency_key as idempotencyKey
        from permits where state = 'approved' and expires_at > ? order by created_at asc limit 1`,
     )
     .get(deps.clock.now()) as PermitToPost | undefined;
@@ -72,6 +74,15 @@ async function spend(deps: PipelineDeps, options: PosterOptions, permit: PermitT
     return 'deferred';
   }
   if (run.signal.aborted || deps.controls.isPaused()) return 'deferred';
+  // An opt-out can arrive while a permit waits (or is retried after an unknown outcome):
+  // honoured at the last moment before the click too.
+  if (isOptedOut(store, deps.platform.name, permit.targetAuthor)) {
+    store.tx(() => {
+      host.send('permit', permit.permitId, { type: 'REJECT', reasonCode: 'opted_out' });
+      host.send('candidate', permit.candidateId, { type: 'FAIL', reasonCode: 'opted_out' });
+    });
+    return 'rejected';
+  }
 
   // Intent before effect: `posting` is on disk (fsync) before the platform hears of it.
   const claimed = store.durableTx(() => {

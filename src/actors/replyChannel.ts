@@ -8,6 +8,7 @@ export interface PermitToPost {
   candidateId: string;
   schedulerRunId: string;
   targetPostId: string;
+  targetAuthor: string;
   text: string;
   contentHash: string;
   idempotencyKey: string;

@@ -213,8 +213,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const chaotic = due < trafficEnd;
     if (chaotic && options.faults) {
       if (chance(0.01)) {
-        platform.faults.ghost(chance(0.5) ? 'root' : 'reply');
-        ghostsInjected++;
+        try {
+          platform.faults.ghost(chance(0.5) ? 'root' : 'reply');
+          ghostsInjected++;
+        } catch {
+          // nothing to reply to yet
+        }
       }
       if (chance(0.02)) targetsMutated += mutateQueuedTarget(store, platform, random) ? 1 : 0;
     }
