@@ -14,6 +14,12 @@ export interface DueTimer {
 /** Runs inside the transaction that deletes the timer row: the timer fires exactly once. */
 export type TimerDispatch = (timer: DueTimer) => void;
 
+/** A dispatch that failed is retried after this long, not at once (no hot loop on a persistent error). */
+export const TIMER_RETRY_MS = 1_000;
+
+// A quarantined actor's timers wait (untouched) for its repair; they neither fire nor keep the service awake.
+const NOT_QUARANTINED = "(a.status is null or a.status != 'quarantined')";
+
 /**
  * Deadlines live as rows in `timers` (written with the snapshot that set them); this service
  * keeps one clock timeout armed for the earliest row and, when it comes, fires every due row
@@ -28,6 +34,7 @@ export class DurableTimers {
   #handle: TimerHandle | null = null;
   #armedFor = Number.POSITIVE_INFINITY;
   #running = false;
+  #failedLastPass = 0;
   fired = 0;
 
   constructor(store: Store, clock: Clock, log: Logger, dispatch: TimerDispatch) {
@@ -61,10 +68,12 @@ export class DurableTimers {
     const due = this.#store
       .statement(
         `select t.actor_id as actorId, a.kind as kind, t.event as event, t.due_at as dueAt
-         from timers t left join actors a on a.id = t.actor_id where t.due_at <= ? order by t.due_at limit 500`,
+         from timers t left join actors a on a.id = t.actor_id where t.due_at <= ? and ${NOT_QUARANTINED}
+         order by t.due_at limit 500`,
       )
       .all(now) as DueTimer[];
     let count = 0;
+    let failed = 0;
     for (const timer of due) {
       try {
         this.#store.tx(() => {
@@ -80,20 +89,32 @@ export class DurableTimers {
         });
         count++;
       } catch (error) {
+        failed++;
         this.#log.error({ err: describeError(error), timer }, 'timer dispatch failed; will retry');
       }
     }
     this.fired += count;
-    if (due.length === 500) return count + this.fireDue();
+    this.#failedLastPass = failed;
+    if (due.length === 500 && failed === 0) return count + this.fireDue();
     return count;
   }
 
   #rearm(): void {
-    const row = this.#store.statement('select min(due_at) as dueAt from timers').get() as { dueAt: number | null };
+    // After failures, the rows still due are the ones that failed: retry them later, while
+    // timers not yet due keep their time.
+    const now = this.#clock.now();
+    const retrying = this.#failedLastPass > 0;
+    const row = this.#store
+      .statement(
+        `select min(t.due_at) as dueAt from timers t left join actors a on a.id = t.actor_id
+         where ${NOT_QUARANTINED} and t.due_at > ?`,
+      )
+      .get(retrying ? now : Number.MIN_SAFE_INTEGER) as { dueAt: number | null };
     this.#handle?.cancel();
     this.#handle = null;
     this.#armedFor = Number.POSITIVE_INFINITY;
-    if (row.dueAt !== null) this.#arm(row.dueAt);
+    const at = retrying ? Math.min(row.dueAt ?? Number.POSITIVE_INFINITY, now + TIMER_RETRY_MS) : row.dueAt;
+    if (at !== null) this.#arm(at);
   }
 
   #arm(dueAt: number): void {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PermitEvent } from '../../machines/permit.ts';
 import { openStore, type Store } from '../../db/store.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
-import { type DueTimer, DurableTimers } from '../../src/runtime/durableTimers.ts';
+import { type DueTimer, DurableTimers, TIMER_RETRY_MS } from '../../src/runtime/durableTimers.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
 import { insertPermitChain, permitInput } from '../support/fixtures.ts';
 import { tempStore } from '../support/tempStore.ts';
@@ -177,5 +177,62 @@ describe('DurableTimers', () => {
     expect(r.logs.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(['timer dispatch failed; will retry']);
     expect(r.timers.fireDue()).toBe(1);
     expect(r.state('p1')).toBe('expired');
+  });
+
+  it('regression: a quarantined actor\'s timer neither fires nor keeps the service spinning', async () => {
+    const t = await tempStore();
+    cleanup = t.cleanup;
+    const clock = new SimulatedClock();
+    const T0 = clock.now();
+    const calls: string[] = [];
+    const r = runtime(t.store, clock, (timer) => {
+      calls.push(timer.actorId);
+      if (calls.length > 20) r.timers.stop(); // before the fix: a retry loop at the same instant
+      r.host.send('permit', timer.actorId, { type: 'EXPIRE' });
+    });
+    r.createPermit('sick', T0 + MINUTE);
+    r.createPermit('healthy', T0 + 2 * MINUTE);
+    t.store.statement("update actors set status = 'quarantined' where id = 'sick'").run();
+    r.timers.start();
+    await clock.advance(10 * MINUTE);
+    expect(calls).toEqual(['healthy']);
+    expect(r.state('healthy')).toBe('expired');
+    expect(r.timerRows()).toEqual([{ actor_id: 'sick', event: 'EXPIRE', due_at: T0 + MINUTE }]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('regression: a dispatch that keeps failing is retried every TIMER_RETRY_MS, not in a hot loop', async () => {
+    const t = await tempStore();
+    cleanup = t.cleanup;
+    const clock = new SimulatedClock();
+    const T0 = clock.now();
+    let calls = 0;
+    const r = runtime(t.store, clock, (timer) => {
+      if (timer.actorId === 'broken') {
+        calls++;
+        if (calls > 100) r.timers.stop();
+        throw new Error('disk I/O error');
+      }
+      r.host.send('permit', timer.actorId, { type: 'EXPIRE' });
+    });
+    r.createPermit('broken', T0 + MINUTE);
+    r.timers.start();
+    await clock.advance(MINUTE);
+    expect(calls).toBe(1);
+    await clock.advance(TIMER_RETRY_MS - 1);
+    expect(calls).toBe(1);
+    await clock.advance(1);
+    expect(calls).toBe(2);
+    await clock.advance(10 * TIMER_RETRY_MS);
+    expect(calls).toBe(12);
+    expect(r.state('broken')).toBe('approved');
+
+    // a healthy timer due inside the retry pause still fires on time
+    const dueAt = clock.now() + TIMER_RETRY_MS / 4;
+    r.createPermit('fine', dueAt);
+    await clock.advance(TIMER_RETRY_MS / 4);
+    expect(r.state('fine')).toBe('expired');
+    expect(r.events('fine').at(-1)).toEqual({ type: 'permit_expired', cause: 'EXPIRE' });
+    expect(calls).toBeLessThanOrEqual(13);
   });
 });
