@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../../db/migrate.ts';
 import { openStore, type Store } from '../../db/store.ts';
@@ -61,12 +62,25 @@ describe('migrate', () => {
     expect(migrationEvents(again).map((e) => e.at)).toEqual(listMigrations().map(() => 1));
   });
 
-  it('throws when an applied migration file no longer matches its recorded checksum', async () => {
+  it('throws when an applied migration file was edited afterwards', async () => {
     const { store } = await freshStore();
-    migrate(store, () => 1);
-    // same effect as editing db/migrations/0000_*.sql after it shipped
-    store.statement("update schema_migrations set checksum = 'edited' where version = 1").run();
-    expect(() => migrate(store, () => 2)).toThrow(/migration 1 \(0000_\w+\) changed after it was applied/);
+    // a private copy of db/migrate.ts and db/migrations/, so the test can edit a migration file
+    const db = fileURLToPath(new URL('../../db/', import.meta.url));
+    const copy = mkdtempSync(join(tmpdir(), 'replywright-migrations-'));
+    const previous = cleanup;
+    cleanup = () => {
+      previous?.();
+      rmSync(copy, { recursive: true, force: true });
+    };
+    copyFileSync(join(db, 'migrate.ts'), join(copy, 'migrate.ts'));
+    cpSync(join(db, 'migrations'), join(copy, 'migrations'), { recursive: true });
+    const copied = (await import(pathToFileURL(join(copy, 'migrate.ts')).href)) as typeof import('../../db/migrate.ts');
+    expect(copied.migrate(store, () => 1)).toHaveLength(listMigrations().length);
+    expect(copied.migrate(store, () => 2)).toEqual([]);
+
+    const first = listMigrations()[0]!;
+    appendFileSync(join(copy, 'migrations', `${first.name}.sql`), '\n-- edited after it shipped\n');
+    expect(() => copied.migrate(store, () => 3)).toThrow(`migration 1 (${first.name}) changed after it was applied`);
     expect(migrationEvents(store)).toHaveLength(listMigrations().length);
   });
 
