@@ -1,4 +1,5 @@
 import type { AppHandle } from '../src/app/types.ts';
+import { publicConfig } from '../src/config/publicConfig.ts';
 import { type Diagnosis, diagnose } from '../src/proof/diagnosis.ts';
 import { formatDuration } from '../src/proof/duration.ts';
 import { capBudget, funnel } from '../src/proof/funnel.ts';
@@ -46,6 +47,7 @@ export function statusView(app: AppHandle, windowMs: number, targets: ProofTarge
     queueSize: queueSize(app.store, now),
     caps: capBudget(app.store, now, { perHour: config.REPLYWRIGHT_CAP_PER_HOUR, perDay: config.REPLYWRIGHT_CAP_PER_DAY }),
     blocking: diagnosisView(app, windowMs, targets),
+    config: publicConfig(config),
   };
 }
 

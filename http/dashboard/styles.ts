@@ -43,7 +43,7 @@ td.num { font-variant-numeric:tabular-nums; }
 .charts { display:grid; grid-template-columns:1fr; gap:8px; }
 .chart { overflow-x:auto; }
 .chart h3 { font-size:13px; margin:4px 0; }
-svg.statechart { max-width:100%; height:auto; font-family:inherit; }
+svg.statechart { height:auto; font-family:inherit; display:block; }
 svg.statechart .state rect { fill:#fff; stroke:#98a2b3; stroke-width:1.4; }
 svg.statechart .state.final rect.inner { fill:none; stroke:#98a2b3; stroke-width:1; }
 svg.statechart .state.live > rect:first-child { fill:#eef4ff; stroke:var(--accent); stroke-width:2; }
@@ -53,9 +53,9 @@ svg.statechart .badge rect { fill:#e4e7ec; stroke:none; }
 svg.statechart .state.live .badge rect { fill:var(--accent); }
 svg.statechart .badge text { font-size:11px; font-weight:700; fill:#344054; }
 svg.statechart .state.live .badge text { fill:#fff; }
-svg.statechart .edge path, svg.statechart .initial path { fill:none; stroke:#8792a6; stroke-width:1.2; }
-svg.statechart .edge.back path { stroke-dasharray:4 3; }
-svg.statechart .edge text { font-size:10px; fill:#475467; paint-order:stroke; stroke:#fff; stroke-width:3px; }
+svg.statechart path.edge, svg.statechart .initial path { fill:none; stroke:#8792a6; stroke-width:1.2; }
+svg.statechart path.edge.back { stroke-dasharray:4 3; }
+svg.statechart .edge-label { font-size:10px; fill:#475467; paint-order:stroke; stroke:#fff; stroke-width:3px; stroke-linejoin:round; }
 svg.statechart marker path, svg.statechart .initial circle { fill:#8792a6; }
 #toast { position:fixed; right:16px; bottom:16px; background:#141a26; color:#fff; padding:10px 14px; border-radius:8px; display:none; max-width:420px; }
 .live-dot { width:8px; height:8px; border-radius:50%; background:#98a2b3; display:inline-block; }

@@ -84,6 +84,8 @@ describe('GET /api/status', () => {
       blocking: { code: 'none', blocking: null },
     });
     expect((body.funnel as { rejectedByReason: unknown }).rejectedByReason).toEqual([{ key: 'too_short', count: 1 }]);
+    expect(body.config).toMatchObject({ adminTokenConfigured: true, readTokenRequired: false, capPerHour: 6 });
+    expect(JSON.stringify(body.config)).not.toMatch(/TOKEN|API_KEY/);
   });
 
   it('narrows with the window', async () => {
