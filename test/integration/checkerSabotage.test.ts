@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PlatformAdapter } from '../../src/platforms/contract.ts';
+import { checkInvariants } from '../../src/proof/invariants.ts';
+import { type PipelineFixture, pipelineFixture } from '../support/pipeline.ts';
+
+/**
+ * The checker must be able to fail: a platform that ignores idempotency keys and a
+ * reconciler lookup that never finds anything turn a dropped response into a second reply,
+ * and the checker reports it.
+ */
+let fixture: PipelineFixture | undefined;
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+describe('invariant checker under sabotage', () => {
+  it('reports the duplicate reply a blind retry makes', async () => {
+    let calls = 0;
+    fixture = await pipelineFixture({
+      platform: (a): PlatformAdapter => ({
+        name: a.name,
+        account: a.account,
+        limits: () => a.limits(),
+        search: (q, c) => a.search(q, c),
+        mentions: (c) => a.mentions(c),
+        authorPosts: (x, c) => a.authorPosts(x, c),
+        getPost: (id) => a.getPost(id),
+        ownTimeline: (s) => a.ownTimeline(s),
+        createReply: (r) => a.createReply({ ...r, idempotencyKey: `${r.idempotencyKey}-${calls++}` }),
+        findReply: async () => null,
+      }),
+    });
+    fixture.mention('mona_qa');
+    await fixture.run('fetch');
+    await fixture.run('scheduler');
+    fixture.platform.faults.update({ dropResponseRate: 1 });
+    await fixture.run('poster');
+    fixture.platform.faults.reset();
+    await fixture.clock.advance(31_000);
+    await fixture.run('reconciler');
+    await fixture.run('poster');
+    const truth = fixture.platform.groundTruth();
+    const report = checkInvariants(fixture.app.store, truth, { account: 'replywright_bot', now: fixture.clock.now() });
+    expect(report.duplicates).toBe(1);
+    expect(report.unexplainedPosts).toHaveLength(1);
+    expect(report.violations.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,101 @@
+import type { JobName } from '../../machines/job.ts';
+import { createReplywright, type Replywright } from '../../src/app/replywright.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import type { Intervals } from '../../src/config/intervals.ts';
+import { createTemplateGenerator } from '../../src/generators/template.ts';
+import type { ReplyGenerator } from '../../src/generators/types.ts';
+import { silentLogger } from '../../src/logging.ts';
+import type { PlatformAdapter } from '../../src/platforms/contract.ts';
+import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
+import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
+import { SimulatedClock } from '../../src/runtime/clock.ts';
+import { seededIds } from '../../src/runtime/ids.ts';
+import { seededRandom } from '../../src/runtime/random.ts';
+import { tempStore } from './tempStore.ts';
+
+export const TEST_INTERVALS: Intervals = {
+  fetch: { intervalMs: 60_000, deadlineMs: 30_000 },
+  scheduler: { intervalMs: 30_000, deadlineMs: 20_000 },
+  poster: { intervalMs: 10_000, deadlineMs: 30_000 },
+  reconciler: { intervalMs: 60_000, deadlineMs: 30_000 },
+  postingDeadlineMs: 30_000,
+};
+
+export interface PipelineFixture {
+  app: Replywright;
+  clock: SimulatedClock;
+  platform: SandboxPlatform;
+  adapter: PlatformAdapter;
+  /** Runs one job now, advancing the simulated clock while it awaits. */
+  run(job: JobName): Promise<void>;
+  /** One full pass: fetch, scheduler, poster, reconciler. */
+  cycle(): Promise<void>;
+  /** A root post by `author` that mentions the bot: an opted-in target. */
+  mention(author: string, text?: string): string;
+  cleanup(): Promise<void>;
+}
+
+/** A replywright on a real SQLite file against an in-process sandbox, on a simulated clock. */
+export async function pipelineFixture(
+  options: { env?: Record<string, string>; platform?: (adapter: PlatformAdapter) => PlatformAdapter; generator?: ReplyGenerator } = {},
+): Promise<PipelineFixture> {
+  const clock = new SimulatedClock();
+  const t = await tempStore();
+  const config = loadConfig({
+    REPLYWRIGHT_MIN_SPACING_SEC: '0',
+    REPLYWRIGHT_CAP_PER_HOUR: '100',
+    REPLYWRIGHT_CAP_PER_DAY: '1000',
+    REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: '0',
+    ...options.env,
+  });
+  const platform = await SandboxPlatform.open(':memory:', { clock, seed: 7, account: config.REPLYWRIGHT_ACCOUNT });
+  const inProcess = createSandboxInProcessAdapter({ platform, clock });
+  const adapter = options.platform ? options.platform(inProcess) : inProcess;
+  const app = await createReplywright({
+    config,
+    log: silentLogger,
+    platform: adapter,
+    generator: options.generator ?? createTemplateGenerator(),
+    clock,
+    ids: seededIds(seededRandom(7), () => clock.now()),
+    intervals: TEST_INTERVALS,
+    store: t.store,
+    supervise: false,
+  });
+  await app.start();
+  let n = 0;
+  const run = async (job: JobName) => {
+    let settled = false;
+    const p = app.runOnce(job).then(
+      () => {},
+      () => {},
+    );
+    void p.finally(() => {
+      settled = true;
+    });
+    while (!settled) await clock.advance(50);
+  };
+  return {
+    app,
+    clock,
+    platform,
+    adapter,
+    run,
+    async cycle() {
+      for (const job of ['fetch', 'scheduler', 'poster', 'reconciler'] as const) await run(job);
+    },
+    mention(author, text) {
+      n++;
+      platform.ensureUser({ handle: author, displayName: author });
+      return platform.createPost({
+        author,
+        text: text ?? `@${config.REPLYWRIGHT_ACCOUNT} how do I keep replies from posting twice after a crash? (${n})`,
+      }).post.id;
+    },
+    async cleanup() {
+      await app.stop();
+      platform.close();
+      t.cleanup();
+    },
+  };
+}
