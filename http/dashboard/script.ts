@@ -40,8 +40,12 @@ export const SCRIPT = `
     inFlight = false;
     if (dirty) { dirty = false; refresh(); }
   }
-  let timer;
-  const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 250); };
+  // At most one re-render every 2 s, however fast events arrive.
+  let timer, last = 0;
+  const soon = () => {
+    if (timer) return;
+    timer = setTimeout(() => { timer = undefined; last = Date.now(); refresh(); }, Math.max(250, 2000 - (Date.now() - last)));
+  };
   document.addEventListener('click', async (event) => {
     const button = event.target.closest('button[data-action]');
     if (!button) return;
