@@ -51,6 +51,7 @@ export function createStore(driver: SqliteDriver, path: string): Store {
   const db = drizzle(driver as unknown as Database.Database, { schema });
   const statements = new Map<string, SqliteStatement>();
   let depth = 0;
+  let durable = false;
   let closed = false;
 
   const statement = (sql: string): SqliteStatement => {
@@ -107,11 +108,16 @@ export function createStore(driver: SqliteDriver, path: string): Store {
     path,
     tx: run,
     durableTx<T>(fn: () => T): T {
+      // SQLite cannot raise the safety level inside a transaction: a durable commit nested
+      // in an ordinary one would silently commit with synchronous=NORMAL.
+      if (depth > 0 && !durable) throw new Error('durableTx cannot be nested inside a non-durable transaction');
       if (depth > 0) return run(fn);
+      durable = true;
       driver.exec('PRAGMA synchronous = FULL');
       try {
         return run(fn);
       } finally {
+        durable = false;
         driver.exec('PRAGMA synchronous = NORMAL');
       }
     },

@@ -70,7 +70,7 @@ export class Controls {
   rejectPermit(permitId: string, by: string, reasonCode = 'operator_rejected'): void {
     this.#store.tx(() => {
       const permit = this.#host.send('permit', permitId, { type: 'REJECT', reasonCode });
-      this.#host.send('candidate', permit.context.candidateId, { type: 'FAIL', reasonCode });
+      this.#host.sendIfAccepted('candidate', permit.context.candidateId, { type: 'FAIL', reasonCode });
       this.#store.event({
         at: this.#clock.now(),
         type: EVENT.permitRejected,

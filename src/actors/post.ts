@@ -79,7 +79,7 @@ async function spend(deps: PipelineDeps, options: PosterOptions, permit: PermitT
   if (isOptedOut(store, deps.platform.name, permit.targetAuthor)) {
     store.tx(() => {
       host.send('permit', permit.permitId, { type: 'REJECT', reasonCode: 'opted_out' });
-      host.send('candidate', permit.candidateId, { type: 'FAIL', reasonCode: 'opted_out' });
+      host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode: 'opted_out' });
     });
     return 'rejected';
   }
@@ -92,7 +92,7 @@ async function spend(deps: PipelineDeps, options: PosterOptions, permit: PermitT
       postingDeadlineAt: clock.now() + deps.intervals.postingDeadlineMs,
     });
     if (next.state === 'rejected') {
-      host.send('candidate', permit.candidateId, { type: 'FAIL', reasonCode: next.context.reasonCode ?? 'rejected' });
+      host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode: next.context.reasonCode ?? 'rejected' });
       return false;
     }
     store.event({
@@ -133,9 +133,14 @@ function recordFailure(deps: PipelineDeps, options: PosterOptions, permit: Permi
       host.send('permit', permit.permitId, { type: 'POST_DEFERRED', reasonCode: reasonOf(error) });
       outcome = 'deferred';
     } else if (error instanceof PlatformRejected) {
-      const reasonCode = error.status === 404 ? 'target_deleted' : `platform_rejected_${error.status}`;
+      const reasonCode =
+        typeof detail.reasonCode === 'string'
+          ? detail.reasonCode
+          : error.status === 404
+            ? 'target_deleted'
+            : `platform_rejected_${error.status}`;
       host.send('permit', permit.permitId, { type: 'POST_FAILED', reasonCode });
-      host.send('candidate', permit.candidateId, { type: 'FAIL', reasonCode });
+      host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode });
       outcome = 'failed';
     } else {
       host.send('permit', permit.permitId, {

@@ -89,7 +89,7 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
     deps.store.tx(() => {
       const next = deps.host.send('permit', permit.permitId, { type: 'ABSENT' });
       if (next.state === 'failed') {
-        deps.host.send('candidate', permit.candidateId, { type: 'FAIL', reasonCode: 'absent_after_retry' });
+        deps.host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode: 'absent_after_retry' });
       }
     });
     absent++;

@@ -17,7 +17,7 @@ export function createTimerDispatch(deps: { store: Store; host: EntityHost; cloc
     switch (timer.event) {
       case 'EXPIRE': {
         const permit = host.send('permit', timer.actorId, { type: 'EXPIRE' });
-        host.send('candidate', permit.context.candidateId, { type: 'FAIL', reasonCode: 'permit_expired' });
+        host.sendIfAccepted('candidate', permit.context.candidateId, { type: 'FAIL', reasonCode: 'permit_expired' });
         return;
       }
       case 'POSTING_DEADLINE': {
@@ -34,7 +34,7 @@ export function createTimerDispatch(deps: { store: Store; host: EntityHost; cloc
       }
       case 'UNRESOLVED': {
         const permit = host.send('permit', timer.actorId, { type: 'UNRESOLVED' });
-        host.send('candidate', permit.context.candidateId, { type: 'FAIL', reasonCode: 'unresolved_outcome' });
+        host.sendIfAccepted('candidate', permit.context.candidateId, { type: 'FAIL', reasonCode: 'unresolved_outcome' });
         store.event({
           at: now,
           type: EVENT.postingFailed,

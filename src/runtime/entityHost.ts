@@ -1,5 +1,4 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import { initialTransition, transition } from 'xstate';
 import type { CandidateContext, CandidateEvent, CandidateInput } from '../../machines/candidate.ts';
 import type { PermitContext, PermitEvent, PermitInput } from '../../machines/permit.ts';
 import { type EntityKind, type EntityMachineEntry, entityMachines } from '../../machines/registry.ts';
@@ -8,6 +7,7 @@ import type { Store } from '../../db/store.ts';
 import type { Clock } from './clock.ts';
 import { ActorNotFound, TransitionRejected } from './errors.ts';
 import { projectCandidate, projectPermit } from './projections.ts';
+import { initialSnapshot, nextSnapshot } from './pureStep.ts';
 import { encodeSnapshot, parsePersisted, reviveSnapshot, stateName } from './snapshotCodec.ts';
 
 export interface EntityState<C = unknown> {
@@ -57,7 +57,7 @@ export class EntityHost {
   ): EntityState<ContextOf<K>> {
     this.#assertInTransaction();
     const entry = entityMachines[kind] as AnyEntry;
-    const [initial] = initialTransition(entry.machine, input as never);
+    const initial = initialSnapshot(entry.machine, input);
     return this.#apply(entry, id, null, initial, events, options) as EntityState<ContextOf<K>>;
   }
 
@@ -75,19 +75,33 @@ export class EntityHost {
     return this.#apply(entry, id, stateName(current), current, list, options, current) as EntityState<ContextOf<K>>;
   }
 
-  /** Like send, but returns null instead of throwing when the state does not accept the event. */
-  trySend<K extends EntityKind>(
+  /**
+   * Like send, but returns null instead of throwing when the state does not accept the event
+   * (nothing is written before that check, so the caller's transaction is untouched). For
+   * follow-ups that may already have happened, e.g. failing a candidate that already failed.
+   */
+  sendIfAccepted<K extends EntityKind>(
     kind: K,
     id: string,
     events: EventOf<K> | readonly EventOf<K>[],
     options: StepOptions = {},
   ): EntityState<ContextOf<K>> | null {
     try {
-      return this.#store.tx(() => this.send(kind, id, events, options));
+      return this.send(kind, id, events, options);
     } catch (error) {
       if (error instanceof TransitionRejected) return null;
       throw error;
     }
+  }
+
+  /** sendIfAccepted in a transaction of its own. */
+  trySend<K extends EntityKind>(
+    kind: K,
+    id: string,
+    events: EventOf<K> | readonly EventOf<K>[],
+    options: StepOptions = {},
+  ): EntityState<ContextOf<K>> | null {
+    return this.#store.tx(() => this.sendIfAccepted(kind, id, events, options));
   }
 
   get<K extends EntityKind>(kind: K, id: string): EntityState<ContextOf<K>> | null {
@@ -136,7 +150,7 @@ export class EntityHost {
           context: { id, state: stateName(snapshot), event: event.type },
         });
       }
-      const [next] = transition(entry.machine, snapshot, event as never);
+      const next = nextSnapshot(entry.machine, snapshot, event);
       const nextState = stateName(next);
       if (nextState !== stateName(snapshot)) {
         rows.push(...this.#eventRows(entry, id, stateName(snapshot), next, event.type, at, options));
