@@ -116,7 +116,12 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
       since,
       now,
     ),
-    ghosts: scalar(store, 'select count(*) as n from ghosts where kind = 'unexplained_post' and detected_at >= ? and detected_at <= ?', since, now),
+    ghosts: scalar(
+      store,
+      "select count(*) as n from ghosts where kind = 'unexplained_post' and detected_at >= ? and detected_at <= ?",
+      since,
+      now,
+    ),
   };
 
   const sloReasons = tally(
