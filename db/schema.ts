@@ -116,6 +116,7 @@ export const candidates = sqliteTable(
     uniqueIndex('candidates_platform_post').on(t.platform, t.postId),
     index('candidates_state').on(t.state, t.updatedAt),
     index('candidates_author').on(t.author),
+    index('candidates_discovered').on(t.discoveredAt),
   ],
 );
 

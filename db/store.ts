@@ -28,6 +28,8 @@ export interface Store {
   event(event: NewEvent): void;
   /** A cached prepared statement for hot paths. */
   statement(sql: string): SqliteStatement;
+  /** Called after each commit that wrote event rows (live dashboards). Returns an unsubscribe. */
+  onEventsCommitted(listener: () => void): () => void;
   checkpoint(): void;
   close(): void;
 }
@@ -53,6 +55,8 @@ export function createStore(driver: SqliteDriver, path: string): Store {
   let depth = 0;
   let durable = false;
   let closed = false;
+  let eventsWritten = false;
+  const listeners = new Set<() => void>();
 
   const statement = (sql: string): SqliteStatement => {
     let s = statements.get(sql);
@@ -86,12 +90,14 @@ export function createStore(driver: SqliteDriver, path: string): Store {
       const result = fn();
       if (result instanceof Promise) throw new Error('store.tx callbacks must be synchronous');
       driver.exec('COMMIT');
+      if (eventsWritten) for (const listener of listeners) listener();
       return result;
     } catch (error) {
       if (driver.inTransaction) driver.exec('ROLLBACK');
       throw error;
     } finally {
       depth = 0;
+      eventsWritten = false;
     }
   }
 
@@ -122,6 +128,7 @@ export function createStore(driver: SqliteDriver, path: string): Store {
       }
     },
     event(e) {
+      eventsWritten = true;
       insertEvent().run(
         e.at,
         e.type,
@@ -138,6 +145,10 @@ export function createStore(driver: SqliteDriver, path: string): Store {
       );
     },
     statement,
+    onEventsCommitted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     checkpoint() {
       driver.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     },

@@ -32,8 +32,11 @@ export interface ReplywrightOptions {
   log: Logger;
   platform: PlatformAdapter;
   generator: ReplyGenerator;
-  /** How replies are sent; the platform API by default. */
-  channel?: ReplyChannel;
+  /**
+   * How replies are sent; the platform API by default. A factory gets the pipeline's deps
+   * (the browser poster re-checks the permit through them just before its click).
+   */
+  channel?: ReplyChannel | ((deps: PipelineDeps) => ReplyChannel | Promise<ReplyChannel>);
   clock?: Clock;
   ids?: IdSource;
   intervals?: Intervals;
@@ -102,6 +105,8 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
     policy: evaluationPolicyFrom(config),
     queueTtlMs: config.REPLYWRIGHT_QUEUE_TTL_MIN * 60_000,
   };
+  const channel =
+    typeof options.channel === 'function' ? await options.channel(deps) : (options.channel ?? apiChannel(deps));
   let supervisor: Supervisor | null = null;
   const work: Record<JobName, (run: RunContext) => Promise<RunStats>> = {
     fetch: createFetchWork(deps, ingest),
@@ -109,7 +114,7 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       caps: capPolicyFrom(config),
       onQueueLow: () => supervisor?.tick('fetch'),
     }),
-    poster: createPosterWork(deps, { channel: options.channel ?? apiChannel(deps), resolveWindowMs }),
+    poster: createPosterWork(deps, { channel, resolveWindowMs }),
     reconciler: createReconcilerWork(deps, {
       lookbackMs: 24 * 3_600_000,
       settleMs: intervals.postingDeadlineMs,
@@ -155,6 +160,7 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       return recovery;
     },
     health,
+    onEvent: (listener) => store.onEventsCommitted(listener),
     async start() {
       recovery = recoverAtBoot({ ...deps, resolveWindowMs }, log);
       timers.start();
@@ -182,7 +188,7 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       stopped = true;
       await supervisor?.drain();
       timers.stop();
-      await options.channel?.close?.();
+      await channel.close?.();
       if (!options.store) store.close();
     },
   };

@@ -1,0 +1,1 @@
+CREATE INDEX `candidates_discovered` ON `candidates` (`discovered_at`);
