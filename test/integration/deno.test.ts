@@ -29,7 +29,7 @@ describe('Deno smoke (node:sqlite driver)', () => {
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'replywright-deno-'));
       try {
-        expect(smoke(dir)).toEqual({ smoke: 'ok', run: 'create', driver: 'node:sqlite', applied: 1, state: 'queued' });
+        expect(smoke(dir)).toEqual({ smoke: 'ok', run: 'create', driver: 'node:sqlite', applied: 2, state: 'queued' });
         expect(smoke(dir)).toEqual({
           smoke: 'ok',
           run: 'restore',

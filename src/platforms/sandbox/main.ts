@@ -38,6 +38,10 @@ export interface RunningSandbox {
  * // … sandbox.url …
  * await sandbox.stop();
  */
+function isDeno(): boolean {
+  return typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
+}
+
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
   const clock = options.clock ?? systemClock;
   if (options.dbPath !== ':memory:') mkdirSync(dirname(options.dbPath), { recursive: true });
@@ -61,7 +65,12 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s));
+      // Keep the runtime's own Request/Response: under Deno, Deno.serve in the same process
+      // rejects responses built from node-server's replacements.
+      const s = serve(
+        { fetch: app.fetch, port: options.port, hostname: host, overrideGlobalObjects: !isDeno() },
+        () => resolve(s),
+      );
       s.once('error', reject);
     });
   } catch (error) {
