@@ -24,6 +24,7 @@ import { EntityHost } from '../runtime/entityHost.ts';
 import { describeError } from '../runtime/errors.ts';
 import { type IdSource, randomIds } from '../runtime/ids.ts';
 import { type RunContext, type RunStats, runJob } from '../runtime/jobRun.ts';
+import { type Inspection, startInspection } from '../runtime/inspection.ts';
 import { Supervisor } from '../runtime/supervisor.ts';
 import type { AppHandle, HealthReport } from './types.ts';
 
@@ -128,6 +129,7 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
     });
 
   let recovery: RecoveryReport | null = null;
+  let inspection: Inspection | null = null;
   let stopped = false;
 
   const health = (): HealthReport => {
@@ -166,8 +168,9 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       timers.start();
       timers.fireDue();
       if (options.supervise === false) return;
+      inspection = config.INSPECT ? startInspection({ store, url: config.REPLYWRIGHT_INSPECT_URL, log }) : null;
       supervisor = new Supervisor(
-        { clock, log, store },
+        { clock, log, store, ...(inspection ? { inspect: inspection.inspect } : {}) },
         (['fetch', 'scheduler', 'poster', 'reconciler'] as const).map((name) => ({
           name,
           timing: intervals[name],
@@ -187,6 +190,7 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       if (stopped) return;
       stopped = true;
       await supervisor?.drain();
+      inspection?.stop();
       timers.stop();
       await channel.close?.();
       if (!options.store) store.close();

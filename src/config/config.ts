@@ -86,7 +86,14 @@ export const configSchema = z.object({
   SANDBOX_TRAFFIC_PER_MIN: z.coerce.number().min(0).default(30),
   SANDBOX_SEED: int(0).default(42),
 
+  /** Sandbox bot credentials (dev defaults when unset). */
+  REPLYWRIGHT_SANDBOX_TOKEN: z.string().min(8).optional(),
+  REPLYWRIGHT_SANDBOX_PASSWORD: z.string().min(8).optional(),
+  /** Proof target overrides, e.g. `queueSize=5,permitsUsed=2`. */
+  REPLYWRIGHT_PROOF_TARGETS: z.string().optional(),
+
   INSPECT: bool.default(false),
+  REPLYWRIGHT_INSPECT_URL: z.string().regex(/^wss?:\/\//, 'expected a ws:// URL').default('ws://127.0.0.1:8788'),
 });
 
 export type Config = z.infer<typeof configSchema>;

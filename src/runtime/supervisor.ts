@@ -1,4 +1,4 @@
-import { type Actor, createActor, fromPromise } from 'xstate';
+import { type Actor, createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
 import type { JobName } from '../../machines/job.ts';
 import { jobMachines } from '../../machines/registry.ts';
 import { supervisorHealth, supervisorMachine } from '../../machines/supervisor.ts';
@@ -43,12 +43,20 @@ export class Supervisor {
   readonly #machine;
   #draining = false;
 
-  constructor(deps: { clock: Clock; log: Logger; store: Store }, jobs: SupervisedJob[], backoff = { baseMs: 1_000, maxMs: 60_000 }) {
+  readonly #inspect: Observer<InspectionEvent> | undefined;
+
+  constructor(
+    deps: { clock: Clock; log: Logger; store: Store; inspect?: Observer<InspectionEvent> },
+    jobs: SupervisedJob[],
+    backoff = { baseMs: 1_000, maxMs: 60_000 },
+  ) {
+    this.#inspect = deps.inspect;
     this.#clock = deps.clock;
     this.#log = deps.log;
     this.#store = deps.store;
     for (const job of jobs) this.#jobs.set(job.name, job);
     this.#machine = createActor(supervisorMachine, {
+      ...(deps.inspect ? { inspect: deps.inspect } : {}),
       input: { children: jobs.map((j) => j.name), baseBackoffMs: backoff.baseMs, maxBackoffMs: backoff.maxMs },
     });
   }
@@ -108,7 +116,7 @@ export class Supervisor {
         }),
     );
     await Promise.all(stopped);
-    this.#machine.send({ type: 'DRAINED' });
+    if (this.#machine.getSnapshot().status === 'active') this.#machine.send({ type: 'DRAINED' });
   }
 
   #spawn(name: JobName): void {
@@ -119,6 +127,7 @@ export class Supervisor {
     const actor = createActor(machine, {
       input: { job: name, intervalMs: job.timing.intervalMs },
       clock: xstateClock(this.#clock),
+      ...(this.#inspect ? { inspect: this.#inspect } : {}),
     }) as unknown as JobActor;
     this.#actors.set(name, actor);
     actor.subscribe({

@@ -1,0 +1,64 @@
+import type { Config } from './config.ts';
+
+/**
+ * One line of meaning per setting; README's configuration table is generated from this and
+ * a test keeps the two in step with the schema.
+ */
+export const CONFIG_DOCS: Record<keyof Config, string> = {
+  PORT: 'HTTP port of the dashboard, API and metrics.',
+  HOST: 'Interface the HTTP server binds (0.0.0.0 in containers).',
+  SANDBOX_PORT: 'Port of the embedded sandbox platform.',
+  REPLYWRIGHT_SANDBOX_URL: 'Use an external sandbox at this URL instead of starting one.',
+  REPLYWRIGHT_DB: 'SQLite file of the pipeline (WAL mode).',
+  REPLYWRIGHT_SANDBOX_DB: 'SQLite file of the embedded sandbox.',
+  REPLYWRIGHT_PLATFORM: 'Platform adapter (`sandbox`).',
+  REPLYWRIGHT_ACCOUNT: "The bot's handle on the platform.",
+  REPLYWRIGHT_APPROVAL: '`auto` approves permits; `manual` parks them for an operator (expiring after the approval TTL).',
+  REPLYWRIGHT_POSTER: '`api` posts through the platform API; `browser` through Chromium (sites that allow it only).',
+  REPLYWRIGHT_ADMIN_TOKEN: 'Bearer token for every mutating route (≥ 16 chars). Without it, `npm start` writes a one-run token next to the DB.',
+  REPLYWRIGHT_READ_TOKEN_REQUIRED: 'Require the token on read routes and pages too.',
+  REPLYWRIGHT_LOG_LEVEL: 'pino level (JSON on stdout; pretty on a TTY).',
+  REPLYWRIGHT_SPEED: '`dev`: seconds-scale job intervals; `prod`: minutes-scale.',
+  REPLYWRIGHT_SEARCH_QUERIES: 'Comma-separated search queries to fetch (keyword-only results need the next flag).',
+  REPLYWRIGHT_AUTHOR_LISTS: 'Comma-separated authors whose posts are fetched.',
+  REPLYWRIGHT_ALLOW_KEYWORD_REPLIES: 'RISK: reply to posts that did not mention or reply to the account. Off by default; shown on the dashboard.',
+  REPLYWRIGHT_MAX_AGE_MIN: 'Posts older than this are too old to answer.',
+  REPLYWRIGHT_MIN_LENGTH: 'Minimum text length (without mentions and links).',
+  REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: 'Minimum time between two replies to the same author.',
+  REPLYWRIGHT_MIN_SCORE: 'Candidates scoring below this (0–100) are rejected.',
+  REPLYWRIGHT_QUEUE_TTL_MIN: 'How long a queued candidate waits before it expires.',
+  REPLYWRIGHT_QUEUE_LOW_WATERMARK: 'Below this queue size the scheduler asks for a refill fetch; also the proof\'s queue target.',
+  REPLYWRIGHT_CAP_PER_HOUR: 'Permits per rolling hour.',
+  REPLYWRIGHT_CAP_PER_DAY: 'Permits per rolling day.',
+  REPLYWRIGHT_MIN_SPACING_SEC: 'Minimum time between two permits.',
+  REPLYWRIGHT_QUIET_HOURS: 'No permits in this UTC window, e.g. `22:00-07:00`.',
+  REPLYWRIGHT_BANNED_TERMS: 'Comma-separated terms a reply may never contain.',
+  REPLYWRIGHT_APPROVAL_TTL_MIN: 'How long a permit may wait for approval or posting before it expires.',
+  REPLYWRIGHT_GENERATOR: '`template` (offline, deterministic) or `openai` (any OpenAI-compatible API).',
+  REPLYWRIGHT_OPENAI_BASE_URL: 'Base URL of the OpenAI-compatible API (required for `openai`).',
+  REPLYWRIGHT_OPENAI_API_KEY: 'API key (secret; never logged).',
+  REPLYWRIGHT_OPENAI_MODEL: 'Model name.',
+  REPLYWRIGHT_GENERATOR_TIMEOUT_MS: 'Generation timeout; a timeout releases the candidate back to the queue.',
+  REPLYWRIGHT_BROWSER_PATH: 'Chromium binary for the browser poster.',
+  REPLYWRIGHT_BROWSER_STATE: 'Playwright storage-state file with the browser session (secret; never logged).',
+  REPLYWRIGHT_BROWSER_PROFILE: 'Site profile (selectors) for the browser poster.',
+  REPLYWRIGHT_TRACES_DIR: 'Where failed browser posts leave a Playwright trace and a screenshot.',
+  SANDBOX_TRAFFIC_PER_MIN: 'Synthetic posts per minute on the embedded sandbox.',
+  SANDBOX_SEED: 'Seed of the sandbox traffic and faults.',
+  REPLYWRIGHT_SANDBOX_TOKEN: "The sandbox bot's API token (dev default when unset; secret).",
+  REPLYWRIGHT_SANDBOX_PASSWORD: "The sandbox bot's web password for the browser poster (dev default when unset; secret).",
+  REPLYWRIGHT_PROOF_TARGETS: 'Proof target overrides, e.g. `queueSize=5,permitsUsed=2`.',
+  INSPECT: 'Report actors to the Stately inspector (@statelyai/inspect); start one with `npm run inspector`.',
+  REPLYWRIGHT_INSPECT_URL: "WebSocket URL of the inspector server `INSPECT=1` reports to.",
+};
+
+/** The README's configuration table: variable, default, meaning. */
+export function configTable(defaults: Partial<Config>): string {
+  const rows = Object.entries(CONFIG_DOCS).map(([name, meaning]) => {
+    const value = defaults[name as keyof Config];
+    const shown =
+      value === undefined || value === null ? '—' : Array.isArray(value) ? value.join(',') || '—' : String(value);
+    return `| \`${name}\` | \`${shown}\` | ${meaning} |`;
+  });
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
