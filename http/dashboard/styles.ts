@@ -32,7 +32,7 @@ td.num { font-variant-numeric:tabular-nums; }
 .risk { background:var(--warn-bg); border:1px solid #f5d27a; color:#5c3d00; border-radius:10px; padding:12px 16px; margin-bottom:16px; }
 .risk ul { margin:6px 0 0; padding-left:18px; }
 .funnel { display:flex; gap:8px; flex-wrap:wrap; }
-.funnel .step { flex:1; min-width:96px; background:#f8f9fb; border:1px solid var(--line); border-radius:8px; padding:10px; }
+.funnel .step { flex:1; min-width:80px; background:#f8f9fb; border:1px solid var(--line); border-radius:8px; padding:10px; }
 .funnel .step b { display:block; font-size:22px; font-variant-numeric:tabular-nums; }
 .funnel .step span { color:var(--muted); font-size:12px; }
 .diagnosis { border-left:4px solid var(--ok); padding:4px 0 4px 12px; }
@@ -43,7 +43,7 @@ td.num { font-variant-numeric:tabular-nums; }
 .charts { display:grid; grid-template-columns:1fr; gap:8px; }
 .chart { overflow-x:auto; }
 .chart h3 { font-size:13px; margin:4px 0; }
-svg.statechart { height:auto; font-family:inherit; display:block; }
+svg.statechart { max-width:100%; height:auto; font-family:inherit; display:block; }
 svg.statechart .state rect { fill:#fff; stroke:#98a2b3; stroke-width:1.4; }
 svg.statechart .state.final rect.inner { fill:none; stroke:#98a2b3; stroke-width:1; }
 svg.statechart .state.live > rect:first-child { fill:#eef4ff; stroke:var(--accent); stroke-width:2; }

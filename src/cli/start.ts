@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     log,
     platform,
     generator: createGenerator(config),
-    channel: await createChannel(config, { platform, sandboxUrl, log, env }),
+    channel: (pipeline) => createChannel(config, { platform, sandboxUrl, log, env, pipeline }),
   });
   await app.start();
   const http = await serveHttp(createHttpApp(app), { port: config.PORT, host: config.HOST });
