@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -33,14 +34,15 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const pretty = options.pretty ?? Boolean(process.stdout.isTTY);
+  const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
   const base: pino.LoggerOptions = {
     level: options.level ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { app: 'replywright' },
   };
   if (options.destination) return pino(base, options.destination);
-  if (pretty) return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  // In-process and synchronous (no worker thread), so the last lines before exit are not lost.
+  if (usePretty) return pino(base, pretty({ colorize: true, sync: true }));
   return pino(base);
 }
 
