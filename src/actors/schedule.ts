@@ -7,7 +7,7 @@ import { gateContent } from '../policy/contentGate.ts';
 import { describeError } from '../runtime/errors.ts';
 import type { RunContext, RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
-import { hasHoldingPermit, isOptedOut } from './ingest.ts';
+import { authorLastRepliedAt, hasHoldingPermit, isOptedOut } from './ingest.ts';
 import { HOLDING_STATES_SQL } from './permitQueries.ts';
 import { rootStatus } from './postFacts.ts';
 import { type QueueHead, queueHead, queueSize, releaseStranded, sweepExpired } from './queue.ts';
@@ -138,6 +138,12 @@ function targetProblem(deps: PipelineDeps, head: QueueHead, target: PlatformPost
   if (rootStatus(target) !== true) return 'target_not_root';
   if (isOptedOut(deps.store, deps.platform.name, head.author)) return 'opted_out';
   if (hasHoldingPermit(deps.store, deps.platform.name, head.postId)) return 'already_replied';
+  // Cooldown is checked at discovery too, but two posts of one author can wait in the queue
+  // together: the second must not be answered right after the first.
+  const last = authorLastRepliedAt(deps.store, deps.platform.name, head.author);
+  if (last !== null && deps.clock.now() - last < deps.config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN * 60_000) {
+    return 'author_cooldown';
+  }
   return null;
 }
 

@@ -15,7 +15,7 @@ export interface GroundTruthPost {
 export interface InvariantOptions {
   account: string;
   now: number;
-  caps?: { perHour: number; perDay: number; minSpacingMs: number };
+  caps?: { perHour: number; perDay: number; minSpacingMs: number; authorCooldownMs?: number };
   /** Slack for deadlines that are due but whose timer has not had its tick yet. */
   graceMs?: number;
   /** Traffic labels whose posts must never get a reply. */
@@ -145,6 +145,17 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
       if (inHour > options.caps.perHour) capViolations.push(`hour cap exceeded at ${t}`);
       if (inDay > options.caps.perDay) capViolations.push(`day cap exceeded at ${t}`);
       if (i > 0 && t - times[i - 1]! < options.caps.minSpacingMs) capViolations.push(`spacing broken at ${t}`);
+    }
+  }
+
+  if (options.caps?.authorCooldownMs) {
+    const byAuthor = new Map<string, number[]>();
+    for (const p of used) byAuthor.set(p.author.toLowerCase(), [...(byAuthor.get(p.author.toLowerCase()) ?? []), p.createdAt]);
+    for (const [author, times] of byAuthor) {
+      times.sort((a, b) => a - b);
+      for (let i = 1; i < times.length; i++) {
+        if (times[i]! - times[i - 1]! < options.caps.authorCooldownMs) capViolations.push(`author cooldown broken for ${author}`);
+      }
     }
   }
 

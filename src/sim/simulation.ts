@@ -258,6 +258,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       perHour: config.REPLYWRIGHT_CAP_PER_HOUR,
       perDay: config.REPLYWRIGHT_CAP_PER_DAY,
       minSpacingMs: config.REPLYWRIGHT_MIN_SPACING_SEC * 1000,
+      authorCooldownMs: config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN * 60_000,
     },
     forbiddenOrigins: FORBIDDEN_ORIGINS,
   });

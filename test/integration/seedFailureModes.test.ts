@@ -174,6 +174,21 @@ describe('seed failure modes', () => {
     expect(botReplies(fixture, target)).toHaveLength(0);
   });
 
+  it('two queued posts of one author are not both answered within the cooldown (sim seed 28)', async () => {
+    fixture = await pipelineFixture({ env: { REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: '60' } });
+    fixture.mention('olga_pm', '@replywright_bot first question: how do permits expire in manual mode?');
+    fixture.mention('olga_pm', '@replywright_bot second question: what happens to a reply after a crash?');
+    await fixture.run('fetch');
+    expect(count(fixture, "select count(*) n from candidates where state = 'queued'")).toBe(2);
+    await fixture.run('scheduler');
+    await fixture.run('scheduler');
+    await fixture.run('poster');
+    expect(count(fixture, 'select count(*) n from permits')).toBe(1);
+    expect(fixture.app.store.statement("select reason_code from candidates where state = 'rejected'").get()).toEqual({
+      reason_code: 'author_cooldown',
+    });
+  });
+
   it('the kill switch stops new permits and posts within one tick', async () => {
     fixture = await pipelineFixture();
     fixture.mention('gina_sre');
