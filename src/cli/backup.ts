@@ -1,6 +1,6 @@
-import { backupDatabase, messageOf } from '../ops/backup.ts';
+import { backupDatabase } from '../ops/backup.ts';
 import { formatVersions } from '../ops/migrationStatus.ts';
-import { type CliIo, cliOutput, databasePath, parseFlags, runIfEntry, UsageError } from './opsArgs.ts';
+import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './opsArgs.ts';
 
 /**
  * `npm run backup -- --to FILE [--db PATH] [--force]`: an online, consistent copy of
@@ -9,29 +9,23 @@ import { type CliIo, cliOutput, databasePath, parseFlags, runIfEntry, UsageError
  */
 const USAGE = 'usage: backup --to FILE [--db PATH] [--force]';
 
-export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
-  const { env, out, err } = cliOutput(io);
-  let flags: ReturnType<typeof parse>;
-  try {
-    flags = parse(argv);
-  } catch (error) {
-    err(`backup: ${messageOf(error)}\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    out(USAGE);
-    return 0;
-  }
-  try {
-    const result = await backupDatabase(flags.db ?? databasePath(env), flags.to, { force: flags.force });
-    out(
-      `backed up ${result.source} to ${result.dest}: ${result.bytes} bytes, migrations ${formatVersions(result.migrations)}, integrity ok (${result.durationMs} ms)`,
-    );
-    return 0;
-  } catch (error) {
-    err(`backup: ${messageOf(error)}`);
-    return 1;
-  }
+export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  return runOpsCommand(
+    {
+      name: 'backup',
+      usage: USAGE,
+      parse,
+      async run(flags, { env, out }) {
+        const result = await backupDatabase(flags.db ?? databasePath(env), flags.to, { force: flags.force });
+        out(
+          `backed up ${result.source} to ${result.dest}: ${result.bytes} bytes, migrations ${formatVersions(result.migrations)}, integrity ok (${result.durationMs} ms)`,
+        );
+        return 0;
+      },
+    },
+    argv,
+    io,
+  );
 }
 
 function parse(argv: readonly string[]) {

@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { openDriver } from '../../db/drivers/open.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openStore } from '../../db/store.ts';
-import { messageOf } from '../ops/backup.ts';
 import { formatVersions, migrationStatus, validateMigrationFiles } from '../ops/migrationStatus.ts';
-import { type CliIo, cliOutput, databasePath, parseFlags, runIfEntry } from './opsArgs.ts';
+import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand } from './opsArgs.ts';
 
 /**
  * `npm run migrate [-- --db PATH]` applies the pending migrations to REPLYWRIGHT_DB (or PATH)
@@ -17,31 +16,23 @@ import { type CliIo, cliOutput, databasePath, parseFlags, runIfEntry } from './o
  */
 const USAGE = 'usage: migrate [--db PATH] [--check]';
 
-export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
-  const { env, out, err } = cliOutput(io);
-  let flags: ReturnType<typeof parse>;
-  try {
-    flags = parse(argv);
-  } catch (error) {
-    err(`migrate: ${messageOf(error)}\n${USAGE}`);
-    return 2;
-  }
-  if (flags['--help']) {
-    out(USAGE);
-    return 0;
-  }
-  try {
-    return flags['--check'] ? await check(flags['--db'], out, err) : await apply(flags['--db'] ?? databasePath(env), out);
-  } catch (error) {
-    err(`migrate: ${messageOf(error)}`);
-    return 1;
-  }
+export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  return runOpsCommand(
+    {
+      name: 'migrate',
+      usage: USAGE,
+      parse,
+      run: (flags, { env, out, err }) =>
+        flags['--check'] ? check(flags['--db'], out, err) : apply(flags['--db'] ?? databasePath(env), out),
+    },
+    argv,
+    io,
+  );
 }
 
 function parse(argv: readonly string[]) {
   const flags = parseFlags(argv, { '--db': 'string', '--check': 'boolean', '--help': 'boolean', '-h': 'boolean' });
-  if (flags['-h']) flags['--help'] = true;
-  return flags;
+  return { ...flags, help: flags['--help'] === true || flags['-h'] === true };
 }
 
 async function apply(dbPath: string, out: (text: string) => void): Promise<number> {

@@ -82,3 +82,39 @@ export function runIfEntry(
     },
   );
 }
+
+export interface OpsCommand<F extends { help: boolean }> {
+  name: string;
+  usage: string;
+  parse(argv: readonly string[]): F;
+  run(flags: F, io: ReturnType<typeof cliOutput>): Promise<number>;
+}
+
+/**
+ * The shape every operations CLI shares: parse (bad usage → exit 2 with the usage line),
+ * `--help`, then the command itself (a thrown error → one line and exit 1).
+ */
+export async function runOpsCommand<F extends { help: boolean }>(
+  command: OpsCommand<F>,
+  argv: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  const output = cliOutput(io);
+  let flags: F;
+  try {
+    flags = command.parse(argv);
+  } catch (error) {
+    output.err(`${command.name}: ${messageOf(error)}\n${command.usage}`);
+    return 2;
+  }
+  if (flags.help) {
+    output.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(flags, output);
+  } catch (error) {
+    output.err(`${command.name}: ${messageOf(error)}`);
+    return 1;
+  }
+}

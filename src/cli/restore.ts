@@ -1,6 +1,6 @@
-import { messageOf, restoreDatabase } from '../ops/backup.ts';
+import { restoreDatabase } from '../ops/backup.ts';
 import { formatVersions } from '../ops/migrationStatus.ts';
-import { type CliIo, cliOutput, databasePath, parseFlags, runIfEntry, UsageError } from './opsArgs.ts';
+import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './opsArgs.ts';
 
 /**
  * `npm run restore -- --from FILE [--db PATH] [--force]`: replaces REPLYWRIGHT_DB (or PATH) with
@@ -9,33 +9,27 @@ import { type CliIo, cliOutput, databasePath, parseFlags, runIfEntry, UsageError
  */
 const USAGE = 'usage: restore --from FILE [--db PATH] [--force]';
 
-export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
-  const { env, out, err } = cliOutput(io);
-  let flags: ReturnType<typeof parse>;
-  try {
-    flags = parse(argv);
-  } catch (error) {
-    err(`restore: ${messageOf(error)}\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    out(USAGE);
-    return 0;
-  }
-  try {
-    const result = await restoreDatabase(flags.from, flags.db ?? databasePath(env), { force: flags.force });
-    const notes = [
-      `migrations ${formatVersions(result.migrations)}`,
-      result.pending.length > 0 ? `pending ${formatVersions(result.pending)} (applied at start-up)` : null,
-      result.removed.length > 0 ? `removed ${result.removed.join(', ')}` : null,
-      result.overrodeLive ? `forced over a live database (${result.overrodeLive}): restart replywright now` : null,
-    ].filter((note): note is string => note !== null);
-    out(`restored ${result.from} to ${result.to}: ${result.bytes} bytes, ${notes.join('; ')}`);
-    return 0;
-  } catch (error) {
-    err(`restore: ${messageOf(error)}`);
-    return 1;
-  }
+export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  return runOpsCommand(
+    {
+      name: 'restore',
+      usage: USAGE,
+      parse,
+      async run(flags, { env, out }) {
+        const result = await restoreDatabase(flags.from, flags.db ?? databasePath(env), { force: flags.force });
+        const notes = [
+          `migrations ${formatVersions(result.migrations)}`,
+          result.pending.length > 0 ? `pending ${formatVersions(result.pending)} (applied at start-up)` : null,
+          result.removed.length > 0 ? `removed ${result.removed.join(', ')}` : null,
+          result.overrodeLive ? `forced over a live database (${result.overrodeLive}): restart replywright now` : null,
+        ].filter((note): note is string => note !== null);
+        out(`restored ${result.from} to ${result.to}: ${result.bytes} bytes, ${notes.join('; ')}`);
+        return 0;
+      },
+    },
+    argv,
+    io,
+  );
 }
 
 function parse(argv: readonly string[]) {

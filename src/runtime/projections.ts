@@ -6,7 +6,8 @@ import type { Store } from '../../db/store.ts';
  * Mirrors an entity's state into its domain row in the same transaction as the snapshot,
  * so the tables the proof report reads always agree with the actors.
  */
-const QUEUE_STATUS: Record<string, string | undefined> = {
+/** The queue entry's status for each candidate state (the candidate lifecycle). */
+export const QUEUE_STATUS: Readonly<Record<string, string | undefined>> = {
   queued: 'queued',
   selected: 'selected',
   decided: 'selected',
@@ -16,6 +17,11 @@ const QUEUE_STATUS: Record<string, string | undefined> = {
   expired: 'expired',
   rejected: 'dropped',
 };
+
+/** The queue entry status that goes with a candidate state (undefined: not a queue state). */
+export function queueStatusOf(candidateState: string): string | undefined {
+  return QUEUE_STATUS[candidateState];
+}
 
 export function projectCandidate(store: Store, state: string, c: CandidateContext, at: number): void {
   store

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobName } from '../../machines/job.ts';
 import { openStore, type Store } from '../../db/store.ts';
+import type { JobName } from '../../machines/job.ts';
 import { createReplywright, type Replywright } from '../app/replywright.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import type { Intervals } from '../config/intervals.ts';
 import { createTemplateGenerator } from '../generators/template.ts';
 import { GenerationFailed, type ReplyGenerator } from '../generators/types.ts';
 import { silentLogger } from '../logging.ts';
-import type { PlatformAdapter } from '../platforms/contract.ts';
+import { withOverrides } from '../platforms/delegate.ts';
 import { createSandboxInProcessAdapter } from '../platforms/sandbox/inProcessAdapter.ts';
 import { SandboxPlatform } from '../platforms/sandbox/platform.ts';
 import { TrafficGenerator } from '../platforms/sandbox/traffic.ts';
@@ -93,8 +93,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     ...options.config,
   });
 
-  const platform = await SandboxPlatform.open(':memory:', { clock, seed: options.seed, account: config.REPLYWRIGHT_ACCOUNT });
-  const traffic = new TrafficGenerator(platform, { seed: options.seed, perMin: options.trafficPerMin ?? 6, clock });
+  const platform = await SandboxPlatform.open(':memory:', {
+    clock,
+    seed: options.seed,
+    account: config.REPLYWRIGHT_ACCOUNT,
+  });
+  const traffic = new TrafficGenerator(platform, {
+    seed: options.seed,
+    perMin: options.trafficPerMin ?? 6,
+    clock,
+  });
   const adapter = createSandboxInProcessAdapter({ platform, clock });
   if (options.faults) {
     const rates = options.faultRates ?? {
@@ -120,16 +128,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     store.close();
     throw new SimulatedCrash('simulated kill -9');
   };
-  const platformWithCrashes: PlatformAdapter = {
-    name: adapter.name,
-    account: adapter.account,
-    limits: () => adapter.limits(),
-    search: (query, cursor) => adapter.search(query, cursor),
-    mentions: (cursor) => adapter.mentions(cursor),
-    authorPosts: (author, cursor) => adapter.authorPosts(author, cursor),
-    getPost: (id) => adapter.getPost(id),
-    ownTimeline: (since) => adapter.ownTimeline(since),
-    findReply: (request) => adapter.findReply(request),
+  const platformWithCrashes = withOverrides(adapter, {
     async createReply(request) {
       if (crashArmed === 'post_before') {
         crashArmed = null;
@@ -142,7 +141,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       }
       return result;
     },
-  };
+  });
   const template = createTemplateGenerator();
   const generator: ReplyGenerator = {
     name: template.name,
@@ -151,7 +150,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         crashArmed = null;
         crashNow();
       }
-      if (options.faults && chance(0.03)) throw new GenerationFailed('simulated generator failure', 'http_error');
+      if (options.faults && chance(0.03))
+        throw new GenerationFailed('simulated generator failure', 'http_error');
       return template.generate(request, signal);
     },
   };
@@ -172,7 +172,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   };
   let app = await boot();
 
-  const next: Record<JobName, number> = { fetch: START, scheduler: START + 5_000, poster: START + 7_000, reconciler: START + 9_000 };
+  const next: Record<JobName, number> = {
+    fetch: START,
+    scheduler: START + 5_000,
+    poster: START + 7_000,
+    reconciler: START + 9_000,
+  };
   const runJob = async (job: JobName) => {
     let settled = false;
     const run = app.runOnce(job).then(
@@ -268,7 +273,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   store.close();
   platform.close();
   rmSync(dir, { recursive: true, force: true });
-  const flags = [options.faults ? '--faults' : '', options.crashes ? '--crashes' : ''].filter(Boolean).join(' ');
+  const flags = [options.faults ? '--faults' : '', options.crashes ? '--crashes' : '']
+    .filter(Boolean)
+    .join(' ');
   return {
     seed: options.seed,
     ok: report.violations.length === 0,
@@ -284,7 +291,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 /** Deletes, or turns into a reply, the target of a queued candidate — after discovery. */
 function mutateQueuedTarget(store: Store, platform: SandboxPlatform, random: () => number): boolean {
   const rows = store
-    .statement("select post_id as postId from candidates where state in ('queued', 'selected') order by id limit 20")
+    .statement(
+      "select post_id as postId from candidates where state in ('queued', 'selected') order by id limit 20",
+    )
     .all() as { postId: string }[];
   if (rows.length === 0) return false;
   const pick = rows[Math.floor(random() * rows.length)]!;

@@ -45,6 +45,9 @@ async function seeded(name: string, rows = 0): Promise<string> {
 }
 
 /** What a database holds, read with a plain connection (read-write: a read-only one leaves a -wal behind). */
+/** Every migration writes one `migration_applied` event; the counts below are on top of them. */
+const MIGRATIONS = listMigrations().length;
+
 function inspect(path: string) {
   const db = new Database(path, { fileMustExist: true });
   try {
@@ -61,11 +64,13 @@ function inspect(path: string) {
       .all();
     return {
       integrity: db.pragma('integrity_check', { simple: true }) as string,
-      migrations: (db.prepare('select version from schema_migrations order by version').all() as { version: number }[]).map(
-        (r) => r.version,
-      ),
+      migrations: (
+        db.prepare('select version from schema_migrations order by version').all() as { version: number }[]
+      ).map((r) => r.version),
       events,
-      writerRows: (db.prepare("select count(*) as n from events where type = 'backup_test_write'").get() as { n: number }).n,
+      writerRows: (
+        db.prepare("select count(*) as n from events where type = 'backup_test_write'").get() as { n: number }
+      ).n,
       tornCommits,
     };
   } finally {
@@ -84,7 +89,9 @@ function maxEventId(path: string): number {
 
 type Writer = ChildProcessByStdio<Writable, Readable, null>;
 
-async function startWriter(path: string): Promise<{ child: Writer; stop: () => Promise<{ commits: number }> }> {
+async function startWriter(
+  path: string,
+): Promise<{ child: Writer; stop: () => Promise<{ commits: number }> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', writerScript, path], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -148,7 +155,9 @@ describe('backupDatabase while the pipeline writes', () => {
       // The writer really was committing while the backup ran.
       expect(after).toBeGreaterThan(before);
 
-      await expect(restoreDatabase(backup, source)).rejects.toThrow(/looks live \(a -wal file is present: replywright is running/);
+      await expect(restoreDatabase(backup, source)).rejects.toThrow(
+        /looks live \(a -wal file is present: replywright is running/,
+      );
 
       const { commits } = await writer.stop();
       stopped = true;
@@ -182,7 +191,7 @@ describe('restoreDatabase', () => {
     try {
       expect(existsSync(`${target}-wal`)).toBe(true);
       await expect(restoreDatabase(backup, target)).rejects.toThrow(/looks live.*pass --force/);
-      expect(inspect(target).events.n).toBe(4);
+      expect(inspect(target).events.n).toBe(MIGRATIONS + 3);
 
       const result = await restoreDatabase(backup, target, { force: true });
       expect(result.overrodeLive).toMatch(/^a -wal file is present/);
@@ -193,7 +202,7 @@ describe('restoreDatabase', () => {
     const store = await openStore(target);
     try {
       expect(migrate(store)).toEqual([]);
-      expect(inspect(target).events.n).toBe(501);
+      expect(inspect(target).events.n).toBe(MIGRATIONS + 500);
       expect(inspect(target).integrity).toBe('ok');
     } finally {
       store.close();
@@ -210,7 +219,9 @@ describe('restoreDatabase', () => {
     holder.exec('BEGIN IMMEDIATE');
     holder.exec('insert into t values (1)');
     try {
-      await expect(restoreDatabase(backup, target)).rejects.toThrow(/looks live \(another connection has it open\)/);
+      await expect(restoreDatabase(backup, target)).rejects.toThrow(
+        /looks live \(another connection has it open\)/,
+      );
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
@@ -237,7 +248,7 @@ describe('restoreDatabase', () => {
     expect(existsSync(`${crashed}-wal`)).toBe(true);
     const result = await restoreDatabase(backup, crashed, { force: true });
     expect(result.removed).toEqual([`${crashed}-wal`]);
-    expect(inspect(crashed).events.n).toBe(1);
+    expect(inspect(crashed).events.n).toBe(MIGRATIONS + 0);
   });
 
   it('restores onto a path with no database yet', async () => {
@@ -246,7 +257,7 @@ describe('restoreDatabase', () => {
     const target = join(dir, 'new/dir/replywright.db');
     const result = await restoreDatabase(backup, target);
     expect(result.removed).toEqual([]);
-    expect(inspect(target).events.n).toBe(11);
+    expect(inspect(target).events.n).toBe(MIGRATIONS + 10);
   });
 
   it('validates the backup before touching the target', async () => {
@@ -259,7 +270,9 @@ describe('restoreDatabase', () => {
     const other = new Database(foreign);
     other.exec('create table notes (x)');
     other.close();
-    await expect(restoreDatabase(foreign, target)).rejects.toThrow(/no schema_migrations: it is not a replywright database/);
+    await expect(restoreDatabase(foreign, target)).rejects.toThrow(
+      /no schema_migrations: it is not a replywright database/,
+    );
 
     const newer = join(dir, 'newer.db');
     copyFileSync(await seeded('newer-source.db'), newer);
@@ -271,7 +284,9 @@ describe('restoreDatabase', () => {
       0,
     );
     db.close();
-    await expect(restoreDatabase(newer, target)).rejects.toThrow(/migrations 999 that this build does not know/);
+    await expect(restoreDatabase(newer, target)).rejects.toThrow(
+      /migrations 999 that this build does not know/,
+    );
 
     const withWal = await seeded('with-wal.db');
     const open = await openStore(withWal);
@@ -282,7 +297,7 @@ describe('restoreDatabase', () => {
     }
 
     await expect(restoreDatabase(join(dir, 'missing.db'), target)).rejects.toThrow(/no backup at/);
-    expect(inspect(target).events.n).toBe(3);
+    expect(inspect(target).events.n).toBe(MIGRATIONS + 2);
     expect(readFileSync(target).subarray(0, 15).toString()).toBe('SQLite format 3');
   });
 });
@@ -296,8 +311,10 @@ describe('backupDatabase refusals', () => {
     await expect(backupDatabase(source, dest)).rejects.toThrow(/already exists \(pass --force/);
     expect(readFileSync(dest, 'utf8')).toBe('old');
     await backupDatabase(source, dest, { force: true });
-    expect(inspect(dest).events.n).toBe(2);
-    await expect(backupDatabase(source, source, { force: true })).rejects.toThrow(/must not be the database itself/);
+    expect(inspect(dest).events.n).toBe(MIGRATIONS + 1);
+    await expect(backupDatabase(source, source, { force: true })).rejects.toThrow(
+      /must not be the database itself/,
+    );
   });
 });
 
@@ -343,7 +360,9 @@ describe('operations CLIs: main(argv)', () => {
     expect(usage.err[0]).toMatch(/--to FILE is required/);
 
     const missing = capture();
-    expect(await backupMain(['--to', join(dir, 'b1.db'), '--db', join(dir, 'absent.db')], missing.io)).toBe(1);
+    expect(await backupMain(['--to', join(dir, 'b1.db'), '--db', join(dir, 'absent.db')], missing.io)).toBe(
+      1,
+    );
     expect(missing.err).toHaveLength(1);
     expect(missing.err[0]).toMatch(/^backup: no database at .*absent\.db$/);
 
@@ -351,7 +370,9 @@ describe('operations CLIs: main(argv)', () => {
     const dest = join(dir, 'cli-backup.db');
     const ok = capture();
     expect(await backupMain(['--to', dest], { ...ok.io, env: { REPLYWRIGHT_DB: source } })).toBe(0);
-    expect(ok.out[0]).toMatch(/^backed up .*cli-source\.db to .*cli-backup\.db: \d+ bytes, migrations .*integrity ok/);
+    expect(ok.out[0]).toMatch(
+      /^backed up .*cli-source\.db to .*cli-backup\.db: \d+ bytes, migrations .*integrity ok/,
+    );
 
     const exists = capture();
     expect(await backupMain(['--to', dest, '--db', source], exists.io)).toBe(1);
@@ -376,7 +397,9 @@ describe('operations CLIs: main(argv)', () => {
       const refused = capture();
       expect(await restoreMain(['--from', backup, '--db', target], refused.io)).toBe(1);
       expect(refused.err).toHaveLength(1);
-      expect(refused.err[0]).toMatch(/^restore: .* looks live \(a -wal file is present: .*\): stop replywright first, or pass --force$/);
+      expect(refused.err[0]).toMatch(
+        /^restore: .* looks live \(a -wal file is present: .*\): stop replywright first, or pass --force$/,
+      );
 
       const forced = capture();
       expect(await restoreMain(['--from', backup, '--db', target, '--force'], forced.io)).toBe(0);
@@ -384,7 +407,7 @@ describe('operations CLIs: main(argv)', () => {
     } finally {
       live.close();
     }
-    expect(inspect(target).events.n).toBe(8);
+    expect(inspect(target).events.n).toBe(MIGRATIONS + 7);
   });
 });
 
@@ -409,7 +432,7 @@ describe('backup and restore under Deno (node:sqlite)', () => {
       const r = run(['src/cli/restore.ts', '--from', backup, '--db', target]);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(inspect(target).events.n).toBe(21);
+      expect(inspect(target).events.n).toBe(MIGRATIONS + 20);
       expect(inspect(target).integrity).toBe('ok');
     },
     120_000,

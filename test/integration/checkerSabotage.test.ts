@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PlatformAdapter } from '../../src/platforms/contract.ts';
+import { withOverrides } from '../../src/platforms/delegate.ts';
 import { checkInvariants } from '../../src/proof/invariants.ts';
 import { type PipelineFixture, pipelineFixture } from '../support/pipeline.ts';
 
@@ -18,18 +18,11 @@ describe('invariant checker under sabotage', () => {
   it('reports the duplicate reply a blind retry makes', async () => {
     let calls = 0;
     fixture = await pipelineFixture({
-      platform: (a): PlatformAdapter => ({
-        name: a.name,
-        account: a.account,
-        limits: () => a.limits(),
-        search: (q, c) => a.search(q, c),
-        mentions: (c) => a.mentions(c),
-        authorPosts: (x, c) => a.authorPosts(x, c),
-        getPost: (id) => a.getPost(id),
-        ownTimeline: (s) => a.ownTimeline(s),
-        createReply: (r) => a.createReply({ ...r, idempotencyKey: `${r.idempotencyKey}-${calls++}` }),
-        findReply: async () => null,
-      }),
+      platform: (a) =>
+        withOverrides(a, {
+          createReply: (r) => a.createReply({ ...r, idempotencyKey: `${r.idempotencyKey}-${calls++}` }),
+          findReply: async () => null,
+        }),
     });
     fixture.mention('mona_qa');
     await fixture.run('fetch');
@@ -41,7 +34,10 @@ describe('invariant checker under sabotage', () => {
     await fixture.run('reconciler');
     await fixture.run('poster');
     const truth = fixture.platform.groundTruth();
-    const report = checkInvariants(fixture.app.store, truth, { account: 'replywright_bot', now: fixture.clock.now() });
+    const report = checkInvariants(fixture.app.store, truth, {
+      account: 'replywright_bot',
+      now: fixture.clock.now(),
+    });
     expect(report.duplicates).toBe(1);
     expect(report.unexplainedPosts).toHaveLength(1);
     expect(report.violations.length).toBeGreaterThan(0);

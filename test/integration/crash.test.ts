@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type EntityKind, entityMachines } from '../../machines/registry.ts';
 import { openStore } from '../../db/store.ts';
+import { type EntityKind, entityMachines } from '../../machines/registry.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { EntityHost, type EventOf } from '../../src/runtime/entityHost.ts';
+import { QUEUE_STATUS } from '../../src/runtime/projections.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
 import { restoreActors } from '../../src/runtime/restore.ts';
 import { parsePersisted, reviveSnapshot } from '../../src/runtime/snapshotCodec.ts';
@@ -25,17 +26,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = join(ROOT, 'test/support/crashWorker.ts');
 const SEED = 20260109;
 const KILLS = 22;
-
-const QUEUE_STATUS: Record<string, string> = {
-  queued: 'queued',
-  selected: 'selected',
-  decided: 'selected',
-  permitted: 'done',
-  posted: 'done',
-  failed: 'done',
-  expired: 'expired',
-  rejected: 'dropped',
-};
 
 interface Ready {
   quarantined: number;
@@ -125,17 +115,26 @@ interface ActorRow {
 function agreementProblems(db: Database.Database, reported: Set<number>): string[] {
   const problems: string[] = [];
   const committed = new Set(
-    (db.prepare("select distinct json_extract(data, '$.n') as n from events where data like '%\"n\":%'").all() as {
-      n: number | null;
-    }[]).map((r) => r.n),
+    (
+      db
+        .prepare("select distinct json_extract(data, '$.n') as n from events where data like '%\"n\":%'")
+        .all() as {
+        n: number | null;
+      }[]
+    ).map((r) => r.n),
   );
   const lost = [...reported].filter((n) => !committed.has(n));
-  if (lost.length > 0) problems.push(`reported committed but missing: ${lost.slice(0, 10).join(', ')} (${lost.length})`);
+  if (lost.length > 0)
+    problems.push(`reported committed but missing: ${lost.slice(0, 10).join(', ')} (${lost.length})`);
 
-  const actors = db.prepare('select id, kind, machine, version, state, status, snapshot from actors').all() as ActorRow[];
+  const actors = db
+    .prepare('select id, kind, machine, version, state, status, snapshot from actors')
+    .all() as ActorRow[];
   const byId = new Map(actors.map((a) => [a.id, a]));
   const events = new Map<string, { type: string; from: string | null }[]>();
-  for (const e of db.prepare('select actor_id, type, data from events where actor_id is not null order by id').all() as {
+  for (const e of db
+    .prepare('select actor_id, type, data from events where actor_id is not null order by id')
+    .all() as {
     actor_id: string;
     type: string;
     data: string;
@@ -145,31 +144,47 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
     events.set(e.actor_id, list);
   }
   const candidates = new Map(
-    (db.prepare('select id, state, reason_code from candidates').all() as { id: string; state: string; reason_code: string | null }[]).map(
-      (r) => [r.id, r],
-    ),
+    (
+      db.prepare('select id, state, reason_code from candidates').all() as {
+        id: string;
+        state: string;
+        reason_code: string | null;
+      }[]
+    ).map((r) => [r.id, r]),
   );
   const permits = new Map(
-    (db.prepare('select id, candidate_id, state, attempts, actual_post_id from permits').all() as {
-      id: string;
-      candidate_id: string;
-      state: string;
-      attempts: number;
-      actual_post_id: string | null;
-    }[]).map((r) => [r.id, r]),
+    (
+      db.prepare('select id, candidate_id, state, attempts, actual_post_id from permits').all() as {
+        id: string;
+        candidate_id: string;
+        state: string;
+        attempts: number;
+        actual_post_id: string | null;
+      }[]
+    ).map((r) => [r.id, r]),
   );
   const queue = new Map(
-    (db.prepare('select id, candidate_id, status from queue_entries').all() as { id: string; candidate_id: string; status: string }[]).map(
-      (r) => [r.candidate_id, r],
-    ),
+    (
+      db.prepare('select id, candidate_id, status from queue_entries').all() as {
+        id: string;
+        candidate_id: string;
+        status: string;
+      }[]
+    ).map((r) => [r.candidate_id, r]),
   );
   const decisions = new Map(
-    (db.prepare('select id, candidate_id from decisions').all() as { id: string; candidate_id: string }[]).map((r) => [r.id, r]),
+    (
+      db.prepare('select id, candidate_id from decisions').all() as { id: string; candidate_id: string }[]
+    ).map((r) => [r.id, r]),
   );
   const timerRows = new Set(
-    (db.prepare('select actor_id, event, due_at from timers').all() as { actor_id: string; event: string; due_at: number }[]).map(
-      (t) => `${t.actor_id} ${t.event} ${t.due_at}`,
-    ),
+    (
+      db.prepare('select actor_id, event, due_at from timers').all() as {
+        actor_id: string;
+        event: string;
+        due_at: number;
+      }[]
+    ).map((t) => `${t.actor_id} ${t.event} ${t.due_at}`),
   );
   const wantedTimers = new Set<string>();
   const contexts = new Map<string, Record<string, unknown>>();
@@ -197,15 +212,18 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
 
     const chain = events.get(a.id) ?? [];
     const last = chain.at(-1);
-    if (!last || last.type !== `${a.kind}_${a.state}`) problems.push(`${where}: last event is ${last?.type ?? 'missing'}`);
+    if (!last || last.type !== `${a.kind}_${a.state}`)
+      problems.push(`${where}: last event is ${last?.type ?? 'missing'}`);
     chain.forEach((e, i) => {
       const previous = chain[i - 1];
       const expectedFrom = previous ? previous.type.slice(a.kind.length + 1) : undefined;
       const ok = previous ? e.from === expectedFrom : e.from === null || entry.quietStates.includes(e.from);
-      if (!ok) problems.push(`${where}: event ${i} ${e.type} from ${e.from}, previous ${previous?.type ?? 'none'}`);
+      if (!ok)
+        problems.push(`${where}: event ${i} ${e.type} from ${e.from}, previous ${previous?.type ?? 'none'}`);
     });
     if (a.status === 'active') {
-      for (const t of entry.timers(a.state, context as never)) wantedTimers.add(`${a.id} ${t.event} ${t.dueAt}`);
+      for (const t of entry.timers(a.state, context as never))
+        wantedTimers.add(`${a.id} ${t.event} ${t.dueAt}`);
     }
 
     if (a.kind === 'candidate') {
@@ -219,7 +237,10 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
       } else if (entryRow) {
         problems.push(`${where}: queue entry ${entryRow.id} for a candidate never queued`);
       }
-      if (['decided', 'permitted', 'posted'].includes(a.state) && !decisions.has(context.decisionId as string)) {
+      if (
+        ['decided', 'permitted', 'posted'].includes(a.state) &&
+        !decisions.has(context.decisionId as string)
+      ) {
         problems.push(`${where}: no decision row ${String(context.decisionId)}`);
       }
       if (['permitted', 'posted'].includes(a.state) || (a.state === 'failed' && context.permitId)) {
@@ -234,18 +255,26 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
           problems.push(`${where}: permit ${String(context.permitId)} is ${permit?.state ?? 'missing'}`);
         }
         if (a.state === 'posted' && permit?.actual_post_id !== context.postedPostId) {
-          problems.push(`${where}: posted ${String(context.postedPostId)}, permit says ${permit?.actual_post_id}`);
+          problems.push(
+            `${where}: posted ${String(context.postedPostId)}, permit says ${permit?.actual_post_id}`,
+          );
         }
       }
     } else {
       const row = permits.get(a.id);
-      if (!row || row.state !== a.state || row.attempts !== context.attempts || row.actual_post_id !== context.actualPostId) {
+      if (
+        !row ||
+        row.state !== a.state ||
+        row.attempts !== context.attempts ||
+        row.actual_post_id !== context.actualPostId
+      ) {
         problems.push(`${where}: permits row ${JSON.stringify(row)} vs context`);
       }
       if (a.state === 'used' && !context.actualPostId) problems.push(`${where}: used without a post id`);
     }
   }
-  for (const id of candidates.keys()) if (byId.get(id)?.kind !== 'candidate') problems.push(`candidate row ${id} without actor`);
+  for (const id of candidates.keys())
+    if (byId.get(id)?.kind !== 'candidate') problems.push(`candidate row ${id} without actor`);
   for (const [id, p] of permits) {
     if (byId.get(id)?.kind !== 'permit') problems.push(`permit row ${id} without actor`);
     const candidate = byId.get(p.candidate_id);
@@ -256,7 +285,9 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
   for (const [id, d] of decisions) {
     const candidate = byId.get(d.candidate_id);
     if (!candidate || contexts.get(d.candidate_id)?.decisionId !== id) {
-      problems.push(`decision ${id}: candidate ${d.candidate_id} (${candidate?.state ?? 'missing'}) does not hold it`);
+      problems.push(
+        `decision ${id}: candidate ${d.candidate_id} (${candidate?.state ?? 'missing'}) does not hold it`,
+      );
     }
   }
   for (const [candidateId, q] of queue) {
@@ -269,7 +300,8 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
     )
     .all() as { actor_id: string; cause: string; n: number }[];
   for (const t of twice) problems.push(`timer ${t.cause} of ${t.actor_id} fired ${t.n} times`);
-  for (const t of timerRows) if (!wantedTimers.has(t)) problems.push(`timer row ${t} no actor state asks for`);
+  for (const t of timerRows)
+    if (!wantedTimers.has(t)) problems.push(`timer row ${t} no actor state asks for`);
   for (const t of wantedTimers) if (!timerRows.has(t)) problems.push(`missing timer row ${t}`);
   return problems.slice(0, 25);
 }
@@ -286,7 +318,11 @@ const STEP_EVENTS: { [K in EntityKind]: ((id: string) => EventOf<K>)[] } = {
   permit: [
     () => ({ type: 'SUBMIT' }),
     () => ({ type: 'APPROVE' }),
-    () => ({ type: 'CLAIM', target: { exists: true, isRoot: true, inReplyToPostId: null }, postingDeadlineAt: Date.now() }),
+    () => ({
+      type: 'CLAIM',
+      target: { exists: true, isRoot: true, inReplyToPostId: null },
+      postingDeadlineAt: Date.now(),
+    }),
     (id) => ({ type: 'POSTED', postId: `step-${id}` }),
     (id) => ({ type: 'FOUND', postId: `step-${id}` }),
   ],
@@ -321,7 +357,9 @@ async function offlineCheck(dbPath: string, reported: Set<number>) {
       if (!(error instanceof RollBack)) throw error;
     }
     const now = Date.now();
-    const overdue = store.statement('select actor_id, event, due_at from timers where due_at <= ?').all(now) as {
+    const overdue = store
+      .statement('select actor_id, event, due_at from timers where due_at <= ?')
+      .all(now) as {
       actor_id: string;
       event: string;
       due_at: number;
@@ -351,7 +389,10 @@ describe('crash safety (kill -9)', () => {
       const mode = last ? 'final' : round > 0 && rng() < 0.15 ? 'startup' : rng() < 0.5 ? 'commits' : 'delay';
       if (mode === 'startup') {
         // anywhere in migrate / restore / overdue timers / first commits
-        await Promise.race([sleep(Math.floor(rng() * 350)), worker.ready.then(() => sleep(Math.floor(rng() * 30)))]);
+        await Promise.race([
+          sleep(Math.floor(rng() * 350)),
+          worker.ready.then(() => sleep(Math.floor(rng() * 30))),
+        ]);
         const sawReady = await Promise.race([worker.ready.then(() => true), sleep(0).then(() => false)]);
         if (!sawReady) stats.killedBeforeReady++;
       } else {
@@ -361,13 +402,18 @@ describe('crash safety (kill -9)', () => {
         const db = new Database(dbPath, { readonly: true, fileMustExist: true });
         try {
           db.exec('begin');
-          const stillThere = db.prepare('select count(*) as n from timers where due_at <= ?').get(ready.startedAt) as { n: number };
+          const stillThere = db
+            .prepare('select count(*) as n from timers where due_at <= ?')
+            .get(ready.startedAt) as { n: number };
           expect(stillThere.n, `round ${round}: overdue timer rows left after start`).toBe(0);
           const fired = db.prepare(
             "select count(*) as n from events where actor_id = ? and json_extract(data, '$.cause') = ?",
           );
           for (const t of overdue) {
-            expect((fired.get(t.actor_id, t.event) as { n: number }).n, `round ${round}: ${t.event} of ${t.actor_id}`).toBe(1);
+            expect(
+              (fired.get(t.actor_id, t.event) as { n: number }).n,
+              `round ${round}: ${t.event} of ${t.actor_id}`,
+            ).toBe(1);
           }
           stats.overdueChecked += overdue.length;
           db.exec('commit');
@@ -385,7 +431,9 @@ describe('crash safety (kill -9)', () => {
           const db2 = new Database(dbPath, { readonly: true, fileMustExist: true });
           try {
             // timers come due every few ms here; a second of slack absorbs a busy machine
-            const late = db2.prepare('select actor_id, event, due_at from timers where due_at < ?').all(Date.now() - 1_000);
+            const late = db2
+              .prepare('select actor_id, event, due_at from timers where due_at < ?')
+              .all(Date.now() - 1_000);
             expect(late, 'timers more than 1 s overdue while the worker runs').toEqual([]);
           } finally {
             db2.close();
@@ -397,7 +445,10 @@ describe('crash safety (kill -9)', () => {
       expect(worker.stderr(), `round ${round} stderr`).toBe('');
 
       const check = await offlineCheck(dbPath, reported);
-      expect(check.problems, `round ${round} (${mode}): actors, domain rows, events and timers agree`).toEqual([]);
+      expect(
+        check.problems,
+        `round ${round} (${mode}): actors, domain rows, events and timers agree`,
+      ).toEqual([]);
       expect(check.quarantined, `round ${round}: every actor restores`).toEqual([]);
       expect(check.stuck, `round ${round}: every live actor can be stepped`).toEqual([]);
       stats.maxLive = Math.max(stats.maxLive, check.live);

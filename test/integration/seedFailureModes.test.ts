@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT } from '../../src/events.ts';
-import type { PlatformAdapter } from '../../src/platforms/contract.ts';
+import { OutcomeUnknown } from '../../src/platforms/contract.ts';
+import { withOverrides } from '../../src/platforms/delegate.ts';
 import { checkInvariants } from '../../src/proof/invariants.ts';
 import { type PipelineFixture, pipelineFixture } from '../support/pipeline.ts';
 
@@ -15,7 +16,9 @@ const count = (f: PipelineFixture, sql: string, ...params: unknown[]) =>
   (f.app.store.statement(sql).get(...params) as { n: number }).n;
 
 const botReplies = (f: PipelineFixture, target: string) =>
-  f.platform.groundTruth({ author: f.app.config.REPLYWRIGHT_ACCOUNT }).filter((p) => p.inReplyToId === target);
+  f.platform
+    .groundTruth({ author: f.app.config.REPLYWRIGHT_ACCOUNT })
+    .filter((p) => p.inReplyToId === target);
 
 function truth(f: PipelineFixture) {
   return f.platform.groundTruth().map((p) => ({ ...p }));
@@ -24,7 +27,7 @@ function truth(f: PipelineFixture) {
 describe('seed failure modes', () => {
   it('a fetch that hangs ends as fetch_failed with reason timeout', async () => {
     fixture = await pipelineFixture({
-      platform: (a) => ({ ...bind(a), mentions: () => new Promise<never>(() => {}) }),
+      platform: (a) => withOverrides(a, { mentions: () => new Promise<never>(() => {}) }),
     });
     await fixture.run('fetch');
     const run = fixture.app.store.statement("select status, reason from job_runs where job = 'fetch'").get();
@@ -36,13 +39,13 @@ describe('seed failure modes', () => {
 
   it('a target whose root is unknown is never permitted (fail closed)', async () => {
     fixture = await pipelineFixture({
-      platform: (a) => ({
-        ...bind(a),
-        getPost: async (id: string) => {
-          const post = await a.getPost(id);
-          return post && { ...post, rootId: null };
-        },
-      }),
+      platform: (a) =>
+        withOverrides(a, {
+          getPost: async (id: string) => {
+            const post = await a.getPost(id);
+            return post && { ...post, rootId: null };
+          },
+        }),
     });
     const target = fixture.mention('carol_dev');
     await fixture.cycle();
@@ -84,7 +87,9 @@ describe('seed failure modes', () => {
     await fixture.run('reconciler');
     const rows = fixture.app.store.statement('select post_id as postId, kind from ghosts').all();
     expect(rows).toEqual([{ postId: ghost.id, kind: 'unexplained_post' }]);
-    const event = fixture.app.store.statement('select severity, post_id as postId from events where type = ?').get(EVENT.ghostDetected);
+    const event = fixture.app.store
+      .statement('select severity, post_id as postId from events where type = ?')
+      .get(EVENT.ghostDetected);
     expect(event).toEqual({ severity: 'critical', postId: ghost.id });
     await fixture.run('reconciler');
     expect(count(fixture, 'select count(*) n from events where type = ?', EVENT.ghostDetected)).toBe(1);
@@ -104,7 +109,10 @@ describe('seed failure modes', () => {
     await fixture.run('poster');
     expect(fixture.app.store.statement('select state from permits').get()).toEqual({ state: 'used' });
     expect(botReplies(fixture, target)).toHaveLength(1);
-    const report = checkInvariants(fixture.app.store, truth(fixture), { account: 'replywright_bot', now: fixture.clock.now() });
+    const report = checkInvariants(fixture.app.store, truth(fixture), {
+      account: 'replywright_bot',
+      now: fixture.clock.now(),
+    });
     expect(report.violations).toEqual([]);
   });
 
@@ -112,27 +120,32 @@ describe('seed failure modes', () => {
     fixture = await pipelineFixture({
       platform: (a) => {
         let failures = 1;
-        return {
-          ...bind(a),
+        return withOverrides(a, {
           createReply: async (request) => {
-            if (failures-- > 0) throw new (await import('../../src/platforms/contract.ts')).OutcomeUnknown('socket hang up');
+            if (failures-- > 0) throw new OutcomeUnknown('socket hang up');
             return a.createReply(request);
           },
-        };
+        });
       },
     });
     const target = fixture.mention('erin_pm');
     await fixture.run('fetch');
     await fixture.run('scheduler');
     await fixture.run('poster');
-    expect(fixture.app.store.statement('select state, attempts from permits').get()).toEqual({ state: 'unconfirmed', attempts: 1 });
+    expect(fixture.app.store.statement('select state, attempts from permits').get()).toEqual({
+      state: 'unconfirmed',
+      attempts: 1,
+    });
     await fixture.run('reconciler');
     expect(fixture.app.store.statement('select state from permits').get()).toEqual({ state: 'unconfirmed' });
     await fixture.clock.advance(31_000);
     await fixture.run('reconciler');
     expect(fixture.app.store.statement('select state from permits').get()).toEqual({ state: 'approved' });
     await fixture.run('poster');
-    expect(fixture.app.store.statement('select state, attempts from permits').get()).toEqual({ state: 'used', attempts: 2 });
+    expect(fixture.app.store.statement('select state, attempts from permits').get()).toEqual({
+      state: 'used',
+      attempts: 2,
+    });
     expect(botReplies(fixture, target)).toHaveLength(1);
     expect(botReplies(fixture, target)[0]?.idempotencyKey).toBe(
       (fixture.app.store.statement('select idempotency_key as k from permits').get() as { k: string }).k,
@@ -150,27 +163,42 @@ describe('seed failure modes', () => {
     // Make the first post attempt's outcome unknown without posting: an error after the durable claim.
     const store = fixture.app.store;
     store.tx(() =>
-      fixture!.app.host.send('permit', (store.statement('select id from permits').get() as { id: string }).id, {
-        type: 'CLAIM',
-        target: { exists: true, isRoot: true, inReplyToPostId: null },
-        postingDeadlineAt: fixture!.clock.now() + 30_000,
-      }),
+      fixture!.app.host.send(
+        'permit',
+        (store.statement('select id from permits').get() as { id: string }).id,
+        {
+          type: 'CLAIM',
+          target: { exists: true, isRoot: true, inReplyToPostId: null },
+          postingDeadlineAt: fixture!.clock.now() + 30_000,
+        },
+      ),
     );
     store.tx(() =>
-      fixture!.app.host.send('permit', (store.statement('select id from permits').get() as { id: string }).id, {
-        type: 'OUTCOME_UNKNOWN',
-        reasonCode: 'outcome_unknown',
-        resolveBy: fixture!.clock.now() + 600_000,
-      }),
+      fixture!.app.host.send(
+        'permit',
+        (store.statement('select id from permits').get() as { id: string }).id,
+        {
+          type: 'OUTCOME_UNKNOWN',
+          reasonCode: 'outcome_unknown',
+          resolveBy: fixture!.clock.now() + 600_000,
+        },
+      ),
     );
     const bot = fixture.app.config.REPLYWRIGHT_ACCOUNT;
-    const mine = fixture.platform.createPost({ author: bot, text: 'An earlier reply of ours', inReplyToId: null }).post;
+    const mine = fixture.platform.createPost({
+      author: bot,
+      text: 'An earlier reply of ours',
+      inReplyToId: null,
+    }).post;
     fixture.platform.createPost({ author: 'frank_ux', text: `@${bot} stop`, inReplyToId: mine.id });
     await fixture.run('fetch');
     await fixture.clock.advance(31_000);
     await fixture.run('reconciler');
     await fixture.run('poster');
-    expect(store.statement('select state, reason_code from permits').get()).toEqual({ state: 'rejected', reason_code: 'opted_out' });
+    expect(store.statement('select state, reason_code from permits').get()).toEqual({
+      state: 'rejected',
+      reason_code: 'opted_out',
+    });
     expect(botReplies(fixture, target)).toHaveLength(0);
   });
 
@@ -184,7 +212,9 @@ describe('seed failure modes', () => {
     await fixture.run('scheduler');
     await fixture.run('poster');
     expect(count(fixture, 'select count(*) n from permits')).toBe(1);
-    expect(fixture.app.store.statement("select reason_code from candidates where state = 'rejected'").get()).toEqual({
+    expect(
+      fixture.app.store.statement("select reason_code from candidates where state = 'rejected'").get(),
+    ).toEqual({
       reason_code: 'author_cooldown',
     });
   });
@@ -200,7 +230,9 @@ describe('seed failure modes', () => {
     await fixture.run('scheduler');
     expect(count(fixture, "select count(*) n from permits where state = 'used'")).toBe(0);
     expect(count(fixture, 'select count(*) n from permits')).toBe(1);
-    expect(fixture.app.store.statement('select reason from slo_events order by id desc limit 1').get()).toEqual({ reason: 'paused' });
+    expect(
+      fixture.app.store.statement('select reason from slo_events order by id desc limit 1').get(),
+    ).toEqual({ reason: 'paused' });
     fixture.app.controls.resume('test');
     await fixture.run('poster');
     expect(count(fixture, "select count(*) n from permits where state = 'used'")).toBe(1);
@@ -220,9 +252,9 @@ describe('seed failure modes', () => {
     await fixture.run('scheduler');
     await fixture.run('scheduler');
     expect(fixture.app.store.statement('select state from candidates').get()).toEqual({ state: 'queued' });
-    expect(fixture.app.store.statement('select reason, count(*) n from slo_events group by reason').all()).toEqual([
-      { reason: 'generation_failed', n: 2 },
-    ]);
+    expect(
+      fixture.app.store.statement('select reason, count(*) n from slo_events group by reason').all(),
+    ).toEqual([{ reason: 'generation_failed', n: 2 }]);
     expect(count(fixture, "select count(*) n from job_runs where job = 'scheduler'")).toBe(2);
   });
 
@@ -232,26 +264,16 @@ describe('seed failure modes', () => {
     await fixture.run('fetch');
     await fixture.run('scheduler');
     fixture.platform.ensureUser({ handle: 'kim_docs', displayName: 'Kim' });
-    const parent = fixture.platform.createPost({ author: 'kim_docs', text: 'An unrelated conversation root' }).post;
+    const parent = fixture.platform.createPost({
+      author: 'kim_docs',
+      text: 'An unrelated conversation root',
+    }).post;
     fixture.platform.reparent(target, parent.id);
     await fixture.run('poster');
-    const permit = fixture.app.store.statement("select state, reason_code from permits where target_post_id = ?").get(target);
+    const permit = fixture.app.store
+      .statement('select state, reason_code from permits where target_post_id = ?')
+      .get(target);
     expect(permit).toEqual({ state: 'rejected', reason_code: 'target_not_root' });
     expect(botReplies(fixture, target)).toHaveLength(0);
   });
 });
-
-function bind(adapter: PlatformAdapter): PlatformAdapter {
-  return {
-    name: adapter.name,
-    account: adapter.account,
-    limits: () => adapter.limits(),
-    search: (q, c) => adapter.search(q, c),
-    mentions: (c) => adapter.mentions(c),
-    authorPosts: (a, c) => adapter.authorPosts(a, c),
-    getPost: (id) => adapter.getPost(id),
-    ownTimeline: (since) => adapter.ownTimeline(since),
-    createReply: (r) => adapter.createReply(r),
-    findReply: (r) => adapter.findReply(r),
-  };
-}

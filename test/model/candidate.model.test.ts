@@ -1,7 +1,8 @@
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMachine, initialTransition, transition } from 'xstate';
 import { type CandidateEvent, candidateMachine } from '../../machines/candidate.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
+import { QUEUE_STATUS } from '../../src/runtime/projections.ts';
 import { insertCandidateRow, insertQueueEntryRow } from '../support/fixtures.ts';
 import { ManualClock, runPath, scopeIds } from '../support/modelHarness.ts';
 import { machineEdges, takenEdge, transitionPaths } from '../support/modelPaths.ts';
@@ -23,18 +24,6 @@ const CATALOG: CandidateEvent[] = [
   { type: 'POSTED', postId: 'reply' },
   { type: 'FAIL', reasonCode: 'post_failed' },
 ];
-
-/** The queue entry's status for each candidate state (design: candidate lifecycle). */
-const QUEUE_STATUS: Record<string, string> = {
-  queued: 'queued',
-  selected: 'selected',
-  decided: 'selected',
-  permitted: 'done',
-  posted: 'done',
-  failed: 'done',
-  expired: 'expired',
-  rejected: 'dropped',
-};
 
 const INPUT = { candidateId: 'c' };
 
@@ -114,12 +103,21 @@ describe('candidate machine, model-based', () => {
           seed: (at) => insertCandidateRow(store, id, at),
           beforeStep(event, at) {
             if (event.type === 'QUEUE') {
-              insertQueueEntryRow(store, { id: event.queueEntryId, candidateId: id, tier: event.tier, score: event.score, expiresAt: event.expiresAt, at });
+              insertQueueEntryRow(store, {
+                id: event.queueEntryId,
+                candidateId: id,
+                tier: event.tier,
+                score: event.score,
+                expiresAt: event.expiresAt,
+                at,
+              });
             }
           },
           expectedTimers: () => [],
           checkDomain(state, context, trace) {
-            const row = store.statement('select state, reason_code, tier, score from candidates where id = ?').get(id);
+            const row = store
+              .statement('select state, reason_code, tier, score from candidates where id = ?')
+              .get(id);
             expect(row, `${id} candidates row`).toEqual({
               state,
               reason_code: context.reasonCode,
@@ -135,16 +133,29 @@ describe('candidate machine, model-based', () => {
             }
             const runs = (trace.seen.get('schedulerRunId') ?? []).filter((r) => r !== null);
             expect(queue, `${id} queue entry in ${state}`).toEqual([
-              { id: context.queueEntryId, status: QUEUE_STATUS[state], selected_by_run_id: runs.at(-1) ?? null },
+              {
+                id: context.queueEntryId,
+                status: QUEUE_STATUS[state],
+                selected_by_run_id: runs.at(-1) ?? null,
+              },
             ]);
           },
         });
         for (const edge of walked) taken.add(edge);
       });
       expect([...edges.keys()].filter((key) => !taken.has(key))).toEqual([]);
-      expect([...rejectionsChecked].sort()).toEqual(
-        ['decided', 'discovered', 'evaluating', 'expired', 'failed', 'permitted', 'posted', 'queued', 'rejected', 'selected'],
-      );
+      expect([...rejectionsChecked].sort()).toEqual([
+        'decided',
+        'discovered',
+        'evaluating',
+        'expired',
+        'failed',
+        'permitted',
+        'posted',
+        'queued',
+        'rejected',
+        'selected',
+      ]);
     });
   });
 });
