@@ -1,11 +1,13 @@
+import type { CandidateEvent } from '../../machines/candidate.ts';
 import { EVENT } from '../events.ts';
 import type { PlatformPost } from '../platforms/contract.ts';
-import { consentOf, isOptOutText } from '../policy/consent.ts';
+import { isOptOutText } from '../policy/consent.ts';
 import { type EvaluationPolicy, evaluateCandidate } from '../policy/evaluate.ts';
 import type { SourceKind } from '../policy/postFacts.ts';
 import type { Store } from '../../db/store.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';
+import { queueStatusOf } from '../runtime/projections.ts';
 import type { IdSource } from '../runtime/ids.ts';
 import { HOLDING_STATES_SQL } from './permitQueries.ts';
 import { toPostFacts } from './postFacts.ts';
@@ -67,33 +69,11 @@ export function ingestPage(
         if (recordOptOut(deps, post, now)) counts.optOuts++;
         continue;
       }
-      const candidateId = candidateIdFor(platformName, post.id);
-      const inserted = store
-        .statement(
-          `insert into candidates (id, platform, post_id, author, text, post_created_at, in_reply_to_post_id, is_root,
-             conversation_id, source, fetch_run_id, consent, state, discovered_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'discovered', ?, ?) on conflict do nothing`,
-        )
-        .run(
-          candidateId,
-          platformName,
-          post.id,
-          post.author,
-          post.text,
-          post.createdAt,
-          post.inReplyToId,
-          isRootColumn(toPostFacts(post).isRoot),
-          post.rootId,
-          `${source.kind}:${source.name}`,
-          fetchRunId,
-          consentOf(toPostFacts(post), policy.account, source.kind),
-          now,
-          now,
-        );
-      if (inserted.changes === 0) {
+      if (store.statement(SEEN).get(platformName, post.id) !== undefined) {
         counts.duplicates++;
         continue;
       }
+      const candidateId = candidateIdFor(platformName, post.id);
       const facts = toPostFacts(post);
       const evaluation = evaluateCandidate(
         {
@@ -107,25 +87,51 @@ export function ingestPage(
         },
         policy,
       );
-      if (evaluation.verdict === 'queue') {
-        const queueEntryId = ids.next('q');
-        const expiresAt = now + deps.queueTtlMs;
-        store
-          .statement(
-            `insert into queue_entries (id, candidate_id, tier, score, status, enqueued_at, expires_at, updated_at)
-             values (?, ?, ?, ?, 'queued', ?, ?, ?)`,
-          )
-          .run(queueEntryId, candidateId, evaluation.tier, evaluation.score, now, expiresAt, now);
-        host.create('candidate', candidateId, { candidateId }, [
-          { type: 'EVALUATE' },
-          { type: 'QUEUE', queueEntryId, tier: evaluation.tier, score: evaluation.score, expiresAt },
-        ]);
+      const queueEntryId = evaluation.verdict === 'queue' ? ids.next('q') : null;
+      const expiresAt = now + deps.queueTtlMs;
+      const events: CandidateEvent[] =
+        evaluation.verdict === 'queue'
+          ? [
+              { type: 'EVALUATE' },
+              { type: 'QUEUE', queueEntryId: queueEntryId!, tier: evaluation.tier, score: evaluation.score, expiresAt },
+            ]
+          : [{ type: 'EVALUATE' }, { type: 'REJECT', reasonCode: evaluation.reasonCode }];
+      // The rows go in already in their final state: no UPDATE right after the INSERT.
+      const created = host.createWithRow('candidate', candidateId, { candidateId }, events, ({ state, context }) => {
+        const inserted = store.statement(INSERT_CANDIDATE).run(
+          candidateId,
+          platformName,
+          post.id,
+          post.author,
+          post.text,
+          post.createdAt,
+          post.inReplyToId,
+          isRootColumn(facts.isRoot),
+          post.rootId,
+          `${source.kind}:${source.name}`,
+          fetchRunId,
+          evaluation.consent,
+          state,
+          context.reasonCode,
+          context.score,
+          context.tier,
+          now,
+          now,
+        );
+        if (inserted.changes === 0) return false;
+        const status = queueStatusOf(state);
+        if (context.queueEntryId && status) {
+          store
+            .statement(INSERT_QUEUE_ENTRY)
+            .run(context.queueEntryId, candidateId, context.tier, context.score, status, now, expiresAt, now);
+        }
+        return true;
+      });
+      if (!created) {
+        counts.duplicates++;
+      } else if (evaluation.verdict === 'queue') {
         counts.queued++;
       } else {
-        host.create('candidate', candidateId, { candidateId }, [
-          { type: 'EVALUATE' },
-          { type: 'REJECT', reasonCode: evaluation.reasonCode },
-        ]);
         counts.rejected++;
         counts.rejectedBy[evaluation.reasonCode] = (counts.rejectedBy[evaluation.reasonCode] ?? 0) + 1;
       }
@@ -134,6 +140,16 @@ export function ingestPage(
   afterCommit?.(counts);
   return counts;
 }
+
+const SEEN = 'select 1 from candidates where platform = ? and post_id = ?';
+
+const INSERT_CANDIDATE = `insert into candidates (id, platform, post_id, author, text, post_created_at,
+    in_reply_to_post_id, is_root, conversation_id, source, fetch_run_id, consent, state, reason_code, score, tier,
+    discovered_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`;
+
+const INSERT_QUEUE_ENTRY = `insert into queue_entries (id, candidate_id, tier, score, status, enqueued_at, expires_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function isRootColumn(isRoot: boolean | null): number | null {
   return isRoot === null ? null : isRoot ? 1 : 0;

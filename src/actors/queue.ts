@@ -22,19 +22,35 @@ export function queueSize(store: Store, now: number): number {
   return row.n;
 }
 
-/** The next entry in tier order: tier, then score, then the one expiring first. Uses index `queue_pick`. */
+/**
+ * The next entry in tier order: tier, then score (highest first), then the one expiring
+ * first, then id. One `order by` mixing directions cannot follow index `queue_pick` (status,
+ * tier, score, expires_at): SQLite would read and sort every queued entry, O(n) per pick. So
+ * the order is walked as index probes instead, O(log n) each: the lowest tier holding an
+ * entry, its highest live score (a lower tier whose entries all expired is stepped over),
+ * then the earliest-expiring entry with that score.
+ */
 export function queueHead(store: Store, now: number): QueueHead | null {
-  const row = store
-    .statement(
-      `select q.id as queueEntryId, q.candidate_id as candidateId, c.post_id as postId, c.author as author,
-              c.text as text, q.tier as tier, q.score as score, q.expires_at as expiresAt
-       from queue_entries q join candidates c on c.id = q.candidate_id
-       where q.status = 'queued' and q.expires_at > ?
-       order by q.tier asc, q.score desc, q.expires_at asc, q.id asc limit 1`,
-    )
-    .get(now) as QueueHead | undefined;
-  return row ?? null;
+  let above = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    const { tier } = store.statement(NEXT_TIER).get(above) as { tier: number | null };
+    if (tier === null) return null;
+    const top = store.statement(TOP_SCORE).get(tier, now) as { score: number } | undefined;
+    if (top) return (store.statement(HEAD_AT_SCORE).get(tier, top.score, now) as QueueHead | undefined) ?? null;
+    above = tier;
+  }
 }
+
+const NEXT_TIER = "select min(tier) as tier from queue_entries where status = 'queued' and tier > ?";
+
+const TOP_SCORE = `select score from queue_entries where status = 'queued' and tier = ? and expires_at > ?
+  order by score desc limit 1`;
+
+const HEAD_AT_SCORE = `select q.id as queueEntryId, q.candidate_id as candidateId, c.post_id as postId, c.author as author,
+    c.text as text, q.tier as tier, q.score as score, q.expires_at as expiresAt
+  from queue_entries q join candidates c on c.id = q.candidate_id
+  where q.status = 'queued' and q.tier = ? and q.score = ? and q.expires_at > ?
+  order by q.expires_at asc, q.id asc limit 1`;
 
 /** Expires every entry past its TTL (candidate → expired), in batches. Returns how many. */
 export function sweepExpired(deps: { store: Store; host: EntityHost; clock: Clock }, batch = 1000): number {

@@ -61,6 +61,27 @@ export class EntityHost {
     return this.#apply(entry, id, null, initial, events, options) as EntityState<ContextOf<K>>;
   }
 
+  /**
+   * Like create, for a caller that inserts the domain row itself, already in the actor's final
+   * state (no projection UPDATE right after the INSERT). The transitions run first (pure);
+   * `insertRow` then gets the final state and returns false when the row already existed —
+   * nothing is written for the actor then, and the result is null.
+   */
+  createWithRow<K extends EntityKind>(
+    kind: K,
+    id: string,
+    input: InputOf<K>,
+    events: readonly EventOf<K>[],
+    insertRow: (state: EntityState<ContextOf<K>>) => boolean,
+    options: StepOptions = {},
+  ): EntityState<ContextOf<K>> | null {
+    this.#assertInTransaction();
+    const entry = entityMachines[kind] as AnyEntry;
+    const initial = initialSnapshot(entry.machine, input);
+    const write = insertRow as (state: EntityState) => boolean;
+    return this.#apply(entry, id, null, initial, events, options, undefined, write) as EntityState<ContextOf<K>> | null;
+  }
+
   /** Applies `events` in order to an existing actor. Throws TransitionRejected if one is not accepted. */
   send<K extends EntityKind>(
     kind: K,
@@ -138,7 +159,8 @@ export class EntityHost {
     events: readonly { type: string }[],
     options: StepOptions,
     loaded?: AnyMachineSnapshot,
-  ): EntityState {
+    insertRow?: (state: EntityState) => boolean,
+  ): EntityState | null {
     const at = this.#clock.now();
     let snapshot = start;
     let previous = fromState;
@@ -159,6 +181,7 @@ export class EntityHost {
       previous = previous ?? fromState;
     }
     if (loaded && snapshot === loaded) return toState(entry.kind, id, snapshot);
+    if (insertRow && !insertRow(toState(entry.kind, id, snapshot))) return null;
     const state = stateName(snapshot);
     const done = snapshot.status === 'done';
     this.#store
@@ -169,8 +192,10 @@ export class EntityHost {
            status = excluded.status, snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
       )
       .run(id, entry.kind, entry.name, entry.version, state, done ? 'done' : 'active', encodeSnapshot(snapshot), at);
-    if (entry.kind === 'candidate') projectCandidate(this.#store, state, snapshot.context as CandidateContext, at);
-    else projectPermit(this.#store, state, snapshot.context as PermitContext, at);
+    if (!insertRow) {
+      if (entry.kind === 'candidate') projectCandidate(this.#store, state, snapshot.context as CandidateContext, at);
+      else projectPermit(this.#store, state, snapshot.context as PermitContext, at);
+    }
     for (const row of rows) this.#store.event(row);
     if (state !== fromState) this.#syncTimers(entry, id, state, snapshot.context);
     return toState(entry.kind, id, snapshot);

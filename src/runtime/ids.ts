@@ -18,11 +18,17 @@ function encodeTime(ms: number): string {
 }
 
 export function randomIds(now: () => number): IdSource {
+  // One randomBytes call per 512 ids instead of one per id (it showed up in the ingest profile).
+  let pool = randomBytes(4096);
+  let offset = 0;
   return {
     next(prefix) {
-      const bytes = randomBytes(8);
+      if (offset + 8 > pool.length) {
+        pool = randomBytes(4096);
+        offset = 0;
+      }
       let tail = '';
-      for (const b of bytes) tail += ALPHABET[b % 32];
+      for (let i = 0; i < 8; i++) tail += ALPHABET[pool[offset++]! % 32];
       return `${prefix}_${encodeTime(now())}${tail}`;
     },
   };
