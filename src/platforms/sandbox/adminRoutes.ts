@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { bearerToken, secretsEqual } from './auth.ts';
 import { faultPatchSchema } from './faults.ts';
 import type { SandboxPlatform } from './platform.ts';
-import type { TrafficGenerator } from './traffic.ts';
-import { SandboxError } from './types.ts';
+import { TRAFFIC_KINDS, type TrafficGenerator } from './traffic.ts';
+import { SandboxError, type TrafficKind } from './types.ts';
 import { jsonBody, validate } from './validation.ts';
 import { toWire } from './wire.ts';
 
@@ -14,6 +14,8 @@ const trafficBody = z
   .object({
     generate: z.number().int().min(1).max(1000).optional(),
     perMin: z.number().min(0).max(6000).optional(),
+    /** Kinds to leave out of the mix from now on ([] restores the full mix). */
+    exclude: z.array(z.enum(TRAFFIC_KINDS as [TrafficKind, ...TrafficKind[]])).max(TRAFFIC_KINDS.length).optional(),
   })
   .strict()
   .refine(
@@ -64,20 +66,27 @@ export function createAdminRoutes(
 
   admin.get('/admin/traffic', (c) => {
     if (!traffic) throw new SandboxError(409, 'no traffic generator attached');
-    return c.json({ per_min: traffic.perMin, running: traffic.running });
+    return c.json(trafficView(traffic));
   });
 
   admin.post('/admin/traffic', async (c) => {
     const body = validate(trafficBody, await jsonBody(c));
     if (!traffic) throw new SandboxError(409, 'no traffic generator attached');
+    if (body.exclude !== undefined) traffic.exclude(body.exclude);
     if (body.generate !== undefined) {
       const posts = traffic.generate(body.generate);
       return c.json({ generated: posts.map((p) => toWire(p, { private: true, origin: true })) });
     }
     traffic.setRate(body.perMin!);
     traffic.start();
-    return c.json({ per_min: traffic.perMin, running: traffic.running });
+    return c.json(trafficView(traffic));
   });
 
   return admin;
+}
+
+/** The generator's rate, and the excluded kinds when there are any. */
+function trafficView(traffic: TrafficGenerator) {
+  const excluded = traffic.excluded;
+  return { per_min: traffic.perMin, running: traffic.running, ...(excluded.length ? { excluded } : {}) };
 }

@@ -47,7 +47,7 @@ const MIX: readonly [TrafficKind, number][] = [
   ['parody', 8],
   ['stop', 5],
 ];
-const MIX_TOTAL = MIX.reduce((sum, [, w]) => sum + w, 0);
+export const TRAFFIC_KINDS = MIX.map(([kind]) => kind) as readonly TrafficKind[];
 const SEQ_KEY = 'traffic_seq';
 
 export interface TrafficOptions {
@@ -74,6 +74,7 @@ export class TrafficGenerator {
   readonly #seed: number;
   readonly #clock: Clock;
   #perMin: number;
+  #excluded: ReadonlySet<TrafficKind> = new Set();
   #timer: TimerHandle | null = null;
   readonly #onError: (error: unknown) => void;
 
@@ -92,6 +93,15 @@ export class TrafficGenerator {
 
   get running(): boolean {
     return this.#timer !== null;
+  }
+
+  /** Kinds left out of the mix from now on (e.g. 'stop', so a long chaos run keeps its repliable authors). */
+  get excluded(): TrafficKind[] {
+    return [...this.#excluded];
+  }
+
+  exclude(kinds: readonly TrafficKind[]): void {
+    this.#excluded = new Set(kinds);
   }
 
   setRate(perMin: number): void {
@@ -136,7 +146,7 @@ export class TrafficGenerator {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const bot = this.#platform.account;
     const at = `@${bot}`;
-    const kind = this.#fallback(pickKind(random()));
+    const kind = this.#fallback(pickKind(random(), this.#excluded));
     const person = pick(PEOPLE);
     const question = () => {
       const opener = pick(OPENERS);
@@ -210,9 +220,10 @@ export class TrafficGenerator {
   }
 }
 
-function pickKind(r: number): TrafficKind {
-  let acc = r * MIX_TOTAL;
-  for (const [kind, weight] of MIX) {
+function pickKind(r: number, excluded: ReadonlySet<TrafficKind>): TrafficKind {
+  const mix = excluded.size ? MIX.filter(([kind]) => !excluded.has(kind)) : MIX;
+  let acc = r * mix.reduce((sum, [, w]) => sum + w, 0);
+  for (const [kind, weight] of mix) {
     acc -= weight;
     if (acc < 0) return kind;
   }
