@@ -30,7 +30,55 @@ export const SEED_USERS: readonly NewUser[] = [
   { handle: 'win_big_now', displayName: 'Win Big', followers: 11 },
 ];
 
-const PEOPLE = SEED_USERS.filter((u) => !u.isParody && u.followers! >= 40).map((u) => u.handle);
+const CROWD_NAMES = [
+  'amara',
+  'ben',
+  'chloe',
+  'diego',
+  'elena',
+  'felix',
+  'grace',
+  'hugo',
+  'ines',
+  'jonas',
+  'kai',
+  'lena',
+  'mateo',
+  'nadia',
+  'omar',
+  'priya',
+  'quinn',
+  'rosa',
+  'sami',
+  'tara',
+  'umar',
+  'vera',
+  'wen',
+  'ximena',
+  'yusuf',
+  'zoe',
+  'arjun',
+  'bea',
+  'cyrus',
+  'dana',
+];
+const CROWD_TAGS = ['dev', 'ops', 'writes', 'builds'];
+
+/**
+ * A crowd of ordinary users beyond the named ones, so that per-author cooldowns and opt-outs
+ * leave the pipeline someone to talk to, as on a real account. Deterministic: same list always.
+ */
+export const CROWD_USERS: readonly NewUser[] = CROWD_NAMES.flatMap((name, i) =>
+  CROWD_TAGS.slice(0, 2).map((tag, j) => ({
+    handle: `${name}_${CROWD_TAGS[(i + j) % CROWD_TAGS.length] ?? tag}`,
+    displayName: name[0]!.toUpperCase() + name.slice(1),
+    followers: 40 + ((i * 7919 + j * 104_729) % 9_000),
+  })),
+);
+
+const PEOPLE = [...SEED_USERS, ...CROWD_USERS]
+  .filter((u) => !u.isParody && u.followers! >= 40)
+  .map((u) => u.handle);
 const PARODY = SEED_USERS.filter((u) => u.isParody).map((u) => u.handle);
 const SPAMMERS = ['crypto_deals_4u', 'win_big_now'];
 
@@ -84,7 +132,7 @@ export class TrafficGenerator {
     this.#clock = options.clock ?? platform.clock;
     this.#perMin = options.perMin ?? 0;
     this.#onError = options.onError ?? ((error) => console.error('sandbox traffic: post failed', error));
-    for (const user of SEED_USERS) platform.ensureUser(user);
+    for (const user of [...SEED_USERS, ...CROWD_USERS]) platform.ensureUser(user);
   }
 
   get perMin(): number {
