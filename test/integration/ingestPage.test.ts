@@ -64,39 +64,106 @@ const source = { kind: 'mentions' as const, name: ACCOUNT };
 describe('ingestPage', () => {
   it('writes each new candidate in its final state with its queue entry, snapshot and one event', async () => {
     const { store, deps } = await setup();
-    const counts = ingestPage(deps, source, [post('1'), post('2', { inReplyToId: '9', rootId: '9', inReplyToAuthor: 'bob' })], 'run-1');
+    const counts = ingestPage(
+      deps,
+      source,
+      [post('1'), post('2', { inReplyToId: '9', rootId: '9', inReplyToAuthor: 'bob' })],
+      'run-1',
+    );
     expect(counts).toMatchObject({ seen: 2, queued: 1, rejected: 1, rejectedBy: { not_root: 1 } });
 
     const rows = store.statement('select * from candidates order by id').all() as Record<string, unknown>[];
     expect(rows).toEqual([
-      expect.objectContaining({ id: 'c_sandbox_1', state: 'queued', reason_code: null, tier: expect.any(Number), score: expect.any(Number), consent: 'mention', is_root: 1, fetch_run_id: 'run-1', source: `mentions:${ACCOUNT}`, discovered_at: NOW, updated_at: NOW }),
-      expect.objectContaining({ id: 'c_sandbox_2', state: 'rejected', reason_code: 'not_root', tier: null, score: null, is_root: 0, in_reply_to_post_id: '9', updated_at: NOW }),
+      expect.objectContaining({
+        id: 'c_sandbox_1',
+        state: 'queued',
+        reason_code: null,
+        tier: expect.any(Number),
+        score: expect.any(Number),
+        consent: 'mention',
+        is_root: 1,
+        fetch_run_id: 'run-1',
+        source: `mentions:${ACCOUNT}`,
+        discovered_at: NOW,
+        updated_at: NOW,
+      }),
+      expect.objectContaining({
+        id: 'c_sandbox_2',
+        state: 'rejected',
+        reason_code: 'not_root',
+        tier: null,
+        score: null,
+        is_root: 0,
+        in_reply_to_post_id: '9',
+        updated_at: NOW,
+      }),
     ]);
     const queued = rows[0]!;
     const entries = store.statement('select * from queue_entries').all() as Record<string, unknown>[];
     expect(entries).toEqual([
-      expect.objectContaining({ candidate_id: 'c_sandbox_1', status: 'queued', tier: queued.tier, score: queued.score, enqueued_at: NOW, expires_at: NOW + 3_600_000, selected_by_run_id: null }),
+      expect.objectContaining({
+        candidate_id: 'c_sandbox_1',
+        status: 'queued',
+        tier: queued.tier,
+        score: queued.score,
+        enqueued_at: NOW,
+        expires_at: NOW + 3_600_000,
+        selected_by_run_id: null,
+      }),
     ]);
-    const actors = store.statement('select id, state, status, snapshot from actors order by id').all() as { id: string; state: string; status: string; snapshot: string }[];
+    const actors = store.statement('select id, state, status, snapshot from actors order by id').all() as {
+      id: string;
+      state: string;
+      status: string;
+      snapshot: string;
+    }[];
     expect(actors.map((a) => [a.id, a.state, a.status])).toEqual([
       ['c_sandbox_1', 'queued', 'active'],
       ['c_sandbox_2', 'rejected', 'done'],
     ]);
-    expect(JSON.parse(actors[0]!.snapshot).context).toMatchObject({ queueEntryId: entries[0]!.id, tier: queued.tier, score: queued.score });
-    const events = store.statement("select type, actor_id, queue_entry_id, data from events where type like 'candidate_%' order by id").all() as Record<string, unknown>[];
+    expect(JSON.parse(actors[0]!.snapshot).context).toMatchObject({
+      queueEntryId: entries[0]!.id,
+      tier: queued.tier,
+      score: queued.score,
+    });
+    const events = store
+      .statement(
+        "select type, actor_id, queue_entry_id, data from events where type like 'candidate_%' order by id",
+      )
+      .all() as Record<string, unknown>[];
     expect(events).toEqual([
-      { type: 'candidate_queued', actor_id: 'c_sandbox_1', queue_entry_id: entries[0]!.id, data: JSON.stringify({ from: 'evaluating', cause: 'QUEUE', reasonCode: null }) },
-      { type: 'candidate_rejected', actor_id: 'c_sandbox_2', queue_entry_id: null, data: JSON.stringify({ from: 'evaluating', cause: 'REJECT', reasonCode: 'not_root' }) },
+      {
+        type: 'candidate_queued',
+        actor_id: 'c_sandbox_1',
+        queue_entry_id: entries[0]!.id,
+        data: JSON.stringify({ from: 'evaluating', cause: 'QUEUE', reasonCode: null }),
+      },
+      {
+        type: 'candidate_rejected',
+        actor_id: 'c_sandbox_2',
+        queue_entry_id: null,
+        data: JSON.stringify({ from: 'evaluating', cause: 'REJECT', reasonCode: 'not_root' }),
+      },
     ]);
   });
 
   it('leaves nothing new for posts seen before, even within one page', async () => {
     const { store, deps } = await setup();
     ingestPage(deps, source, [post('1')], null);
-    const before = store.statement('select (select count(*) from candidates) + (select count(*) from queue_entries) + (select count(*) from actors) + (select count(*) from events) as n').get();
+    const before = store
+      .statement(
+        'select (select count(*) from candidates) + (select count(*) from queue_entries) + (select count(*) from actors) + (select count(*) from events) as n',
+      )
+      .get();
     const counts = ingestPage(deps, source, [post('1'), post('1')], null, emptyCounts());
     expect(counts).toMatchObject({ seen: 2, duplicates: 2, queued: 0 });
-    expect(store.statement('select (select count(*) from candidates) + (select count(*) from queue_entries) + (select count(*) from actors) + (select count(*) from events) as n').get()).toEqual(before);
+    expect(
+      store
+        .statement(
+          'select (select count(*) from candidates) + (select count(*) from queue_entries) + (select count(*) from actors) + (select count(*) from events) as n',
+        )
+        .get(),
+    ).toEqual(before);
   });
 
   it('commits the page whole or not at all', async () => {
@@ -106,6 +173,8 @@ describe('ingestPage', () => {
     for (const table of ['candidates', 'queue_entries', 'actors']) {
       expect(store.statement(`select count(*) as n from ${table}`).get()).toEqual({ n: 0 });
     }
-    expect(store.statement("select count(*) as n from events where type like 'candidate_%'").get()).toEqual({ n: 0 });
+    expect(store.statement("select count(*) as n from events where type like 'candidate_%'").get()).toEqual({
+      n: 0,
+    });
   });
 });
