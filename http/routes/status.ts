@@ -5,17 +5,22 @@ import type { ProofTargets } from '../../src/proof/targets.ts';
 import { traceChain } from '../../src/proof/traceChain.ts';
 import type { HttpEnv } from '../env.ts';
 import { HttpError } from '../errors.ts';
+import { memoize } from '../memo.ts';
 import { idSchema, params, query, windowSchema } from '../validate.ts';
 import { proofView, statusView } from '../views.ts';
 
 /** `GET /api/status`, `GET /api/proof` and `GET /api/trace/:id`. */
 const windowQuery = z.object({ window: windowSchema });
 
+/** How long one computed status is served again. */
+export const STATUS_TTL_MS = 250;
+
 export function statusRoutes(app: AppHandle, targets: ProofTargets): Hono<HttpEnv> {
+  const status = memoize((window: number) => statusView(app, window, targets), STATUS_TTL_MS);
   return new Hono<HttpEnv>()
     .get('/api/status', (c) => {
       const { window } = query(c, windowQuery);
-      return c.json(statusView(app, window, targets));
+      return c.json(status(window));
     })
     .get('/api/proof', (c) => {
       const { window } = query(c, windowQuery);
