@@ -69,14 +69,24 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
   let found = 0;
   let absent = 0;
   let pending = 0;
+  let lookupErrors = 0;
   for (const permit of open) {
     if (run.signal.aborted) break;
-    const reply = await deps.platform.findReply({
-      targetId: permit.targetPostId,
-      contentHash: permit.contentHash,
-      idempotencyKey: permit.idempotencyKey,
-      since: (permit.postingStartedAt ?? 0) - 60_000,
-    });
+    let reply: PlatformPost | null;
+    try {
+      reply = await deps.platform.findReply({
+        targetId: permit.targetPostId,
+        contentHash: permit.contentHash,
+        idempotencyKey: permit.idempotencyKey,
+        since: (permit.postingStartedAt ?? 0) - 60_000,
+      });
+    } catch (error) {
+      // One failed lookup leaves that permit for the next pass; it must not stop the others
+      // (a flaky platform would otherwise starve every resolution). A 429 stops the run.
+      if (error instanceof RateLimited) throw error;
+      lookupErrors++;
+      continue;
+    }
     if (reply) {
       if (recordPosted(deps, permit, reply.id, { resolvedBy: 'reconciler' })) found++;
       continue;
@@ -94,7 +104,7 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
     });
     absent++;
   }
-  return { unconfirmed: open.length, found, absent, pending };
+  return { unconfirmed: open.length, found, absent, pending, lookupErrors };
 }
 
 function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): number {
