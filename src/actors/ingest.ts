@@ -56,6 +56,20 @@ export function ingestPage(
 ): IngestCounts {
   const { store, host, clock, ids, platformName, policy } = deps;
   const account = policy.account.toLowerCase();
+  // Author facts are read once per page: nothing in the page's transaction grants a permit,
+  // and an opt-out recorded in it forgets its author's entry.
+  const authors = new Map<string, { optedOut: boolean; lastRepliedAt: number | null }>();
+  const authorFacts = (author: string) => {
+    let facts = authors.get(author);
+    if (!facts) {
+      facts = {
+        optedOut: isOptedOut(store, platformName, author),
+        lastRepliedAt: authorLastRepliedAt(store, platformName, author),
+      };
+      authors.set(author, facts);
+    }
+    return facts;
+  };
   store.tx(() => {
     const now = clock.now();
     for (const post of posts) {
@@ -67,6 +81,7 @@ export function ingestPage(
       const addressed = post.inReplyToAuthor?.toLowerCase() === account || post.mentions.includes(account);
       if (addressed && isOptOutText(post.text)) {
         if (recordOptOut(deps, post, now)) counts.optOuts++;
+        authors.delete(post.author);
         continue;
       }
       if (store.statement(SEEN).get(platformName, post.id) !== undefined) {
@@ -75,13 +90,14 @@ export function ingestPage(
       }
       const candidateId = candidateIdFor(platformName, post.id);
       const facts = toPostFacts(post);
+      const author = authorFacts(post.author);
       const evaluation = evaluateCandidate(
         {
           post: facts,
           source: source.kind,
           now,
-          optedOut: isOptedOut(store, platformName, post.author),
-          authorLastRepliedAt: authorLastRepliedAt(store, platformName, post.author),
+          optedOut: author.optedOut,
+          authorLastRepliedAt: author.lastRepliedAt,
           alreadyReplied: hasHoldingPermit(store, platformName, post.id),
           account: policy.account,
         },

@@ -47,6 +47,9 @@ const OPT_OUT_PHRASES = new Set([
  * starts with them), punctuation and emoji are ignored.
  */
 export function isOptOutText(text: string): boolean {
+  // Every opt-out phrase is a few words; a reply may lead with a handful of @mentions. A
+  // longer message is never one, and most posts are longer: skip the normalisation for them.
+  if (wordCountAbove(text, MAX_OPT_OUT_WORDS)) return false;
   const words = text
     .normalize('NFKC')
     .toLowerCase()
@@ -56,4 +59,18 @@ export function isOptOutText(text: string): boolean {
     .filter(Boolean)
     .join(' ');
   return OPT_OUT_PHRASES.has(words);
+}
+
+/** Longest opt-out phrase (5 words) plus room for leading @mentions. */
+const MAX_OPT_OUT_WORDS = 16;
+
+function wordCountAbove(text: string, limit: number): boolean {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord && ++words > limit) return true;
+    inWord = !space;
+  }
+  return false;
 }
