@@ -4,6 +4,7 @@ import { runSimulation } from '../sim/simulation.ts';
  * `npm run sim -- --seeds 1..1000 [--minutes 30] [--no-faults] [--no-crashes]`
  * Runs the deterministic simulation for each seed; a failing seed prints the command that
  * replays it exactly. Exit 0 only when every seed holds every invariant.
+ * REPLYWRIGHT_SIM_DEBUG=1 prints each seed's candidates, SLO reasons, permits and runs.
  */
 export async function main(argv: string[]): Promise<number> {
   const arg = (name: string) => {
