@@ -1,4 +1,5 @@
 import type { FaultPatch } from '../platforms/sandbox/faults.ts';
+import { fetchGroundTruth } from '../platforms/sandbox/groundTruth.ts';
 import type { TrafficKind } from '../platforms/sandbox/types.ts';
 import type { GroundTruthPost } from '../proof/invariants.ts';
 
@@ -35,25 +36,8 @@ export class SandboxAdmin {
   }
 
   /** `GET /api/posts`: every post the platform holds, never faulted. */
-  async groundTruth(): Promise<GroundTruthPost[]> {
-    const response = await fetch(`${this.#url}/api/posts`, { signal: AbortSignal.timeout(60_000) });
-    if (!response.ok) throw new Error(`GET /api/posts answered ${response.status}`);
-    const raw = (await response.json()) as {
-      id: string;
-      author: string;
-      in_reply_to_id: string | null;
-      created_at: number;
-      deleted: boolean;
-      origin?: string;
-    }[];
-    return raw.map((p) => ({
-      id: p.id,
-      author: p.author,
-      inReplyToId: p.in_reply_to_id,
-      createdAt: p.created_at,
-      deleted: p.deleted,
-      origin: p.origin,
-    }));
+  groundTruth(): Promise<GroundTruthPost[]> {
+    return fetchGroundTruth(this.#url);
   }
 
   async #post(path: string, body: unknown): Promise<unknown> {

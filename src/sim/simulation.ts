@@ -46,7 +46,7 @@ export interface SimulationResult {
 
 const START = Date.UTC(2026, 0, 9, 8, 0, 0);
 
-const SIM_INTERVALS: Intervals = {
+export const SIM_INTERVALS: Intervals = {
   fetch: { intervalMs: 60_000, deadlineMs: 30_000 },
   scheduler: { intervalMs: 30_000, deadlineMs: 20_000 },
   poster: { intervalMs: 10_000, deadlineMs: 30_000 },

@@ -18,22 +18,28 @@ afterEach(() => {
   cleanup?.();
 });
 
+/** A migrated store holding one candidate actor `id` in `discovered`, with its row. */
+async function storeWithCandidate(id: string) {
+  const t = await tempStore();
+  cleanup = t.cleanup;
+  const clock = new SimulatedClock();
+  const host = new EntityHost(t.store, clock);
+  const at = clock.now();
+  t.store.tx(() => {
+    t.store
+      .statement(
+        `insert into candidates (id, platform, post_id, author, text, post_created_at, source, consent, state, discovered_at, updated_at)
+         values (?, 'sandbox', ?, 'ann', 'hello there', ?, 'mentions:x', 'mention', 'discovered', ?, ?)`,
+      )
+      .run(id, id, at, at, at);
+    host.create('candidate', id, { candidateId: id });
+  });
+  return { t, clock, host };
+}
+
 describe('machine version migration', () => {
   it('upgrades an old snapshot on restore and on the next step', async () => {
-    const t = await tempStore();
-    cleanup = t.cleanup;
-    const clock = new SimulatedClock();
-    const host = new EntityHost(t.store, clock);
-    const at = clock.now();
-    t.store.tx(() => {
-      t.store
-        .statement(
-          `insert into candidates (id, platform, post_id, author, text, post_created_at, source, consent, state, discovered_at, updated_at)
-           values ('c1', 'sandbox', '1', 'ann', 'hello there', ?, 'mentions:x', 'mention', 'discovered', ?, ?)`,
-        )
-        .run(at, at, at);
-      host.create('candidate', 'c1', { candidateId: 'c1' });
-    });
+    const { t, clock, host } = await storeWithCandidate('c1');
     // Version 2 renamed nothing but needs a new context field with a default.
     candidateEntry.version = original.version + 1;
     candidateEntry.migrate = (from, shape) =>
@@ -46,28 +52,19 @@ describe('machine version migration', () => {
     const next = t.store.tx(() => host.send('candidate', 'c1', { type: 'EVALUATE' }));
     expect(next.state).toBe('evaluating');
     expect((next.context as unknown as { migratedFrom: number }).migratedFrom).toBe(original.version);
-    expect(t.store.statement("select version from actors where id = 'c1'").get()).toEqual({ version: original.version + 1 });
+    expect(t.store.statement("select version from actors where id = 'c1'").get()).toEqual({
+      version: original.version + 1,
+    });
   });
 
   it('quarantines a snapshot whose version has no way forward', async () => {
-    const t = await tempStore();
-    cleanup = t.cleanup;
-    const clock = new SimulatedClock();
-    const host = new EntityHost(t.store, clock);
-    const at = clock.now();
-    t.store.tx(() => {
-      t.store
-        .statement(
-          `insert into candidates (id, platform, post_id, author, text, post_created_at, source, consent, state, discovered_at, updated_at)
-           values ('c2', 'sandbox', '2', 'ann', 'hello there', ?, 'mentions:x', 'mention', 'discovered', ?, ?)`,
-        )
-        .run(at, at, at);
-      host.create('candidate', 'c2', { candidateId: 'c2' });
-    });
+    const { t, clock } = await storeWithCandidate('c2');
     candidateEntry.version = original.version + 1;
     candidateEntry.migrate = () => null;
     const report = restoreActors(t.store, clock, silentLogger);
     expect(report.quarantined.map((q) => q.id)).toEqual(['c2']);
-    expect(t.store.statement("select count(*) n from events where type = 'actor_quarantined'").get()).toEqual({ n: 1 });
+    expect(t.store.statement("select count(*) n from events where type = 'actor_quarantined'").get()).toEqual(
+      { n: 1 },
+    );
   });
 });

@@ -11,10 +11,10 @@ import { createTemplateGenerator } from '../../src/generators/template.ts';
 import { silentLogger } from '../../src/logging.ts';
 import type { PlatformAdapter } from '../../src/platforms/contract.ts';
 import type { FaultPatch } from '../../src/platforms/sandbox/faults.ts';
+import { fetchGroundTruth } from '../../src/platforms/sandbox/groundTruth.ts';
 import { type RunningSandbox, startSandbox } from '../../src/platforms/sandbox/main.ts';
 import { QUESTIONS } from '../../src/platforms/sandbox/texts.ts';
 import type { SandboxPost } from '../../src/platforms/sandbox/types.ts';
-import type { WirePost } from '../../src/platforms/sandbox/wire.ts';
 import type { GroundTruthPost } from '../../src/proof/invariants.ts';
 
 /**
@@ -26,7 +26,6 @@ import type { GroundTruthPost } from '../../src/proof/invariants.ts';
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 export const ADMIN_TOKEN = 'browser-tests-admin-token-0123456789';
-
 
 export interface BrowserStack {
   dir: string;
@@ -76,7 +75,13 @@ export async function browserStack(env: Record<string, string> = {}): Promise<Br
   const sendTimes: number[] = [];
   const channel = async (pipeline: PipelineDeps): Promise<ReplyChannel> =>
     timed(
-      await createChannel(config, { platform, sandboxUrl: sandbox.url, log: silentLogger, env: {}, pipeline }),
+      await createChannel(config, {
+        platform,
+        sandboxUrl: sandbox.url,
+        log: silentLogger,
+        env: {},
+        pipeline,
+      }),
       sendTimes,
     );
   const app = await createReplywright({
@@ -89,17 +94,7 @@ export async function browserStack(env: Record<string, string> = {}): Promise<Br
   });
   await app.start();
 
-  const truth = async (): Promise<GroundTruthPost[]> => {
-    const wire = (await (await fetch(`${sandbox.url}/api/posts`)).json()) as WirePost[];
-    return wire.map((p) => ({
-      id: p.id,
-      author: p.author,
-      inReplyToId: p.in_reply_to_id,
-      createdAt: p.created_at,
-      deleted: p.deleted,
-      origin: p.origin,
-    }));
-  };
+  const truth = (): Promise<GroundTruthPost[]> => fetchGroundTruth(sandbox.url);
   const usedCount = () =>
     (app.store.statement("select count(*) as n from permits where state = 'used'").get() as { n: number }).n;
 

@@ -1,7 +1,6 @@
 import type { JobName } from '../../machines/job.ts';
 import { createReplywright, type Replywright } from '../../src/app/replywright.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import type { Intervals } from '../../src/config/intervals.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
 import type { ReplyGenerator } from '../../src/generators/types.ts';
 import { silentLogger } from '../../src/logging.ts';
@@ -11,15 +10,11 @@ import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { seededIds } from '../../src/runtime/ids.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
+import { SIM_INTERVALS } from '../../src/sim/simulation.ts';
 import { tempStore } from './tempStore.ts';
 
-export const TEST_INTERVALS: Intervals = {
-  fetch: { intervalMs: 60_000, deadlineMs: 30_000 },
-  scheduler: { intervalMs: 30_000, deadlineMs: 20_000 },
-  poster: { intervalMs: 10_000, deadlineMs: 30_000 },
-  reconciler: { intervalMs: 60_000, deadlineMs: 30_000 },
-  postingDeadlineMs: 30_000,
-};
+/** The simulator's job timing: minutes-scale, as in production. */
+export const TEST_INTERVALS = SIM_INTERVALS;
 
 export interface PipelineFixture {
   app: Replywright;
@@ -37,7 +32,11 @@ export interface PipelineFixture {
 
 /** A replywright on a real SQLite file against an in-process sandbox, on a simulated clock. */
 export async function pipelineFixture(
-  options: { env?: Record<string, string>; platform?: (adapter: PlatformAdapter) => PlatformAdapter; generator?: ReplyGenerator } = {},
+  options: {
+    env?: Record<string, string>;
+    platform?: (adapter: PlatformAdapter) => PlatformAdapter;
+    generator?: ReplyGenerator;
+  } = {},
 ): Promise<PipelineFixture> {
   const clock = new SimulatedClock();
   const t = await tempStore();
@@ -48,7 +47,11 @@ export async function pipelineFixture(
     REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: '0',
     ...options.env,
   });
-  const platform = await SandboxPlatform.open(':memory:', { clock, seed: 7, account: config.REPLYWRIGHT_ACCOUNT });
+  const platform = await SandboxPlatform.open(':memory:', {
+    clock,
+    seed: 7,
+    account: config.REPLYWRIGHT_ACCOUNT,
+  });
   const inProcess = createSandboxInProcessAdapter({ platform, clock });
   const adapter = options.platform ? options.platform(inProcess) : inProcess;
   const app = await createReplywright({
@@ -89,7 +92,9 @@ export async function pipelineFixture(
       platform.ensureUser({ handle: author, displayName: author });
       return platform.createPost({
         author,
-        text: text ?? `@${config.REPLYWRIGHT_ACCOUNT} how do I keep replies from posting twice after a crash? (${n})`,
+        text:
+          text ??
+          `@${config.REPLYWRIGHT_ACCOUNT} how do I keep replies from posting twice after a crash? (${n})`,
       }).post.id;
     },
     async cleanup() {

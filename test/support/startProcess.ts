@@ -1,23 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../src/chaos/children.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface StartedProcess {
   child: ChildProcess;
@@ -28,7 +18,10 @@ export interface StartedProcess {
 }
 
 /** Starts the whole system (`src/cli/start.ts`) in a child process on free ports and a temp DB. */
-export async function startSystem(command: string[], env: Record<string, string> = {}): Promise<StartedProcess> {
+export async function startSystem(
+  command: string[],
+  env: Record<string, string> = {},
+): Promise<StartedProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'replywright-start-'));
   const port = await freePort();
   const sandboxPort = await freePort();
@@ -59,7 +52,11 @@ export async function startSystem(command: string[], env: Record<string, string>
   return { child, url: `http://127.0.0.1:${port}`, dir, output: () => out, exited };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs: number): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < deadline) {
