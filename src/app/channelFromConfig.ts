@@ -21,7 +21,8 @@ export interface ChannelDeps {
 /** REPLYWRIGHT_POSTER=api (default) posts through the platform API; `browser` through Chromium. */
 export async function createChannel(config: Config, deps: ChannelDeps): Promise<ReplyChannel> {
   if (config.REPLYWRIGHT_POSTER === 'api') return apiChannel(deps);
-  if (!deps.pipeline) throw new Error('REPLYWRIGHT_POSTER=browser needs the pipeline (host, clock) for its pre-click check');
+  if (!deps.pipeline)
+    throw new Error('REPLYWRIGHT_POSTER=browser needs the pipeline (host, clock) for its pre-click check');
   return browserChannelFromConfig(
     config,
     deps,
@@ -38,13 +39,21 @@ export async function browserChannelFromConfig(
   deps: Omit<ChannelDeps, 'pipeline'>,
   beforeClick: (permit: PermitToPost) => Promise<boolean>,
 ): Promise<ReplyChannel> {
-  const [{ createBrowserChannel }, { loadProfile }, { BrowserSession }, { SharedBrowser }] = await Promise.all([
+  const [
+    { createBrowserChannel },
+    { loadProfile },
+    { BrowserSession },
+    { SharedBrowser },
+    { assertScriptingAllowed },
+  ] = await Promise.all([
     import('../platforms/browser/browserChannel.ts'),
     import('../platforms/browser/profile.ts'),
     import('../platforms/browser/session.ts'),
     import('../platforms/browser/sharedBrowser.ts'),
+    import('../platforms/browser/sitePolicy.ts'),
   ]);
   const profile = loadProfile(config.REPLYWRIGHT_BROWSER_PROFILE);
+  assertScriptingAllowed(deps.sandboxUrl, profile);
   const sandbox = profile.name === 'sandbox';
   return createBrowserChannel({
     profile,
