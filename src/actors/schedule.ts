@@ -267,16 +267,16 @@ function grantPermit(
       [{ type: 'SUBMIT' }],
     );
     host.send('candidate', head.candidateId, { type: 'PERMIT', permitId });
-    const ids2 = { candidateId: head.candidateId, queueEntryId: head.queueEntryId, decisionId, permitId };
+    const links = { candidateId: head.candidateId, queueEntryId: head.queueEntryId, decisionId, permitId };
     if (permit.state === 'rejected') {
       const reasonCode = permit.context.reasonCode ?? 'permit_rejected';
       host.send('candidate', head.candidateId, { type: 'FAIL', reasonCode });
-      return { reason: 'policy_blocked', posted: false, ...ids2, detail: { reasonCode } };
+      return { reason: 'policy_blocked', posted: false, ...links, detail: { reasonCode } };
     }
     return {
       reason: permit.state === 'awaiting_approval' ? 'awaiting_approval' : 'permitted',
       posted: false,
-      ...ids2,
+      ...links,
     };
   });
 }
