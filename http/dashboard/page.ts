@@ -23,6 +23,7 @@ const WINDOWS = ['15m', '30m', '2h', '24h'];
 function document(title: string, body: Safe, attrs: Safe = h``): string {
   return h`<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 viewBox=%270 0 16 16%27%3E%3Crect width=%2716%27 height=%2716%27 rx=%273%27 fill=%27%2316202e%27/%3E%3Cpath d=%27M4 8.5l2.5 2.5L12 5%27 stroke=%27%2322c55e%27 stroke-width=%272%27 fill=%27none%27/%3E%3C/svg%3E">
 <style>${raw(STYLES)}</style></head><body ${attrs}>${body}<div id="toast" role="status"></div></body></html>`.html;
 }
 
