@@ -1,16 +1,16 @@
+import type { Store } from '../../db/store.ts';
 import type { CandidateEvent } from '../../machines/candidate.ts';
 import { EVENT } from '../events.ts';
 import type { PlatformPost } from '../platforms/contract.ts';
 import { isOptOutText } from '../policy/consent.ts';
 import { type EvaluationPolicy, evaluateCandidate } from '../policy/evaluate.ts';
 import type { SourceKind } from '../policy/postFacts.ts';
-import type { Store } from '../../db/store.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';
-import { queueStatusOf } from '../runtime/projections.ts';
 import type { IdSource } from '../runtime/ids.ts';
-import { HOLDING_STATES_SQL } from './permitQueries.ts';
-import { toPostFacts } from './postFacts.ts';
+import { queueStatusOf } from '../runtime/projections.ts';
+import { rootColumn, toPostFacts } from './postFacts.ts';
+import { authorLastRepliedAt, hasHoldingPermit, isOptedOut } from './targetFacts.ts';
 
 export interface IngestDeps {
   store: Store;
@@ -109,40 +109,63 @@ export function ingestPage(
         evaluation.verdict === 'queue'
           ? [
               { type: 'EVALUATE' },
-              { type: 'QUEUE', queueEntryId: queueEntryId!, tier: evaluation.tier, score: evaluation.score, expiresAt },
+              {
+                type: 'QUEUE',
+                queueEntryId: queueEntryId!,
+                tier: evaluation.tier,
+                score: evaluation.score,
+                expiresAt,
+              },
             ]
           : [{ type: 'EVALUATE' }, { type: 'REJECT', reasonCode: evaluation.reasonCode }];
       // The rows go in already in their final state: no UPDATE right after the INSERT.
-      const created = host.createWithRow('candidate', candidateId, { candidateId }, events, ({ state, context }) => {
-        const inserted = store.statement(INSERT_CANDIDATE).run(
-          candidateId,
-          platformName,
-          post.id,
-          post.author,
-          post.text,
-          post.createdAt,
-          post.inReplyToId,
-          isRootColumn(facts.isRoot),
-          post.rootId,
-          `${source.kind}:${source.name}`,
-          fetchRunId,
-          evaluation.consent,
-          state,
-          context.reasonCode,
-          context.score,
-          context.tier,
-          now,
-          now,
-        );
-        if (inserted.changes === 0) return false;
-        const status = queueStatusOf(state);
-        if (context.queueEntryId && status) {
-          store
-            .statement(INSERT_QUEUE_ENTRY)
-            .run(context.queueEntryId, candidateId, context.tier, context.score, status, now, expiresAt, now);
-        }
-        return true;
-      });
+      const created = host.createWithRow(
+        'candidate',
+        candidateId,
+        { candidateId },
+        events,
+        ({ state, context }) => {
+          const inserted = store
+            .statement(INSERT_CANDIDATE)
+            .run(
+              candidateId,
+              platformName,
+              post.id,
+              post.author,
+              post.text,
+              post.createdAt,
+              post.inReplyToId,
+              rootColumn(facts.isRoot),
+              post.rootId,
+              `${source.kind}:${source.name}`,
+              fetchRunId,
+              evaluation.consent,
+              state,
+              context.reasonCode,
+              context.score,
+              context.tier,
+              now,
+              now,
+            );
+          if (inserted.changes === 0) return false;
+          const status = queueStatusOf(state);
+          if (context.queueEntryId && status) {
+            store
+              .statement(INSERT_QUEUE_ENTRY)
+              .run(
+                context.queueEntryId,
+                candidateId,
+                context.tier,
+                context.score,
+                status,
+                now,
+                expiresAt,
+                now,
+              );
+          }
+          return true;
+        },
+      );
       if (!created) {
         counts.duplicates++;
       } else if (evaluation.verdict === 'queue') {
@@ -167,34 +190,6 @@ const INSERT_CANDIDATE = `insert into candidates (id, platform, post_id, author,
 const INSERT_QUEUE_ENTRY = `insert into queue_entries (id, candidate_id, tier, score, status, enqueued_at, expires_at, updated_at)
   values (?, ?, ?, ?, ?, ?, ?, ?)`;
 
-function isRootColumn(isRoot: boolean | null): number | null {
-  return isRoot === null ? null : isRoot ? 1 : 0;
-}
-
-export function isOptedOut(store: Store, platform: string, author: string): boolean {
-  return (
-    store.statement('select 1 from opt_outs where platform = ? and author = ? collate nocase').get(platform, author) !==
-    undefined
-  );
-}
-
-export function authorLastRepliedAt(store: Store, platform: string, author: string): number | null {
-  const row = store
-    .statement(
-      `select max(created_at) as at from permits where platform = ? and target_author = ? and state in ${HOLDING_STATES_SQL}`,
-    )
-    .get(platform, author) as { at: number | null };
-  return row.at;
-}
-
-export function hasHoldingPermit(store: Store, platform: string, postId: string): boolean {
-  return (
-    store
-      .statement(`select 1 from permits where platform = ? and target_post_id = ? and state in ${HOLDING_STATES_SQL}`)
-      .get(platform, postId) !== undefined
-  );
-}
-
 /**
  * Records an opt-out and honours it at once: the author's queued candidates are rejected and
  * their permits not yet posting are rejected, in the same transaction.
@@ -202,7 +197,9 @@ export function hasHoldingPermit(store: Store, platform: string, postId: string)
 function recordOptOut(deps: IngestDeps, post: PlatformPost, now: number): boolean {
   const { store, host, platformName } = deps;
   const added = store
-    .statement('insert into opt_outs (platform, author, source_post_id, at) values (?, ?, ?, ?) on conflict do nothing')
+    .statement(
+      'insert into opt_outs (platform, author, source_post_id, at) values (?, ?, ?, ?) on conflict do nothing',
+    )
     .run(platformName, post.author, post.id, now);
   if (added.changes === 0) return false;
   store.event({
@@ -211,7 +208,9 @@ function recordOptOut(deps: IngestDeps, post: PlatformPost, now: number): boolea
     data: JSON.stringify({ author: post.author, sourcePostId: post.id }),
   });
   const queued = store
-    .statement("select id from candidates where platform = ? and author = ? collate nocase and state = 'queued'")
+    .statement(
+      "select id from candidates where platform = ? and author = ? collate nocase and state = 'queued'",
+    )
     .all(platformName, post.author) as { id: string }[];
   for (const c of queued) host.send('candidate', c.id, { type: 'REJECT', reasonCode: 'opted_out' });
   const permits = store

@@ -1,14 +1,14 @@
+import type { TargetFacts } from '../../machines/permit.ts';
 import { EVENT } from '../events.ts';
 import { OutcomeUnknown, PlatformRejected, PlatformUnavailable, RateLimited } from '../platforms/contract.ts';
-import type { TargetFacts } from '../../machines/permit.ts';
 import { describeError } from '../runtime/errors.ts';
 import type { RunContext, RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
-import { isOptedOut } from './ingest.ts';
 import { rootStatus } from './postFacts.ts';
 import { rateLimitedUntil, setRateLimitedUntil } from './rateLimit.ts';
-import type { PermitToPost, ReplyChannel } from './replyChannel.ts';
 import { recordPosted } from './recordPosted.ts';
+import type { PermitToPost, ReplyChannel } from './replyChannel.ts';
+import { isOptedOut } from './targetFacts.ts';
 
 export interface PosterOptions {
   channel: ReplyChannel;
@@ -61,7 +61,12 @@ function nextApproved(deps: PipelineDeps): PermitToPost | null {
   return row ?? null;
 }
 
-async function spend(deps: PipelineDeps, options: PosterOptions, permit: PermitToPost, run: RunContext): Promise<Outcome> {
+async function spend(
+  deps: PipelineDeps,
+  options: PosterOptions,
+  permit: PermitToPost,
+  run: RunContext,
+): Promise<Outcome> {
   const { store, host, clock } = deps;
   let facts: TargetFacts;
   try {
@@ -92,7 +97,10 @@ async function spend(deps: PipelineDeps, options: PosterOptions, permit: PermitT
       postingDeadlineAt: clock.now() + deps.intervals.postingDeadlineMs,
     });
     if (next.state === 'rejected') {
-      host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode: next.context.reasonCode ?? 'rejected' });
+      host.sendIfAccepted('candidate', permit.candidateId, {
+        type: 'FAIL',
+        reasonCode: next.context.reasonCode ?? 'rejected',
+      });
       return false;
     }
     store.event({
@@ -117,7 +125,12 @@ async function spend(deps: PipelineDeps, options: PosterOptions, permit: PermitT
   }
 }
 
-function recordFailure(deps: PipelineDeps, options: PosterOptions, permit: PermitToPost, error: unknown): Outcome {
+function recordFailure(
+  deps: PipelineDeps,
+  options: PosterOptions,
+  permit: PermitToPost,
+  error: unknown,
+): Outcome {
   const { store, host, clock } = deps;
   const now = clock.now();
   const errorClass = error instanceof Error ? error.name : 'Error';

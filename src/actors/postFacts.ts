@@ -27,3 +27,5 @@ export function rootStatus(post: Pick<PlatformPost, 'id' | 'inReplyToId' | 'root
   if (post.rootId === null) return null;
   return post.rootId === post.id;
 }
+
+export { rootColumn } from '../runtime/projections.ts';

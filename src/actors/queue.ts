@@ -36,7 +36,8 @@ export function queueHead(store: Store, now: number): QueueHead | null {
     const { tier } = store.statement(NEXT_TIER).get(above) as { tier: number | null };
     if (tier === null) return null;
     const top = store.statement(TOP_SCORE).get(tier, now) as { score: number } | undefined;
-    if (top) return (store.statement(HEAD_AT_SCORE).get(tier, top.score, now) as QueueHead | undefined) ?? null;
+    if (top)
+      return (store.statement(HEAD_AT_SCORE).get(tier, top.score, now) as QueueHead | undefined) ?? null;
     above = tier;
   }
 }

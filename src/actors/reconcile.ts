@@ -1,7 +1,7 @@
 import { EVENT } from '../events.ts';
 import { contentHash, type PlatformPost, RateLimited } from '../platforms/contract.ts';
 import { describeError } from '../runtime/errors.ts';
-import { RunFailed, type RunContext, type RunStats } from '../runtime/jobRun.ts';
+import { type RunContext, RunFailed, type RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
 import { rateLimitedUntil, setRateLimitedUntil } from './rateLimit.ts';
 import { recordPosted } from './recordPosted.ts';
@@ -99,7 +99,10 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
     deps.store.tx(() => {
       const next = deps.host.send('permit', permit.permitId, { type: 'ABSENT' });
       if (next.state === 'failed') {
-        deps.host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode: 'absent_after_retry' });
+        deps.host.sendIfAccepted('candidate', permit.candidateId, {
+          type: 'FAIL',
+          reasonCode: 'absent_after_retry',
+        });
       }
     });
     absent++;
@@ -134,7 +137,15 @@ function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): number {
           `insert into ghosts (id, platform, post_id, text, in_reply_to_post_id, posted_at, detected_at, kind)
            values (?, ?, ?, ?, ?, ?, ?, 'unexplained_post') on conflict do nothing`,
         )
-        .run(`ghost_${platform}_${post.id}`, platform, post.id, post.text, post.inReplyToId, post.createdAt, now);
+        .run(
+          `ghost_${platform}_${post.id}`,
+          platform,
+          post.id,
+          post.text,
+          post.inReplyToId,
+          post.createdAt,
+          now,
+        );
       if (added.changes === 0) continue;
       store.event({
         at: now,
@@ -191,7 +202,16 @@ async function detectVanished(
           `insert into ghosts (id, platform, post_id, text, in_reply_to_post_id, posted_at, detected_at, kind, permit_id)
            values (?, ?, ?, ?, ?, ?, ?, 'vanished_reply', ?) on conflict do nothing`,
         )
-        .run(`vanished_${platform}_${permit.postId}`, platform, permit.postId, permit.text, permit.targetPostId, permit.usedAt, now, permit.permitId);
+        .run(
+          `vanished_${platform}_${permit.postId}`,
+          platform,
+          permit.postId,
+          permit.text,
+          permit.targetPostId,
+          permit.usedAt,
+          now,
+          permit.permitId,
+        );
       if (added.changes > 0) {
         store.event({
           at: now,

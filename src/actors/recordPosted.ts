@@ -37,7 +37,9 @@ export function recordPosted(
       data: JSON.stringify({ resolvedFrom: current.state, ...detail }),
     });
     store
-      .statement("update slo_events set posted = 1, reason = 'posted' where scheduler_run_id = ? and permit_id = ?")
+      .statement(
+        "update slo_events set posted = 1, reason = 'posted' where scheduler_run_id = ? and permit_id = ?",
+      )
       .run(permit.schedulerRunId, permit.permitId);
     return true;
   });

@@ -1,7 +1,7 @@
 import { EVENT } from '../events.ts';
 import type { Logger } from '../logging.ts';
 import { closeOrphanRuns } from '../runtime/jobRun.ts';
-import { restoreActors, type RestoreReport } from '../runtime/restore.ts';
+import { type RestoreReport, restoreActors } from '../runtime/restore.ts';
 import type { PipelineDeps } from './deps.ts';
 import { releaseStranded } from './queue.ts';
 import { writeSlo } from './schedule.ts';
@@ -24,9 +24,12 @@ export function recoverAtBoot(deps: PipelineDeps & { resolveWindowMs: number }, 
   const restore = restoreActors(deps.store, deps.clock, log);
   const orphans = closeOrphanRuns(deps);
   for (const run of orphans) {
-    if (run.job === 'scheduler') writeSlo(deps, run.id, { reason: 'error', posted: false, detail: { runFailure: run.reason } });
+    if (run.job === 'scheduler')
+      writeSlo(deps, run.id, { reason: 'error', posted: false, detail: { runFailure: run.reason } });
   }
-  const posting = deps.store.statement("select id, candidate_id as candidateId from permits where state = 'posting'").all() as {
+  const posting = deps.store
+    .statement("select id, candidate_id as candidateId from permits where state = 'posting'")
+    .all() as {
     id: string;
     candidateId: string;
   }[];
@@ -51,7 +54,12 @@ export function recoverAtBoot(deps: PipelineDeps & { resolveWindowMs: number }, 
   const released = releaseStranded(deps, 'run_crashed');
   if (orphans.length || posting.length || released || restore.quarantined.length) {
     log.warn(
-      { orphanRuns: orphans.length, postingToUnconfirmed: posting.length, released, quarantined: restore.quarantined.length },
+      {
+        orphanRuns: orphans.length,
+        postingToUnconfirmed: posting.length,
+        released,
+        quarantined: restore.quarantined.length,
+      },
       'recovered from an unclean stop',
     );
   }

@@ -16,6 +16,9 @@ export interface PermitToPost {
 
 export interface ReplyChannel {
   readonly name: 'api' | 'browser';
-  send(permit: PermitToPost, signal: AbortSignal): Promise<{ postId: string; detail?: Record<string, unknown> }>;
+  send(
+    permit: PermitToPost,
+    signal: AbortSignal,
+  ): Promise<{ postId: string; detail?: Record<string, unknown> }>;
   close?(): Promise<void>;
 }

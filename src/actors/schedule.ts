@@ -1,17 +1,16 @@
 import type { SloReason } from '../events.ts';
 import { EVENT } from '../events.ts';
-import { GenerationFailed, type GeneratedReply } from '../generators/types.ts';
+import { type GeneratedReply, GenerationFailed } from '../generators/types.ts';
 import { contentHash, type PlatformPost, RateLimited } from '../platforms/contract.ts';
 import { type CapPolicy, checkCaps } from '../policy/caps.ts';
 import { gateContent } from '../policy/contentGate.ts';
 import { describeError } from '../runtime/errors.ts';
 import type { RunContext, RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
-import { authorLastRepliedAt, hasHoldingPermit, isOptedOut } from './ingest.ts';
-import { HOLDING_STATES_SQL } from './permitQueries.ts';
-import { rootStatus } from './postFacts.ts';
+import { rootColumn, rootStatus } from './postFacts.ts';
 import { type QueueHead, queueHead, queueSize, releaseStranded, sweepExpired } from './queue.ts';
 import { rateLimitedUntil, setRateLimitedUntil } from './rateLimit.ts';
+import { authorLastRepliedAt, HOLDING_STATES_SQL, hasHoldingPermit, isOptedOut } from './targetFacts.ts';
 
 export interface SloOutcome {
   reason: SloReason;
@@ -41,7 +40,11 @@ export function createSchedulerWork(deps: PipelineDeps, options: SchedulerOption
       outcome = await schedule(deps, options, run);
       return { reason: outcome.reason, ...outcome.detail };
     } catch (error) {
-      outcome = { reason: 'error', posted: false, detail: { error: describeError(error), aborted: run.signal.aborted } };
+      outcome = {
+        reason: 'error',
+        posted: false,
+        detail: { error: describeError(error), aborted: run.signal.aborted },
+      };
       throw error;
     } finally {
       writeSlo(deps, run.runId, outcome ?? { reason: 'error', posted: false });
@@ -69,7 +72,8 @@ async function schedule(deps: PipelineDeps, options: SchedulerOptions, run: RunC
 
   if (queueSize(store, now) < deps.config.REPLYWRIGHT_QUEUE_LOW_WATERMARK) options.onQueueLow?.();
   const head = queueHead(store, now);
-  if (!head) return { reason: expired > 0 ? 'all_expired' : 'queue_empty', posted: false, detail: { expired } };
+  if (!head)
+    return { reason: expired > 0 ? 'all_expired' : 'queue_empty', posted: false, detail: { expired } };
   const ids = { candidateId: head.candidateId, queueEntryId: head.queueEntryId };
   store.tx(() => host.send('candidate', head.candidateId, { type: 'SELECT', schedulerRunId: run.runId }));
 
@@ -77,7 +81,9 @@ async function schedule(deps: PipelineDeps, options: SchedulerOptions, run: RunC
   try {
     target = await deps.platform.getPost(head.postId);
   } catch (error) {
-    store.tx(() => host.send('candidate', head.candidateId, { type: 'RELEASE', reasonCode: 'target_check_failed' }));
+    store.tx(() =>
+      host.send('candidate', head.candidateId, { type: 'RELEASE', reasonCode: 'target_check_failed' }),
+    );
     if (error instanceof RateLimited) {
       setRateLimitedUntil(store, clock.now(), error.resetAt, 'scheduler');
       return { reason: 'platform_rate_limited', posted: false, ...ids, detail: { until: error.resetAt } };
@@ -87,7 +93,12 @@ async function schedule(deps: PipelineDeps, options: SchedulerOptions, run: RunC
   const blocked = targetProblem(deps, head, target);
   if (blocked) {
     store.tx(() => host.send('candidate', head.candidateId, { type: 'REJECT', reasonCode: blocked }));
-    return { reason: blocked === 'target_deleted' ? 'target_unavailable' : 'policy_blocked', posted: false, ...ids, detail: { reasonCode: blocked } };
+    return {
+      reason: blocked === 'target_deleted' ? 'target_unavailable' : 'policy_blocked',
+      posted: false,
+      ...ids,
+      detail: { reasonCode: blocked },
+    };
   }
 
   const generated = await generate(deps, head, run);
@@ -126,7 +137,9 @@ async function schedule(deps: PipelineDeps, options: SchedulerOptions, run: RunC
   } catch (error) {
     // The unique index refused a second permit for this target: someone got there first.
     if (/UNIQUE constraint failed: permits/.test(describeError(error))) {
-      store.tx(() => host.send('candidate', head.candidateId, { type: 'REJECT', reasonCode: 'already_replied' }));
+      store.tx(() =>
+        host.send('candidate', head.candidateId, { type: 'REJECT', reasonCode: 'already_replied' }),
+      );
       return { reason: 'policy_blocked', posted: false, ...ids, detail: { reasonCode: 'already_replied' } };
     }
     throw error;
@@ -242,7 +255,7 @@ function grantPermit(
         platform,
         target.id,
         target.author,
-        isRoot === null ? null : isRoot ? 1 : 0,
+        rootColumn(isRoot),
         target.inReplyToId,
         reply.text,
         hash,
@@ -285,7 +298,9 @@ function grantPermit(
 function recentPermitTimes(deps: PipelineDeps, now: number): number[] {
   return (
     deps.store
-      .statement(`select created_at as at from permits where created_at > ? and state in ${HOLDING_STATES_SQL}`)
+      .statement(
+        `select created_at as at from permits where created_at > ? and state in ${HOLDING_STATES_SQL}`,
+      )
       .all(now - 24 * 3_600_000) as { at: number }[]
   ).map((r) => r.at);
 }
@@ -293,13 +308,19 @@ function recentPermitTimes(deps: PipelineDeps, now: number): number[] {
 function recentReplyTexts(deps: PipelineDeps): string[] {
   return (
     deps.store
-      .statement(`select text from permits where state in ${HOLDING_STATES_SQL} order by created_at desc limit 50`)
+      .statement(
+        `select text from permits where state in ${HOLDING_STATES_SQL} order by created_at desc limit 50`,
+      )
       .all() as { text: string }[]
   ).map((r) => r.text);
 }
 
 /** Exactly one SLO row per scheduler run: the first write wins, later ones are ignored. */
-export function writeSlo(deps: Pick<PipelineDeps, 'store' | 'clock' | 'log'>, runId: string, outcome: SloOutcome): void {
+export function writeSlo(
+  deps: Pick<PipelineDeps, 'store' | 'clock' | 'log'>,
+  runId: string,
+  outcome: SloOutcome,
+): void {
   try {
     const now = deps.clock.now();
     deps.store.tx(() =>

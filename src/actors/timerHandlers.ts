@@ -9,7 +9,12 @@ import type { EntityHost } from '../runtime/entityHost.ts';
  * fails its candidate; a post call past its deadline becomes `unconfirmed` (to be looked up,
  * never re-sent blindly); an outcome that stayed unknown past `resolveBy` fails loudly.
  */
-export function createTimerDispatch(deps: { store: Store; host: EntityHost; clock: Clock; resolveWindowMs: number }): TimerDispatch {
+export function createTimerDispatch(deps: {
+  store: Store;
+  host: EntityHost;
+  clock: Clock;
+  resolveWindowMs: number;
+}): TimerDispatch {
   const { store, host, clock } = deps;
   return (timer: DueTimer) => {
     if (timer.kind !== 'permit') return;
@@ -17,11 +22,17 @@ export function createTimerDispatch(deps: { store: Store; host: EntityHost; cloc
     switch (timer.event) {
       case 'EXPIRE': {
         const permit = host.send('permit', timer.actorId, { type: 'EXPIRE' });
-        host.sendIfAccepted('candidate', permit.context.candidateId, { type: 'FAIL', reasonCode: 'permit_expired' });
+        host.sendIfAccepted('candidate', permit.context.candidateId, {
+          type: 'FAIL',
+          reasonCode: 'permit_expired',
+        });
         return;
       }
       case 'POSTING_DEADLINE': {
-        const permit = host.send('permit', timer.actorId, { type: 'POSTING_DEADLINE', resolveBy: now + deps.resolveWindowMs });
+        const permit = host.send('permit', timer.actorId, {
+          type: 'POSTING_DEADLINE',
+          resolveBy: now + deps.resolveWindowMs,
+        });
         store.event({
           at: now,
           type: EVENT.postingUnconfirmed,
@@ -34,7 +45,10 @@ export function createTimerDispatch(deps: { store: Store; host: EntityHost; cloc
       }
       case 'UNRESOLVED': {
         const permit = host.send('permit', timer.actorId, { type: 'UNRESOLVED' });
-        host.sendIfAccepted('candidate', permit.context.candidateId, { type: 'FAIL', reasonCode: 'unresolved_outcome' });
+        host.sendIfAccepted('candidate', permit.context.candidateId, {
+          type: 'FAIL',
+          reasonCode: 'unresolved_outcome',
+        });
         store.event({
           at: now,
           type: EVENT.postingFailed,

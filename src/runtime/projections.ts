@@ -1,6 +1,6 @@
+import type { Store } from '../../db/store.ts';
 import type { CandidateContext } from '../../machines/candidate.ts';
 import type { PermitContext } from '../../machines/permit.ts';
-import type { Store } from '../../db/store.ts';
 
 /**
  * Mirrors an entity's state into its domain row in the same transaction as the snapshot,
@@ -55,7 +55,7 @@ export function projectPermit(store: Store, state: string, p: PermitContext, at:
       p.actualPostId,
       p.attempts,
       at,
-      p.targetIsRoot === null ? null : p.targetIsRoot ? 1 : 0,
+      rootColumn(p.targetIsRoot),
       p.targetInReplyToPostId,
       state,
       at,
@@ -63,4 +63,9 @@ export function projectPermit(store: Store, state: string, p: PermitContext, at:
       at,
       p.permitId,
     );
+}
+
+/** Root status as the `is_root` / `target_is_root` columns store it: 1, 0, or null for unknown. */
+export function rootColumn(isRoot: boolean | null): number | null {
+  return isRoot === null ? null : isRoot ? 1 : 0;
 }

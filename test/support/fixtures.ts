@@ -1,5 +1,6 @@
-import type { PermitInput } from '../../machines/permit.ts';
 import type { Store } from '../../db/store.ts';
+import type { PermitInput } from '../../machines/permit.ts';
+import { rootColumn } from '../../src/runtime/projections.ts';
 
 /**
  * Domain rows that actors project onto, with synthetic text and hashes. Call inside the
@@ -18,7 +19,7 @@ export function insertCandidateRow(
          source, consent, state, discovered_at, updated_at)
        values (?, 'sandbox', ?, 'alice', 'a post worth answering', ?, ?, ?, 'mentions', 'mention', 'discovered', ?, ?)`,
     )
-    .run(id, fields.postId ?? `post-${id}`, at, fields.inReplyToPostId ?? null, isRoot === null ? null : isRoot ? 1 : 0, at, at);
+    .run(id, fields.postId ?? `post-${id}`, at, fields.inReplyToPostId ?? null, rootColumn(isRoot), at, at);
 }
 
 export function insertQueueEntryRow(
@@ -50,7 +51,16 @@ export function insertDecisionRow(store: Store, d: DecisionFixture): void {
          target_root_post_id, text, content_hash, generator, latency_ms, created_at)
        values (?, ?, ?, ?, 'sandbox', ?, ?, 'thanks for the mention!', ?, 'template', 3, ?)`,
     )
-    .run(d.id, d.candidateId, d.queueEntryId, d.schedulerRunId, d.targetPostId, d.targetRootPostId, `hash-${d.id}`, d.at);
+    .run(
+      d.id,
+      d.candidateId,
+      d.queueEntryId,
+      d.schedulerRunId,
+      d.targetPostId,
+      d.targetRootPostId,
+      `hash-${d.id}`,
+      d.at,
+    );
 }
 
 export function insertPermitRow(
@@ -111,7 +121,11 @@ export function insertPermitChain(store: Store, input: PermitInput, at: number):
 }
 
 /** A root target, automatic approval: the happy path's permit input. */
-export function permitInput(permitId: string, expiresAt: number, overrides: Partial<PermitInput> = {}): PermitInput {
+export function permitInput(
+  permitId: string,
+  expiresAt: number,
+  overrides: Partial<PermitInput> = {},
+): PermitInput {
   return {
     permitId,
     candidateId: `c-${permitId}`,
