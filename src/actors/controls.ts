@@ -21,10 +21,7 @@ export class Controls {
   }
 
   isPaused(): boolean {
-    const row = this.#store.statement("select value from controls where key = 'paused'").get() as
-      | { value: string }
-      | undefined;
-    return row?.value === 'true';
+    return isPaused(this.#store);
   }
 
   pause(by: string, reason = 'operator'): void {
@@ -83,3 +80,11 @@ export class Controls {
 }
 
 export { ActorNotFound, TransitionRejected };
+
+/** The kill switch as stored: read at the start of every scheduler and poster tick. */
+export function isPaused(store: Store): boolean {
+  const row = store.statement("select value from controls where key = 'paused'").get() as
+    | { value: string }
+    | undefined;
+  return row?.value === 'true';
+}

@@ -1,5 +1,6 @@
 import type { Store } from '../../db/store.ts';
 import { JOB_EVENT } from '../events.ts';
+import { traceChain } from './traceChain.ts';
 
 /** What the platform itself says was posted (the sandbox's `GET /api/posts`). */
 export interface GroundTruthPost {
@@ -45,7 +46,11 @@ export interface InvariantReport {
  * chain for every used permit, every job run ended, one SLO event per scheduler run, no
  * reply to a post the policy forbids, caps held.
  */
-export function checkInvariants(store: Store, truth: GroundTruthPost[], options: InvariantOptions): InvariantReport {
+export function checkInvariants(
+  store: Store,
+  truth: GroundTruthPost[],
+  options: InvariantOptions,
+): InvariantReport {
   const account = options.account.toLowerCase();
   const grace = options.graceMs ?? 0;
   const bot = truth.filter((p) => p.author.toLowerCase() === account);
@@ -53,7 +58,9 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
   const all = <T>(sql: string, ...params: unknown[]) => store.statement(sql).all(...params) as T[];
 
   const perTarget = new Map<string, number>();
-  for (const p of bot) if (p.inReplyToId && p.origin !== 'ghost') perTarget.set(p.inReplyToId, (perTarget.get(p.inReplyToId) ?? 0) + 1);
+  for (const p of bot)
+    if (p.inReplyToId && p.origin !== 'ghost')
+      perTarget.set(p.inReplyToId, (perTarget.get(p.inReplyToId) ?? 0) + 1);
   const duplicates = [...perTarget.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
 
   const used = all<{
@@ -73,7 +80,9 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
   );
   const explained = new Set(used.map((p) => p.actualPostId));
   const ghostRows = new Set(
-    all<{ postId: string }>("select post_id as postId from ghosts where kind = 'unexplained_post'").map((g) => g.postId),
+    all<{ postId: string }>("select post_id as postId from ghosts where kind = 'unexplained_post'").map(
+      (g) => g.postId,
+    ),
   );
   const injected = bot.filter((p) => p.origin === 'ghost');
   const undetectedGhosts = injected.filter((p) => !ghostRows.has(p.id)).map((p) => p.id);
@@ -104,7 +113,9 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
     const count = (type: string) =>
       (store.statement('select count(*) as n from events where type = ?').get(type) as { n: number }).n;
     const running = (
-      store.statement("select count(*) as n from job_runs where job = ? and status = 'running'").get(job) as { n: number }
+      store.statement("select count(*) as n from job_runs where job = ? and status = 'running'").get(job) as {
+        n: number;
+      }
     ).n;
     const started = count(names.started);
     const ended = count(names.completed) + count(names.failed);
@@ -113,7 +124,9 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
     }
   }
   const schedulerRuns = (
-    store.statement("select count(*) as n from job_runs where job = 'scheduler' and status != 'running'").get() as {
+    store
+      .statement("select count(*) as n from job_runs where job = 'scheduler' and status != 'running'")
+      .get() as {
       n: number;
     }
   ).n;
@@ -121,7 +134,10 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
 
   const forbiddenReplies: string[] = [];
   const optOuts = new Map(
-    all<{ author: string; at: number }>('select author, at from opt_outs').map((o) => [o.author.toLowerCase(), o.at]),
+    all<{ author: string; at: number }>('select author, at from opt_outs').map((o) => [
+      o.author.toLowerCase(),
+      o.at,
+    ]),
   );
   for (const p of used) {
     if (p.targetIsRoot !== 1 || p.inReplyTo !== null) forbiddenReplies.push(`${p.id}: target not root`);
@@ -130,7 +146,8 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
       forbiddenReplies.push(`${p.id}: author opted out before posting`);
     }
     const origin = byId.get(p.targetPostId)?.origin;
-    if (origin && options.forbiddenOrigins?.includes(origin)) forbiddenReplies.push(`${p.id}: target is ${origin}`);
+    if (origin && options.forbiddenOrigins?.includes(origin))
+      forbiddenReplies.push(`${p.id}: target is ${origin}`);
   }
 
   const capViolations: string[] = [];
@@ -144,17 +161,20 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
       const inDay = times.filter((x) => x > t - 86_400_000 && x <= t).length;
       if (inHour > options.caps.perHour) capViolations.push(`hour cap exceeded at ${t}`);
       if (inDay > options.caps.perDay) capViolations.push(`day cap exceeded at ${t}`);
-      if (i > 0 && t - times[i - 1]! < options.caps.minSpacingMs) capViolations.push(`spacing broken at ${t}`);
+      if (i > 0 && t - times[i - 1]! < options.caps.minSpacingMs)
+        capViolations.push(`spacing broken at ${t}`);
     }
   }
 
   if (options.caps?.authorCooldownMs) {
     const byAuthor = new Map<string, number[]>();
-    for (const p of used) byAuthor.set(p.author.toLowerCase(), [...(byAuthor.get(p.author.toLowerCase()) ?? []), p.createdAt]);
+    for (const p of used)
+      byAuthor.set(p.author.toLowerCase(), [...(byAuthor.get(p.author.toLowerCase()) ?? []), p.createdAt]);
     for (const [author, times] of byAuthor) {
       times.sort((a, b) => a - b);
       for (let i = 1; i < times.length; i++) {
-        if (times[i]! - times[i - 1]! < options.caps.authorCooldownMs) capViolations.push(`author cooldown broken for ${author}`);
+        if (times[i]! - times[i - 1]! < options.caps.authorCooldownMs)
+          capViolations.push(`author cooldown broken for ${author}`);
       }
     }
   }
@@ -187,51 +207,20 @@ export function checkInvariants(store: Store, truth: GroundTruthPost[], options:
   return report;
 }
 
-/** The links of a used permit's trace chain that are missing. */
+/**
+ * The links of a used permit's trace chain that are missing: every failed check of
+ * `traceChain` (the seed's verification list), plus what exactly-once needs on top — the
+ * chain ends at this post, the candidate is `posted`, and it says so in an event.
+ */
 export function traceGaps(store: Store, permitId: string, postId: string): string[] {
-  const row = store
-    .statement(
-      `select p.candidate_id as candidateId, p.queue_entry_id as queueEntryId, p.scheduler_run_id as runId,
-              p.decision_id as decisionId, p.reason_code as reasonCode, p.pipeline_source as source,
-              c.state as candidateState, q.id as queueId, r.id as runRow, d.id as decisionRow
-       from permits p
-       left join candidates c on c.id = p.candidate_id
-       left join queue_entries q on q.id = p.queue_entry_id and q.candidate_id = p.candidate_id
-       left join job_runs r on r.id = p.scheduler_run_id and r.job = 'scheduler'
-       left join decisions d on d.id = p.decision_id and d.candidate_id = p.candidate_id
-       where p.id = ?`,
-    )
-    .get(permitId) as
-    | {
-        candidateId: string;
-        runId: string;
-        reasonCode: string | null;
-        source: string;
-        candidateState: string | null;
-        queueId: string | null;
-        runRow: string | null;
-        decisionRow: string | null;
-      }
-    | undefined;
-  if (!row) return ['permit missing'];
-  const gaps: string[] = [];
-  if (row.candidateState !== 'posted') gaps.push(`candidate ${row.candidateState ?? 'missing'}`);
-  if (!row.queueId) gaps.push('queue entry missing');
-  if (!row.runRow) gaps.push('scheduler run missing');
-  if (!row.decisionRow) gaps.push('decision missing');
-  if (row.reasonCode !== null) gaps.push(`reason_code ${row.reasonCode}`);
-  if (row.source !== 'scheduler') gaps.push(`pipeline_source ${row.source}`);
-  const has = (sql: string, ...params: unknown[]) => store.statement(sql).get(...params) !== undefined;
-  if (!has("select 1 from events where type = 'scheduler_started' and scheduler_run_id = ?", row.runId)) {
-    gaps.push('no scheduler_started event');
-  }
-  if (!has("select 1 from events where type = 'post_reply_click_attempt' and permit_id = ?", permitId)) {
-    gaps.push('no post_reply_click_attempt event');
-  }
-  if (!has("select 1 from events where type = 'posting_success' and permit_id = ? and post_id = ?", permitId, postId)) {
-    gaps.push('no posting_success event');
-  }
-  if (!has("select 1 from events where type = 'candidate_posted' and candidate_id = ? and post_id = ?", row.candidateId, postId)) {
+  const chain = traceChain(store, permitId);
+  if (!chain) return ['permit missing'];
+  const gaps = chain.checks.filter((c) => !c.pass).map((c) => `${c.name} (${c.detail})`);
+  if (chain.postedPostId !== postId)
+    gaps.push(`posted post ${chain.postedPostId ?? 'missing'}, not ${postId}`);
+  const candidate = chain.links.candidate;
+  if (candidate?.state !== 'posted') gaps.push(`candidate ${candidate?.state ?? 'missing'}`);
+  if (!chain.events.some((e) => e.type === 'candidate_posted' && e.postId === postId)) {
     gaps.push('no candidate_posted event');
   }
   return gaps;

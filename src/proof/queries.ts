@@ -21,7 +21,13 @@ export function scalar(store: Store, sql: string, ...params: unknown[]): number 
 
 /** Events of `type` written in the range (uses events_type_at). */
 export function countEvents(store: Store, type: string, range: TimeRange): number {
-  return scalar(store, 'select count(*) as n from events where type = ? and at >= ? and at <= ?', type, range.since, range.until);
+  return scalar(
+    store,
+    'select count(*) as n from events where type = ? and at >= ? and at <= ?',
+    type,
+    range.since,
+    range.until,
+  );
 }
 
 /** Events of `type` ever written (an index-only count over events_type_at). */
@@ -30,12 +36,18 @@ export function countEventsEver(store: Store, type: string): number {
 }
 
 /** Counts of each of `types` in the range, zero-filled. */
-export function countEventsByType(store: Store, types: readonly string[], range: TimeRange): Record<string, number> {
+export function countEventsByType(
+  store: Store,
+  types: readonly string[],
+  range: TimeRange,
+): Record<string, number> {
   const out: Record<string, number> = Object.fromEntries(types.map((t) => [t, 0]));
   if (types.length === 0) return out;
   const marks = types.map(() => '?').join(', ');
   const rows = store
-    .statement(`select type, count(*) as n from events where type in (${marks}) and at >= ? and at <= ? group by type`)
+    .statement(
+      `select type, count(*) as n from events where type in (${marks}) and at >= ? and at <= ? group by type`,
+    )
     .all(...types, range.since, range.until) as { type: string; n: number }[];
   for (const row of rows) out[row.type] = row.n;
   return out;
@@ -59,14 +71,22 @@ export function eventData(data: string | null | undefined): Record<string, unkno
   if (!data) return {};
   try {
     const parsed: unknown = JSON.parse(data);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
 }
 
 /** Tallies one string field of the data of events of `type` in the range. */
-export function tallyEventField(store: Store, type: string, field: string, range: TimeRange, limit = 5): Tally[] {
+export function tallyEventField(
+  store: Store,
+  type: string,
+  field: string,
+  range: TimeRange,
+  limit = 5,
+): Tally[] {
   const rows = store
     .statement('select data from events where type = ? and at >= ? and at <= ?')
     .all(type, range.since, range.until) as { data: string | null }[];
@@ -82,12 +102,7 @@ export function tallyEventField(store: Store, type: string, field: string, range
   );
 }
 
-/** Queue entries the scheduler could pick now: queued and not expired. */
-export function queueSize(store: Store, now: number): number {
-  return scalar(store, "select count(*) as n from queue_entries where status = 'queued' and expires_at > ?", now);
-}
-
-export function isPausedInStore(store: Store): boolean {
-  const row = store.statement("select value from controls where key = 'paused'").get() as { value: string } | undefined;
-  return row?.value === 'true';
-}
+/** The kill switch, as the scheduler and poster read it. */
+export { isPaused as isPausedInStore } from '../actors/controls.ts';
+/** Queue entries the scheduler could pick now (the scheduler's own count). */
+export { queueSize } from '../actors/queue.ts';
