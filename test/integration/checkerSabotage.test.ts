@@ -42,4 +42,18 @@ describe('invariant checker under sabotage', () => {
     expect(report.unexplainedPosts).toHaveLength(1);
     expect(report.violations.length).toBeGreaterThan(0);
   });
+
+  it('reports a used permit whose trace lost a link', async () => {
+    fixture = await pipelineFixture();
+    fixture.mention('rita_ml');
+    await fixture.cycle();
+    const truth = () => fixture!.platform.groundTruth();
+    const check = () =>
+      checkInvariants(fixture!.app.store, truth(), { account: 'replywright_bot', now: fixture!.clock.now() });
+    expect(check().usedPermits).toBe(1);
+    expect(check().incompleteTraces).toEqual([]);
+    fixture.app.store.tx(() => fixture!.app.store.statement("delete from events where type = 'posting_success'").run());
+    expect(check().incompleteTraces).toHaveLength(1);
+    expect(check().incompleteTraces[0]).toContain('posting_success');
+  });
 });
