@@ -10,7 +10,13 @@ import type { PipelineDeps } from './deps.ts';
 import { rootColumn, rootStatus } from './postFacts.ts';
 import { type QueueHead, queueHead, queueSize, releaseStranded, sweepExpired } from './queue.ts';
 import { rateLimitedUntil, setRateLimitedUntil } from './rateLimit.ts';
-import { authorLastRepliedAt, HOLDING_STATES_SQL, hasHoldingPermit, isOptedOut } from './targetFacts.ts';
+import {
+  authorLastRepliedAt,
+  HOLDING_STATES_SQL,
+  hasHoldingPermit,
+  isOptedOut,
+  permitTimesAgainstCaps,
+} from './targetFacts.ts';
 
 export interface SloOutcome {
   reason: SloReason;
@@ -67,7 +73,7 @@ async function schedule(deps: PipelineDeps, options: SchedulerOptions, run: RunC
   if (limitedUntil !== null && limitedUntil > now) {
     return { reason: 'platform_rate_limited', posted: false, detail: { until: limitedUntil } };
   }
-  const caps = checkCaps(now, { postTimes: recentPermitTimes(deps, now) }, options.caps);
+  const caps = checkCaps(now, { postTimes: permitTimesAgainstCaps(store, now) }, options.caps);
   if (!caps.ok) return { reason: caps.reason, posted: false, detail: { until: caps.until } };
 
   if (queueSize(store, now) < deps.config.REPLYWRIGHT_QUEUE_LOW_WATERMARK) options.onQueueLow?.();
@@ -292,17 +298,6 @@ function grantPermit(
       ...links,
     };
   });
-}
-
-/** Times of permits that count against the caps: granted or spent, in the last 24 h. */
-function recentPermitTimes(deps: PipelineDeps, now: number): number[] {
-  return (
-    deps.store
-      .statement(
-        `select created_at as at from permits where created_at > ? and state in ${HOLDING_STATES_SQL}`,
-      )
-      .all(now - 24 * 3_600_000) as { at: number }[]
-  ).map((r) => r.at);
 }
 
 function recentReplyTexts(deps: PipelineDeps): string[] {

@@ -36,3 +36,18 @@ export function hasHoldingPermit(store: Store, platform: string, postId: string)
       .get(platform, postId) !== undefined
   );
 }
+
+/**
+ * Times of the permits that count against the caps: granted or spent in the last 24 h
+ * (a permit awaiting approval or in flight is a reply on its way). The scheduler caps on these
+ * and the dashboard's budget shows them, so the two always agree.
+ */
+export function permitTimesAgainstCaps(store: Store, now: number): number[] {
+  return (
+    store
+      .statement(
+        `select created_at as at from permits where created_at > ? and state in ${HOLDING_STATES_SQL} order by created_at`,
+      )
+      .all(now - 24 * 3_600_000) as { at: number }[]
+  ).map((r) => r.at);
+}

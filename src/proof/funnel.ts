@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.ts';
+import { permitTimesAgainstCaps } from '../actors/targetFacts.ts';
 import { countEventsByType, rangeOf, scalar, type Tally, tally } from './queries.ts';
 
 /**
@@ -64,18 +65,17 @@ export function funnel(store: Store, options: { now: number; windowMs: number })
   };
 }
 
-/** Replies used against the hourly and daily caps (rolling 1 h and 24 h windows). */
+/**
+ * Replies counted against the hourly and daily caps (rolling 1 h and 24 h windows): the same
+ * permits the scheduler counts — granted or spent — so "left" is what it will still allow.
+ */
 export function capBudget(store: Store, now: number, caps: { perHour: number; perDay: number }): CapBudget {
-  const hourAgo = now - 3_600_000;
-  const usedHour = scalar(store, "select count(*) as n from permits where state = 'used' and used_at > ?", hourAgo);
-  const usedDay = scalar(store, "select count(*) as n from permits where state = 'used' and used_at > ?", now - 86_400_000);
-  let nextHourlySlotAt: number | null = null;
-  if (caps.perHour > 0 && usedHour >= caps.perHour) {
-    const row = store
-      .statement("select used_at as at from permits where state = 'used' and used_at > ? order by used_at limit 1 offset ?")
-      .get(hourAgo, usedHour - caps.perHour) as { at: number } | undefined;
-    nextHourlySlotAt = row ? row.at + 3_600_000 : null;
-  }
+  const times = permitTimesAgainstCaps(store, now);
+  const inHour = times.filter((t) => t > now - 3_600_000);
+  const usedHour = inHour.length;
+  const usedDay = times.length;
+  const nextHourlySlotAt =
+    caps.perHour > 0 && usedHour >= caps.perHour ? inHour[usedHour - caps.perHour]! + 3_600_000 : null;
   const budget = (cap: number, used: number) => ({ cap, used, left: Math.max(0, cap - used) });
   return { perHour: budget(caps.perHour, usedHour), perDay: budget(caps.perDay, usedDay), nextHourlySlotAt };
 }
