@@ -67,6 +67,24 @@ export class SimulatedClock implements Clock {
     return this.#queue.filter((t) => !t.cancelled).length;
   }
 
+  /**
+   * Moves time forward in `stepMs` steps until `work` settles, so code that waits on this
+   * clock (deadlines, latency, retries) can finish. Resolves with `work`'s outcome, never throws.
+   */
+  async settleWhileAdvancing(work: Promise<unknown>, stepMs = 50): Promise<void> {
+    let settled = false;
+    void work.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    await settle();
+    while (!settled) await this.advance(stepMs);
+  }
+
   async advance(ms: number): Promise<void> {
     await this.advanceTo(this.#now + ms);
   }

@@ -178,17 +178,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     poster: START + 7_000,
     reconciler: START + 9_000,
   };
-  const runJob = async (job: JobName) => {
-    let settled = false;
-    const run = app.runOnce(job).then(
-      () => {},
-      () => {},
-    );
-    void run.finally(() => {
-      settled = true;
-    });
-    while (!settled) await clock.advance(50);
-  };
+  const runJob = (job: JobName) => clock.settleWhileAdvancing(app.runOnce(job));
   const restartIfCrashed = async () => {
     if (!crashed()) return;
     store = await openStore(dbPath);

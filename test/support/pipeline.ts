@@ -67,17 +67,7 @@ export async function pipelineFixture(
   });
   await app.start();
   let n = 0;
-  const run = async (job: JobName) => {
-    let settled = false;
-    const p = app.runOnce(job).then(
-      () => {},
-      () => {},
-    );
-    void p.finally(() => {
-      settled = true;
-    });
-    while (!settled) await clock.advance(50);
-  };
+  const run = (job: JobName) => clock.settleWhileAdvancing(app.runOnce(job));
   return {
     app,
     clock,
