@@ -125,14 +125,14 @@ export class EntityHost {
     return this.#store.tx(() => this.sendIfAccepted(kind, id, events, options));
   }
 
+  /** The actor's current state, read the way a step reads it (migrating an older version); null if none. */
   get<K extends EntityKind>(kind: K, id: string): EntityState<ContextOf<K>> | null {
-    const entry = entityMachines[kind] as AnyEntry;
-    const row = this.#store
-      .statement("select snapshot from actors where id = ? and kind = ? and status != 'quarantined'")
-      .get(id, kind) as { snapshot: string } | undefined;
-    if (!row) return null;
-    const snapshot = reviveSnapshot(entry, parsePersisted(row.snapshot));
-    return toState(kind, id, snapshot) as EntityState<ContextOf<K>>;
+    try {
+      return toState(kind, id, this.#load(entityMachines[kind] as AnyEntry, id)) as EntityState<ContextOf<K>>;
+    } catch (error) {
+      if (error instanceof ActorNotFound) return null;
+      throw error;
+    }
   }
 
   #load(entry: AnyEntry, id: string): AnyMachineSnapshot {
@@ -163,7 +163,6 @@ export class EntityHost {
   ): EntityState | null {
     const at = this.#clock.now();
     let snapshot = start;
-    let previous = fromState;
     const rows: NewEvent[] = [];
     if (fromState === null) rows.push(...this.#eventRows(entry, id, null, snapshot, 'create', at, options));
     for (const event of events) {
@@ -178,7 +177,6 @@ export class EntityHost {
         rows.push(...this.#eventRows(entry, id, stateName(snapshot), next, event.type, at, options));
       }
       snapshot = next;
-      previous = previous ?? fromState;
     }
     if (loaded && snapshot === loaded) return toState(entry.kind, id, snapshot);
     if (insertRow && !insertRow(toState(entry.kind, id, snapshot))) return null;
