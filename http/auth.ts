@@ -1,25 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
+import { bearerToken, tokenMatches } from '../src/tokens.ts';
 import type { HttpEnv } from './env.ts';
 import { HttpError } from './errors.ts';
 
 /**
- * Bearer-token checks. Tokens are compared in constant time over their SHA-256 digests, so
- * neither the content nor the length of the expected token leaks through timing.
+ * Bearer-token checks for the mutating (and, by config, the read) routes.
  *
  * @example app.post('/api/control/pause', requireAdmin(config.REPLYWRIGHT_ADMIN_TOKEN), handler)
  */
-export function tokenMatches(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
-}
-
-/** The token of an `Authorization: Bearer <token>` header, or null. */
-export function bearerToken(header: string | undefined): string | null {
-  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  return match?.[1] ?? null;
-}
+export { bearerToken, tokenMatches };
 
 export function isAuthorized(header: string | undefined, expected: string | undefined): boolean {
   const token = bearerToken(header);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { bearerToken, secretsEqual } from './auth.ts';
+import { bearerToken, tokenMatches } from '../../tokens.ts';
 import { faultPatchSchema } from './faults.ts';
 import type { SandboxPlatform } from './platform.ts';
 import { TRAFFIC_KINDS, type TrafficGenerator } from './traffic.ts';
@@ -15,7 +15,10 @@ const trafficBody = z
     generate: z.number().int().min(1).max(1000).optional(),
     perMin: z.number().min(0).max(6000).optional(),
     /** Kinds to leave out of the mix from now on ([] restores the full mix). */
-    exclude: z.array(z.enum(TRAFFIC_KINDS as [TrafficKind, ...TrafficKind[]])).max(TRAFFIC_KINDS.length).optional(),
+    exclude: z
+      .array(z.enum(TRAFFIC_KINDS as [TrafficKind, ...TrafficKind[]]))
+      .max(TRAFFIC_KINDS.length)
+      .optional(),
   })
   .strict()
   .refine(
@@ -40,7 +43,7 @@ export function createAdminRoutes(
 
   admin.use('/admin/*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
-    if (adminToken === undefined || token === null || !secretsEqual(token, adminToken)) {
+    if (adminToken === undefined || token === null || !tokenMatches(token, adminToken)) {
       return c.json({ error: 'admin token required' }, 401, { 'www-authenticate': 'Bearer' });
     }
     await next();

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { bearerToken, tokenMatches } from '../../tokens.ts';
 import type { SandboxPlatform } from './platform.ts';
 
 export const SESSION_COOKIE = 'sandbox_session';
@@ -15,18 +15,6 @@ export function defaultPassword(account: string): string {
   return `sandbox-password-${account.toLowerCase()}`;
 }
 
-/** Constant-time comparison; hashing first makes the lengths equal without leaking them. */
-export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-export function bearerToken(header: string | undefined): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match ? match[1]! : null;
-}
-
 export type Requester =
   | { kind: 'anonymous' }
   | { kind: 'invalid' }
@@ -38,7 +26,7 @@ export function identify(c: Context, platform: SandboxPlatform, accountToken: st
   const header = c.req.header('authorization');
   if (header !== undefined) {
     const token = bearerToken(header);
-    return token !== null && secretsEqual(token, accountToken)
+    return token !== null && tokenMatches(token, accountToken)
       ? { kind: 'token', handle: platform.account }
       : { kind: 'invalid' };
   }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { SESSION_COOKIE, secretsEqual } from './auth.ts';
+import { tokenMatches } from '../../tokens.ts';
+import { SESSION_COOKIE } from './auth.ts';
 import { loginPage, notFoundPage, postPage, timelinePage } from './html.ts';
 import type { SandboxPlatform } from './platform.ts';
 
@@ -33,7 +34,7 @@ export function createWebRoutes(platform: SandboxPlatform, password: string) {
     const next = safeNext(form.success ? form.data.next : undefined);
     if (!form.success) return c.html(loginPage(next, 'Enter a handle and a password.'), 400);
     const handle = form.data.handle.trim().replace(/^@/, '').toLowerCase();
-    const passwordOk = secretsEqual(form.data.password, password);
+    const passwordOk = tokenMatches(form.data.password, password);
     if (handle !== platform.account || !passwordOk) {
       return c.html(loginPage(next, 'Wrong handle or password.'), 401);
     }
