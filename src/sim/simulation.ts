@@ -30,6 +30,8 @@ export interface SimulationOptions {
   /** Fixed fault rates instead of seeded ones. */
   faultRates?: { errorRate: number; rate429: number; dropResponseRate: number };
   config?: Record<string, string>;
+  /** Called with the live store when the traffic minutes end (e.g. to read the proof report then). */
+  onTrafficEnd?: (store: Store, now: number) => void;
 }
 
 export interface SimulationResult {
@@ -201,6 +203,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     if (due > end) break;
     await clock.advanceTo(due);
     if (due >= trafficEnd && traffic.running) {
+      options.onTrafficEnd?.(store, clock.now());
       traffic.stop();
       platform.faults.reset();
       crashArmed = null;
