@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppHandle } from '../src/app/types.ts';
 import { type ProofTargets, resolveTargets } from '../src/proof/targets.ts';
-import { requireReader } from './auth.ts';
+import { guardReads } from './auth.ts';
 import type { HttpEnv } from './env.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { requestContext } from './requestId.ts';
@@ -16,8 +16,9 @@ import { type StreamOptions, streamRoutes } from './routes/stream.ts';
 
 /**
  * The HTTP edge of a running replywright: JSON API, dashboard, Prometheus metrics, SSE.
- * `/healthz` is always open; read routes are open unless REPLYWRIGHT_READ_TOKEN_REQUIRED=1;
- * every POST needs `Authorization: Bearer $REPLYWRIGHT_ADMIN_TOKEN`.
+ * `/healthz` is always open; reads (every method but POST, PUT, PATCH and DELETE) are open
+ * unless REPLYWRIGHT_READ_TOKEN_REQUIRED=1; every POST needs
+ * `Authorization: Bearer $REPLYWRIGHT_ADMIN_TOKEN`.
  *
  * @example
  * const http = createHttpApp(app);
@@ -31,13 +32,14 @@ export interface HttpOptions {
   stream?: StreamOptions;
 }
 
+/** Always answered without the read token: the health check, and the pages that show the unlock page instead. */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/', '/proof']);
+
 export function createHttpApp(app: AppHandle, options: HttpOptions = {}): Hono<HttpEnv> {
   const targets = resolveTargets(app.config, options.env ?? process.env, options.targets);
-  const reader = requireReader(app.config.REPLYWRIGHT_ADMIN_TOKEN, app.config.REPLYWRIGHT_READ_TOKEN_REQUIRED);
   const http = new Hono<HttpEnv>();
   http.use('*', requestContext(app.log));
-  http.use('/api/*', async (c, next) => (c.req.method === 'GET' ? reader(c, next) : next()));
-  http.use('/metrics', reader);
+  http.use('*', guardReads(app.config.REPLYWRIGHT_ADMIN_TOKEN, app.config.REPLYWRIGHT_READ_TOKEN_REQUIRED, OPEN_PATHS));
   http.route('/', healthRoutes(app));
   http.route('/', statusRoutes(app, targets));
   http.route('/', actorRoutes(app));

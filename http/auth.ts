@@ -41,3 +41,20 @@ export function requireReader(token: string | undefined, required: boolean) {
     await next();
   });
 }
+
+/** The methods that change something; each of their routes checks the admin token itself. */
+export const MUTATING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The read check for the whole app, failing closed: every request that is not a mutating
+ * method is a read — GET, and HEAD (which Hono answers with the GET handler), OPTIONS and any
+ * method nobody thought of — and needs the token when reads are protected, unless its path
+ * is one of `openPaths` (the health check, and the pages that answer with the unlock page).
+ */
+export function guardReads(token: string | undefined, required: boolean, openPaths: ReadonlySet<string>) {
+  const reader = requireReader(token, required);
+  return createMiddleware<HttpEnv>(async (c, next) => {
+    if (MUTATING_METHODS.has(c.req.method) || openPaths.has(c.req.path)) return next();
+    return reader(c, next);
+  });
+}

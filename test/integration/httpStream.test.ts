@@ -72,3 +72,22 @@ describe('GET /api/events/stream', () => {
     expect(listeners.size).toBe(0);
   });
 });
+
+describe('concurrent event streams', () => {
+  it('are capped: one more than maxStreams is a 503 with Retry-After, and a closed one frees its slot', async () => {
+    h = await httpHarness(undefined, { stream: { pollMs: 60_000, maxStreams: 2 } });
+    const first = sseReader(await h.request('/api/events/stream'));
+    const second = sseReader(await h.request('/api/events/stream'));
+    await first.next();
+    await second.next();
+    const refused = await h.request('/api/events/stream');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ error: 'too_many_streams' });
+    await first.cancel();
+    const third = sseReader(await h.request('/api/events/stream'));
+    expect((await third.next()).event).toBe('ready');
+    await second.cancel();
+    await third.cancel();
+  });
+});
