@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppHandle } from '../src/app/types.ts';
 import { type ProofTargets, resolveTargets } from '../src/proof/targets.ts';
 import { guardReads } from './auth.ts';
+import { refuseOversizeBodies } from './bodyLimit.ts';
 import type { HttpEnv } from './env.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { requestContext } from './requestId.ts';
@@ -39,6 +40,7 @@ export function createHttpApp(app: AppHandle, options: HttpOptions = {}): Hono<H
   const targets = resolveTargets(app.config, options.env ?? process.env, options.targets);
   const http = new Hono<HttpEnv>();
   http.use('*', requestContext(app.log));
+  http.use('*', refuseOversizeBodies());
   http.use('*', guardReads(app.config.REPLYWRIGHT_ADMIN_TOKEN, app.config.REPLYWRIGHT_READ_TOKEN_REQUIRED, OPEN_PATHS));
   http.route('/', healthRoutes(app));
   http.route('/', statusRoutes(app, targets));

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { parseDuration } from '../src/proof/duration.ts';
+import { readBodyText } from './bodyLimit.ts';
 import { HttpError } from './errors.ts';
 
 /**
@@ -23,9 +24,9 @@ export function params<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
   return parseWith(schema, c.req.param(), 'param');
 }
 
-/** An optional JSON body: empty is `{}`; anything not JSON is a 400. */
+/** An optional JSON body: empty is `{}`; anything not JSON is a 400; above the body limit a 413. */
 export async function optionalJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const text = await c.req.text();
+  const text = await readBodyText(c.req.raw);
   if (text.trim() === '') return parseWith(schema, {}, 'body');
   let value: unknown;
   try {

@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
+import { BodyTooLarge, declaresMoreThan } from '../../edge/limitedBody.ts';
 import { createAdminRoutes } from './adminRoutes.ts';
 import { createApiRoutes, type SandboxBindings } from './apiRoutes.ts';
 import { defaultAccountToken, defaultPassword } from './auth.ts';
 import type { SandboxPlatform } from './platform.ts';
 import type { TrafficGenerator } from './traffic.ts';
 import { SandboxError } from './types.ts';
+import { BODY_LIMIT_BYTES } from './validation.ts';
 import { createWebRoutes } from './webRoutes.ts';
 
 export interface SandboxAppOptions {
@@ -28,12 +30,21 @@ export interface SandboxAppOptions {
  */
 export function createSandboxApp(platform: SandboxPlatform, options: SandboxAppOptions = {}) {
   const app = new Hono<{ Bindings: SandboxBindings }>();
+  const tooLarge = { error: `request bodies are limited to ${BODY_LIMIT_BYTES} bytes` };
+  // On the Content-Length alone, before any token check: a body announced too large is never read.
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && declaresMoreThan(c.req.raw, BODY_LIMIT_BYTES)) {
+      return c.json(tooLarge, 413);
+    }
+    await next();
+  });
   app.route('/', createApiRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account)));
   app.route('/', createAdminRoutes(platform, options.adminToken, options.traffic));
   app.route('/', createWebRoutes(platform, options.password ?? defaultPassword(platform.account)));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     if (error instanceof SandboxError) return c.json({ error: error.message }, error.status);
+    if (error instanceof BodyTooLarge) return c.json(tooLarge, 413);
     console.error('sandbox: unhandled error', error);
     return c.json({ error: 'internal error' }, 500);
   });

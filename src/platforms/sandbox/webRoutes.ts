@@ -1,16 +1,39 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import { readLimitedText } from '../../edge/limitedBody.ts';
 import { tokenMatches } from '../../tokens.ts';
 import { SESSION_COOKIE } from './auth.ts';
 import { loginPage, notFoundPage, postPage, timelinePage } from './html.ts';
 import type { SandboxPlatform } from './platform.ts';
+import { BODY_LIMIT_BYTES } from './validation.ts';
 
 const loginForm = z.object({ handle: z.string(), password: z.string(), next: z.string().optional() });
 
 /** Only local paths, so the login form cannot redirect anywhere else. */
 function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+/**
+ * The login form's fields, read with the body limit (BodyTooLarge is a 413). Parsed by the
+ * platform's own form decoder, so urlencoded and multipart both work; anything else has no
+ * fields.
+ */
+async function limitedForm(request: Request): Promise<Record<string, string>> {
+  const text = await readLimitedText(request, BODY_LIMIT_BYTES);
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return {};
+  try {
+    const data = await new Response(text, { headers: { 'content-type': type } }).formData();
+    const fields: Record<string, string> = {};
+    data.forEach((value, name) => {
+      if (typeof value === 'string') fields[name] = value;
+    });
+    return fields;
+  } catch {
+    return {};
+  }
 }
 
 /** The browser-facing pages: a timeline, a post with its replies and composer, and login. */
@@ -30,7 +53,7 @@ export function createWebRoutes(platform: SandboxPlatform, password: string) {
   web.get('/login', (c) => c.html(loginPage(safeNext(c.req.query('next')), null)));
 
   web.post('/login', async (c) => {
-    const form = loginForm.safeParse(await c.req.parseBody());
+    const form = loginForm.safeParse(await limitedForm(c.req.raw));
     const next = safeNext(form.success ? form.data.next : undefined);
     if (!form.success) return c.html(loginPage(next, 'Enter a handle and a password.'), 400);
     const handle = form.data.handle.trim().replace(/^@/, '').toLowerCase();
