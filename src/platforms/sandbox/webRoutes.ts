@@ -10,9 +10,24 @@ import { BODY_LIMIT_BYTES } from './validation.ts';
 
 const loginForm = z.object({ handle: z.string(), password: z.string(), next: z.string().optional() });
 
-/** Only local paths, so the login form cannot redirect anywhere else. */
-function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+/**
+ * Where the login form may send the browser: `next` resolved the way a browser resolves it
+ * (which drops tabs and newlines, and reads `\` as `/`) against the sandbox's own origin, and
+ * refused unless it stays there. Only the path, query and fragment are kept — the URL
+ * parser's own serialisation, so always a valid header value — and a path that begins `//`
+ * (another host, to a browser) is refused too.
+ */
+export function safeNext(next: string | undefined, origin: string): string {
+  if (!next) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== new URL(origin).origin) return '/';
+  const local = `${url.pathname}${url.search}${url.hash}`;
+  return /^\/(?![/\\])/.test(local) ? local : '/';
 }
 
 /**
@@ -50,11 +65,11 @@ export function createWebRoutes(platform: SandboxPlatform, password: string) {
     return c.html(postPage(post, platform.repliesTo(post.id), who));
   });
 
-  web.get('/login', (c) => c.html(loginPage(safeNext(c.req.query('next')), null)));
+  web.get('/login', (c) => c.html(loginPage(safeNext(c.req.query('next'), c.req.url), null)));
 
   web.post('/login', async (c) => {
     const form = loginForm.safeParse(await limitedForm(c.req.raw));
-    const next = safeNext(form.success ? form.data.next : undefined);
+    const next = safeNext(form.success ? form.data.next : undefined, c.req.url);
     if (!form.success) return c.html(loginPage(next, 'Enter a handle and a password.'), 400);
     const handle = form.data.handle.trim().replace(/^@/, '').toLowerCase();
     const passwordOk = tokenMatches(form.data.password, password);
