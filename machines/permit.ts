@@ -7,6 +7,8 @@ import { assign, setup } from 'xstate';
  * with rejected(reasonCode), expired, failed(reason) and `unconfirmed`: a post call whose
  * outcome is unknown. An unconfirmed permit is resolved by looking on the platform: FOUND →
  * used; ABSENT → one more attempt under the same permit (same idempotency key), else failed.
+ * The poster also looks before every attempt: a reply already there (a restored backup, a
+ * late answer of an earlier attempt) is FOUND from `approved` — recorded, never posted again.
  *
  * Root-only fails closed: a target whose root status is unknown, or a decision that lacks its
  * root id, is rejected with `target_not_root` / `missing_root_id`.
@@ -145,6 +147,10 @@ export const permitMachine = setup({
             }),
           },
         ],
+        FOUND: {
+          target: 'used',
+          actions: assign({ actualPostId: ({ event }) => event.postId, postingDeadlineAt: null }),
+        },
         REJECT: { target: 'rejected', actions: 'recordReason' },
         EXPIRE: { target: 'expired', actions: assign({ reasonCode: 'permit_ttl' }) },
       },

@@ -17,6 +17,14 @@ export const EVENT = {
   postingSuccess: 'posting_success',
   postingFailed: 'posting_failed',
   postingUnconfirmed: 'posting_unconfirmed',
+  /** The poster looked before posting and found the account's reply already there. */
+  existingReplyFound: 'existing_reply_found',
+  /** A second reply to one target, or a reply of a permit that had ended: critical. */
+  duplicateReply: 'duplicate_reply',
+  /** The reconciler looked for an unconfirmed permit's reply after it could have settled, and did not see it. */
+  replyAbsentObserved: 'reply_absent_observed',
+  /** The first boot after a restore read the account's posts since the backup, before any post. */
+  restoreReconciled: 'restore_reconciled',
   ghostDetected: 'ghost_detected',
   replyVanished: 'reply_vanished',
   platformRateLimited: 'platform_rate_limited',

@@ -1,64 +1,126 @@
 import type { TargetFacts } from '../../machines/permit.ts';
 import { EVENT } from '../events.ts';
-import { OutcomeUnknown, PlatformRejected, PlatformUnavailable, RateLimited } from '../platforms/contract.ts';
+import {
+  OutcomeUnknown,
+  type PlatformPost,
+  PlatformRejected,
+  PlatformUnavailable,
+  RateLimited,
+} from '../platforms/contract.ts';
+import { type SpendPolicy, type SpendVerdict, spendVerdict } from '../policy/spendRules.ts';
 import { describeError } from '../runtime/errors.ts';
 import type { RunContext, RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
 import { rootStatus } from './postFacts.ts';
-import { rateLimitedUntil, setRateLimitedUntil } from './rateLimit.ts';
-import { recordPosted } from './recordPosted.ts';
-import type { PermitToPost, ReplyChannel } from './replyChannel.ts';
-import { isOptedOut } from './targetFacts.ts';
+import { type PostedResult, recordPosted } from './recordPosted.ts';
+import { setRateLimitedUntil } from './rateLimit.ts';
+import type { PermitToPost, PostAttempt, ReplyChannel } from './replyChannel.ts';
+import { restoreReconcilePending } from './restoreMarker.ts';
+import { spendFacts } from './spendFacts.ts';
 
 export interface PosterOptions {
   channel: ReplyChannel;
   /** How long after an unknown outcome the reconciler may still try to resolve it. */
   resolveWindowMs: number;
+  /** The rules checked again at the moment a reply is spent. */
+  policy: SpendPolicy;
   /** Permits spent per tick (concurrency 1: one at a time). */
   maxPerTick?: number;
 }
 
+/** How many approved permits one tick considers when the oldest must wait (author cooldown). */
+const CONSIDERED_PER_TICK = 20;
+
 /**
- * One poster tick: spends approved permits, one at a time. For each: re-check the target, then
- * commit `posting` DURABLY (fsync) with a `post_reply_click_attempt` event, and only then call
- * the platform. The answer becomes an event for the permit: POSTED, POST_FAILED (refused),
- * POST_DEFERRED (definitely not sent) or OUTCOME_UNKNOWN — never a blind retry.
+ * One poster tick: spends approved permits, one at a time. For each: every rule again (kill
+ * switch, quiet hours, caps and spacing counted by post attempts, opt-out, author cooldown,
+ * rate-limit window, expiry), the target re-checked, and the platform asked whether the
+ * account already replied to it (a restored backup, a late answer). Only then is `posting`
+ * committed DURABLY (fsync) with a `post_reply_click_attempt` event, the rules checked once
+ * more inside that transaction, and the platform called. The answer becomes an event for the
+ * permit, tied to its attempt: POSTED, POST_FAILED, POST_DEFERRED or OUTCOME_UNKNOWN — never
+ * a blind retry.
  */
 export function createPosterWork(deps: PipelineDeps, options: PosterOptions) {
   return async (run: RunContext): Promise<RunStats> => {
-    const stats = { posted: 0, failed: 0, deferred: 0, unconfirmed: 0, rejected: 0, skipped: '' };
+    const stats = {
+      posted: 0,
+      found: 0,
+      failed: 0,
+      deferred: 0,
+      unconfirmed: 0,
+      rejected: 0,
+      expired: 0,
+      duplicate: 0,
+      skipped: '',
+    };
+    if (restoreReconcilePending(deps.store)) {
+      stats.skipped = 'restore_reconcile_pending';
+      return stats;
+    }
     for (let i = 0; i < (options.maxPerTick ?? 1); i++) {
       if (run.signal.aborted) break;
-      if (deps.controls.isPaused()) {
-        stats.skipped = 'paused';
+      const next = nextToSpend(deps, options);
+      if (next.kind === 'none') break;
+      if (next.kind === 'hold') {
+        stats.skipped = next.reason;
         break;
       }
-      const until = rateLimitedUntil(deps.store);
-      if (until !== null && until > deps.clock.now()) {
-        stats.skipped = 'rate_limited';
-        break;
-      }
-      const permit = nextApproved(deps);
-      if (!permit) break;
-      const outcome = await spend(deps, options, permit, run);
+      const outcome = next.kind === 'settle' ? settle(deps, next.permit, next.verdict) : await spend(deps, options, next.permit, run);
       stats[outcome]++;
     }
     return stats;
   };
 }
 
-type Outcome = 'posted' | 'failed' | 'deferred' | 'unconfirmed' | 'rejected';
+type Outcome = 'posted' | 'found' | 'failed' | 'deferred' | 'unconfirmed' | 'rejected' | 'expired' | 'duplicate';
 
-function nextApproved(deps: PipelineDeps): PermitToPost | null {
-  const row = deps.store
+type Next =
+  | { kind: 'none' }
+  | { kind: 'hold'; reason: string }
+  | { kind: 'spend'; permit: PermitToPost }
+  | { kind: 'settle'; permit: PermitToPost; verdict: Extract<SpendVerdict, { kind: 'expire' | 'reject' }> };
+
+/** The oldest approved permit that may be spent now, or why none may. */
+function nextToSpend(deps: PipelineDeps, options: PosterOptions): Next {
+  const permits = deps.store
     .statement(
       `select id as permitId, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
               target_post_id as targetPostId, target_author as targetAuthor, text, content_hash as contentHash,
-              idempotency_key as idempotencyKey
-       from permits where state = 'approved' and expires_at > ? order by created_at asc limit 1`,
+              idempotency_key as idempotencyKey, expires_at as expiresAt
+       from permits where platform = ? and state = 'approved' order by created_at asc limit ?`,
     )
-    .get(deps.clock.now()) as PermitToPost | undefined;
-  return row ?? null;
+    .all(deps.platform.name, CONSIDERED_PER_TICK) as PermitToPost[];
+  let waiting: string | null = null;
+  for (const permit of permits) {
+    const verdict = verdictFor(deps, options, permit);
+    if (verdict.kind === 'go') return { kind: 'spend', permit };
+    if (verdict.kind === 'hold') return { kind: 'hold', reason: verdict.reason };
+    if (verdict.kind === 'wait') {
+      waiting = verdict.reason;
+      continue;
+    }
+    return { kind: 'settle', permit, verdict };
+  }
+  return waiting ? { kind: 'hold', reason: waiting } : { kind: 'none' };
+}
+
+function verdictFor(deps: PipelineDeps, options: PosterOptions, permit: PermitToPost): SpendVerdict {
+  return spendVerdict(spendFacts(deps.store, deps.platform.name, permit, deps.clock.now()), options.policy);
+}
+
+/** A permit that will never be spent: expired (its TTL passed) or rejected (its author opted out). */
+function settle(
+  deps: PipelineDeps,
+  permit: PermitToPost,
+  verdict: Extract<SpendVerdict, { kind: 'expire' | 'reject' }>,
+): Outcome {
+  const reasonCode = verdict.kind === 'expire' ? 'permit_ttl' : verdict.reason;
+  deps.store.tx(() => {
+    deps.host.send('permit', permit.permitId, verdict.kind === 'expire' ? { type: 'EXPIRE' } : { type: 'REJECT', reasonCode });
+    deps.host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode });
+  });
+  return verdict.kind === 'expire' ? 'expired' : 'rejected';
 }
 
 async function spend(
@@ -68,29 +130,39 @@ async function spend(
   run: RunContext,
 ): Promise<Outcome> {
   const { store, host, clock } = deps;
-  let facts: TargetFacts;
+  let target: PlatformPost | null;
+  let existing: PlatformPost[];
   try {
-    const target = await deps.platform.getPost(permit.targetPostId);
-    facts = target
-      ? { exists: !target.deleted, isRoot: rootStatus(target), inReplyToPostId: target.inReplyToId }
-      : { exists: false, isRoot: null, inReplyToPostId: null };
+    target = await deps.platform.getPost(permit.targetPostId);
+    // Asked before every attempt: the account's reply may already be there (a backup restored
+    // over a newer state, a late answer of an earlier attempt) whatever the DB says.
+    existing = await deps.platform.ownRepliesTo(permit.targetPostId, lookupSince(deps, permit, target));
   } catch (error) {
     if (error instanceof RateLimited) setRateLimitedUntil(store, clock.now(), error.resetAt, 'poster');
     return 'deferred';
   }
-  if (run.signal.aborted || deps.controls.isPaused()) return 'deferred';
-  // An opt-out can arrive while a permit waits (or is retried after an unknown outcome):
-  // honoured at the last moment before the click too.
-  if (isOptedOut(store, deps.platform.name, permit.targetAuthor)) {
-    store.tx(() => {
-      host.send('permit', permit.permitId, { type: 'REJECT', reasonCode: 'opted_out' });
-      host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode: 'opted_out' });
+  const facts: TargetFacts = target
+    ? { exists: !target.deleted, isRoot: rootStatus(target), inReplyToPostId: target.inReplyToId }
+    : { exists: false, isRoot: null, inReplyToPostId: null };
+  if (run.signal.aborted) return 'deferred';
+  const found = existing[0];
+  if (found) {
+    const result = recordPosted(deps, permit, found.id, {
+      foundBy: 'poster_lookup',
+      replies: existing.length,
     });
-    return 'rejected';
+    deps.log.warn({ permitId: permit.permitId, postId: found.id }, 'reply already on the platform: recorded, not posted again');
+    return outcomeOf(result, 'found');
   }
 
-  // Intent before effect: `posting` is on disk (fsync) before the platform hears of it.
-  const claimed = store.durableTx(() => {
+  // Intent before effect: `posting` is on disk (fsync) before the platform hears of it, and
+  // every rule is checked once more inside that same transaction.
+  const claimed = store.durableTx((): PostAttempt | Outcome => {
+    const current = host.get('permit', permit.permitId);
+    if (current?.state !== 'approved') return 'deferred';
+    const verdict = verdictFor(deps, options, permit);
+    if (verdict.kind === 'hold' || verdict.kind === 'wait') return 'deferred';
+    if (verdict.kind === 'expire' || verdict.kind === 'reject') return settle(deps, permit, verdict);
     const next = host.send('permit', permit.permitId, {
       type: 'CLAIM',
       target: facts,
@@ -101,7 +173,7 @@ async function spend(
         type: 'FAIL',
         reasonCode: next.context.reasonCode ?? 'rejected',
       });
-      return false;
+      return 'rejected';
     }
     store.event({
       at: clock.now(),
@@ -111,26 +183,41 @@ async function spend(
       schedulerRunId: permit.schedulerRunId,
       data: JSON.stringify({ channel: options.channel.name, attempt: next.context.attempts }),
     });
-    return true;
+    return { ...permit, attempt: next.context.attempts };
   });
-  if (!claimed) return 'rejected';
+  if (typeof claimed === 'string') return claimed;
 
   try {
-    const { postId, detail } = await options.channel.send(permit, run.signal);
-    recordPosted(deps, permit, postId, { channel: options.channel.name, ...detail });
-    deps.log.info({ permitId: permit.permitId, postId, target: permit.targetPostId }, 'reply posted');
-    return 'posted';
+    const { postId, detail } = await options.channel.send(claimed, run.signal);
+    const result = recordPosted(deps, permit, postId, {
+      attempt: claimed.attempt,
+      channel: options.channel.name,
+      ...detail,
+    });
+    if (result === 'recorded') deps.log.info({ permitId: permit.permitId, postId, target: permit.targetPostId }, 'reply posted');
+    return outcomeOf(result, 'posted');
   } catch (error) {
-    return recordFailure(deps, options, permit, error);
+    return recordFailure(deps, options, claimed, error);
   }
 }
 
-function recordFailure(
-  deps: PipelineDeps,
-  options: PosterOptions,
-  permit: PermitToPost,
-  error: unknown,
-): Outcome {
+function outcomeOf(result: PostedResult, recorded: 'posted' | 'found'): Outcome {
+  return result === 'recorded' || result === 'already_recorded' ? recorded : 'duplicate';
+}
+
+/**
+ * Replies to a target cannot predate it; without the target's time, the permit's own life
+ * bounds the search (a permit is granted after its target was seen).
+ */
+function lookupSince(deps: PipelineDeps, permit: PermitToPost, target: PlatformPost | null): number {
+  if (target) return target.createdAt;
+  const row = deps.store.statement('select created_at as at from permits where id = ?').get(permit.permitId) as
+    | { at: number }
+    | undefined;
+  return (row?.at ?? deps.clock.now()) - 24 * 3_600_000;
+}
+
+function recordFailure(deps: PipelineDeps, options: PosterOptions, permit: PostAttempt, error: unknown): Outcome {
   const { store, host, clock } = deps;
   const now = clock.now();
   const errorClass = error instanceof Error ? error.name : 'Error';
@@ -138,8 +225,25 @@ function recordFailure(
   let outcome: Outcome;
   store.tx(() => {
     const current = host.get('permit', permit.permitId);
-    if (current?.state !== 'posting') {
+    // An answer about an attempt the permit has moved on from (a deadline turned it
+    // `unconfirmed`, or a later attempt is running) must not decide the current one.
+    if (current?.state !== 'posting' || current.context.attempts !== permit.attempt) {
       outcome = 'unconfirmed';
+      store.event({
+        at: now,
+        type: EVENT.postingFailed,
+        severity: 'warn',
+        permitId: permit.permitId,
+        candidateId: permit.candidateId,
+        schedulerRunId: permit.schedulerRunId,
+        data: JSON.stringify({
+          errorClass,
+          stale: true,
+          attempt: permit.attempt,
+          currentAttempt: current?.context.attempts ?? null,
+          permitState: current?.state ?? 'missing',
+        }),
+      });
       return;
     }
     if (error instanceof RateLimited || error instanceof PlatformUnavailable) {
@@ -174,6 +278,7 @@ function recordFailure(
         errorClass,
         message: describeError(error).slice(0, 300),
         outcome,
+        attempt: permit.attempt,
         channel: options.channel.name,
         ...detail,
       }),
@@ -191,11 +296,13 @@ function reasonOf(error: RateLimited | PlatformUnavailable): string {
 export function apiChannel(deps: Pick<PipelineDeps, 'platform'>): ReplyChannel {
   return {
     name: 'api',
+    responseTimeoutMs: deps.platform.capabilities().responseTimeoutMs,
     send: (permit) =>
       deps.platform.createReply({
         targetId: permit.targetPostId,
         text: permit.text,
         idempotencyKey: permit.idempotencyKey,
+        attempt: permit.attempt,
       }),
   };
 }

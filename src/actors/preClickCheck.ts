@@ -1,15 +1,16 @@
 import type { PipelineDeps } from './deps.ts';
 import { rootStatus } from './postFacts.ts';
-import type { PermitToPost } from './replyChannel.ts';
+import type { PostAttempt } from './replyChannel.ts';
 
 /**
  * The browser poster's last look before its click, seconds after the poster claimed the
- * permit: still `posting` (no deadline timer turned it `unconfirmed`), not expired, its
+ * permit: still `posting` on this same attempt (no deadline timer turned it `unconfirmed`,
+ * no later attempt took over), not expired, its
  * posting deadline not passed, and the target still an existing root post. Unknown is "no"
  * (fail closed). A platform error while looking throws: the channel then reports "not posted".
  */
 export function createPreClickCheck(deps: Pick<PipelineDeps, 'host' | 'clock' | 'platform' | 'log'>) {
-  return async (permit: PermitToPost): Promise<boolean> => {
+  return async (permit: PostAttempt): Promise<boolean> => {
     const current = deps.host.get('permit', permit.permitId);
     const now = deps.clock.now();
     const why = (reason: string) => {
@@ -17,6 +18,7 @@ export function createPreClickCheck(deps: Pick<PipelineDeps, 'host' | 'clock' | 
       return false;
     };
     if (current?.state !== 'posting') return why(`permit is ${current?.state ?? 'missing'}`);
+    if (current.context.attempts !== permit.attempt) return why(`attempt ${permit.attempt} was superseded`);
     if (current.context.expiresAt <= now) return why('permit expired');
     const deadline = current.context.postingDeadlineAt;
     if (deadline !== null && deadline <= now) return why('posting deadline passed');

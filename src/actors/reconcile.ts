@@ -1,17 +1,19 @@
 import { EVENT } from '../events.ts';
-import { contentHash, type PlatformPost, RateLimited } from '../platforms/contract.ts';
+import { type PlatformPost, RateLimited } from '../platforms/contract.ts';
 import { describeError } from '../runtime/errors.ts';
 import { type RunContext, RunFailed, type RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
 import { rateLimitedUntil, setRateLimitedUntil } from './rateLimit.ts';
 import { recordPosted } from './recordPosted.ts';
+import { clearRestoreMarker, restoreReconcileSince } from './restoreMarker.ts';
 
 export interface ReconcilerOptions {
   /** How far back the own timeline is read. */
   lookbackMs: number;
   /**
-   * An unknown outcome is judged "absent" only once the call that caused it has surely ended
-   * (its posting deadline passed), so a slow reply still in flight is never retried.
+   * How long after an attempt started its reply may still land: the posting deadline (the
+   * last moment a click may start) plus the channel's response timeout. The platform's
+   * declared visibility lag is added on top, and absence needs two lookups that far apart.
    */
   settleMs: number;
 }
@@ -24,15 +26,19 @@ interface OpenPermit {
   contentHash: string;
   idempotencyKey: string;
   state: string;
+  attempts: number;
+  createdAt: number;
   postingStartedAt: number | null;
 }
 
 /**
  * One reconciler pass over the account's own timeline:
- * 1. resolves `unconfirmed` permits by looking for their reply (FOUND → used; proven ABSENT →
- *    one more try under the same permit, or failed);
- * 2. maps every own post to a `used` permit, and records any other as a ghost with a critical
- *    `ghost_detected` event (once per post);
+ * 1. resolves `unconfirmed` permits by looking for their reply (FOUND → used; ABSENT — proven
+ *    by two lookups after the reply could have landed and become visible — → one more try
+ *    under the same permit, or failed);
+ * 2. maps every own post to a `used` permit: a reply to a target whose permit has not recorded
+ *    it yet is linked to that permit; any other is a ghost with a critical `ghost_detected`
+ *    event (once per post). After a restore it reads back to the backup's time first;
  * 3. notices used replies that vanished from the platform.
  */
 export function createReconcilerWork(deps: PipelineDeps, options: ReconcilerOptions) {
@@ -43,10 +49,13 @@ export function createReconcilerWork(deps: PipelineDeps, options: ReconcilerOpti
     try {
       const resolved = await resolveUnconfirmed(deps, options, run);
       if (run.signal.aborted) return { ...resolved, aborted: true };
-      const timeline = await deps.platform.ownTimeline(now - options.lookbackMs);
-      const ghosts = detectGhosts(deps, timeline);
+      const restoredSince = restoreReconcileSince(deps.store);
+      const since = Math.min(now - options.lookbackMs, restoredSince ?? Number.POSITIVE_INFINITY);
+      const timeline = await deps.platform.ownTimeline(since);
+      const { ghosts, linked } = detectGhosts(deps, timeline);
+      if (restoredSince !== null) finishRestoreReconcile(deps, restoredSince, timeline.length, linked, ghosts);
       const vanished = await detectVanished(deps, options, timeline, run);
-      return { ...resolved, timeline: timeline.length, ghosts, vanished };
+      return { ...resolved, timeline: timeline.length, ghosts, linked, vanished };
     } catch (error) {
       if (error instanceof RateLimited) {
         setRateLimitedUntil(deps.store, deps.clock.now(), error.resetAt, 'reconciler');
@@ -62,24 +71,20 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
     .statement(
       `select id as permitId, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
               target_post_id as targetPostId, content_hash as contentHash, idempotency_key as idempotencyKey,
-              state, posting_started_at as postingStartedAt
-       from permits where state = 'unconfirmed' order by updated_at limit 50`,
+              state, attempts, created_at as createdAt, posting_started_at as postingStartedAt
+       from permits where platform = ? and state = 'unconfirmed' order by updated_at limit 50`,
     )
-    .all() as OpenPermit[];
+    .all(deps.platform.name) as OpenPermit[];
+  const lagMs = deps.platform.capabilities().visibilityLagMs;
   let found = 0;
   let absent = 0;
   let pending = 0;
   let lookupErrors = 0;
   for (const permit of open) {
     if (run.signal.aborted) break;
-    let reply: PlatformPost | null;
+    let replies: PlatformPost[];
     try {
-      reply = await deps.platform.findReply({
-        targetId: permit.targetPostId,
-        contentHash: permit.contentHash,
-        idempotencyKey: permit.idempotencyKey,
-        since: (permit.postingStartedAt ?? 0) - 60_000,
-      });
+      replies = await deps.platform.ownRepliesTo(permit.targetPostId, permit.createdAt - 60_000);
     } catch (error) {
       // One failed lookup leaves that permit for the next pass; it must not stop the others
       // (a flaky platform would otherwise starve every resolution). A 429 stops the run.
@@ -87,12 +92,13 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
       lookupErrors++;
       continue;
     }
+    const reply = replies[0];
     if (reply) {
-      if (recordPosted(deps, permit, reply.id, { resolvedBy: 'reconciler' })) found++;
+      const result = recordPosted(deps, permit, reply.id, { resolvedBy: 'reconciler', replies: replies.length });
+      if (result === 'recorded') found++;
       continue;
     }
-    const settled = deps.clock.now() >= (permit.postingStartedAt ?? 0) + options.settleMs;
-    if (!settled) {
+    if (!provenAbsent(deps, permit, options.settleMs, lagMs)) {
       pending++;
       continue;
     }
@@ -110,10 +116,39 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
   return { unconfirmed: open.length, found, absent, pending, lookupErrors };
 }
 
-function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): number {
+/**
+ * The reply of the permit's latest attempt is absent only when (1) it could no longer land: the
+ * attempt's posting deadline and the channel's response timeout have passed, and then the
+ * platform's visibility lag; and (2) an earlier lookup after that point saw nothing either, at
+ * least one visibility lag ago. The first empty lookup is recorded (`reply_absent_observed`);
+ * the verdict comes from a later one.
+ */
+function provenAbsent(deps: PipelineDeps, permit: OpenPermit, settleMs: number, lagMs: number): boolean {
+  const now = deps.clock.now();
+  const startedAt = permit.postingStartedAt ?? permit.createdAt;
+  const settledAt = startedAt + settleMs + lagMs;
+  if (now < settledAt) return false;
+  const earlier = deps.store
+    .statement(
+      `select min(at) as at from events where type = ? and permit_id = ? and at >= ? and at <= ?`,
+    )
+    .get(EVENT.replyAbsentObserved, permit.permitId, settledAt, now - lagMs) as { at: number | null };
+  if (earlier.at !== null) return true;
+  deps.store.event({
+    at: now,
+    type: EVENT.replyAbsentObserved,
+    permitId: permit.permitId,
+    candidateId: permit.candidateId,
+    data: JSON.stringify({ attempt: permit.attempts, settledAt, visibilityLagMs: lagMs }),
+  });
+  return false;
+}
+
+function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): { ghosts: number; linked: number } {
   const { store, clock } = deps;
   const platform = deps.platform.name;
   let detected = 0;
+  let linked = 0;
   store.tx(() => {
     for (const post of timeline) {
       if (post.author.toLowerCase() !== deps.config.REPLYWRIGHT_ACCOUNT.toLowerCase()) continue;
@@ -121,16 +156,26 @@ function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): number {
         .statement("select 1 from permits where platform = ? and actual_post_id = ? and state = 'used'")
         .get(platform, post.id);
       if (explained) continue;
-      // A reply whose permit is still being resolved is not a ghost yet.
-      const inFlight =
-        post.inReplyToId !== null &&
-        store
-          .statement(
-            `select 1 from permits where platform = ? and target_post_id = ? and content_hash = ?
-             and state in ('approved', 'posting', 'unconfirmed')`,
-          )
-          .get(platform, post.inReplyToId, contentHash(post.text));
-      if (inFlight) continue;
+      const holder =
+        post.inReplyToId === null
+          ? undefined
+          : (store
+              .statement(
+                `select id as permitId, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
+                        target_post_id as targetPostId, state
+                 from permits where platform = ? and target_post_id = ? and state in ('approved', 'posting', 'unconfirmed')`,
+              )
+              .get(platform, post.inReplyToId) as
+              | { permitId: string; candidateId: string; schedulerRunId: string; targetPostId: string; state: string }
+              | undefined);
+      // A call still in flight answers for itself.
+      if (holder?.state === 'posting') continue;
+      // The reply of a permit that has not recorded it (a restored backup, a lost answer).
+      if (holder) {
+        if (recordPosted(deps, holder, post.id, { foundBy: 'reconciler_timeline' }) === 'recorded')
+          linked++;
+        continue;
+      }
       const now = clock.now();
       const added = store
         .statement(
@@ -158,7 +203,26 @@ function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): number {
       detected++;
     }
   });
-  return detected;
+  return { ghosts: detected, linked };
+}
+
+function finishRestoreReconcile(
+  deps: PipelineDeps,
+  since: number,
+  read: number,
+  linked: number,
+  ghosts: number,
+): void {
+  deps.store.tx(() => {
+    clearRestoreMarker(deps.store);
+    deps.store.event({
+      at: deps.clock.now(),
+      type: EVENT.restoreReconciled,
+      severity: 'warn',
+      data: JSON.stringify({ since, postsRead: read, linked, ghosts }),
+    });
+  });
+  deps.log.warn({ since, postsRead: read, linked, ghosts }, 'reconciled with the platform after a restore');
 }
 
 async function detectVanished(

@@ -5,42 +5,86 @@ interface PostedPermit {
   permitId: string;
   candidateId: string;
   schedulerRunId: string;
+  targetPostId: string;
 }
 
 /**
- * The reply exists on the platform: the permit becomes `used` with its post id (POSTED from
- * `posting`, FOUND from `unconfirmed`), the candidate `posted`, a `posting_success` event, and
- * the run's SLO event turns to `posted` — all in one transaction.
+ * - `recorded`: the permit is now `used` with this post;
+ * - `already_recorded`: it already was, with this same post (a repeated answer);
+ * - `duplicate`: it is `used` with another post: this one is a second reply to the target;
+ * - `orphaned`: the permit had ended without a reply (failed, expired, rejected, quarantined)
+ *   and yet this post exists.
+ * The last two are recorded as unexplained posts with a critical event, never dropped.
+ */
+export type PostedResult = 'recorded' | 'already_recorded' | 'duplicate' | 'orphaned';
+
+export interface PostedDetail {
+  /** The attempt whose answer this is; absent when the post was found by looking. */
+  attempt?: number;
+  /**
+   * Who found the reply by looking instead of posting it (the poster's lookup before an
+   * attempt, the reconciler's timeline): an `existing_reply_found` event says so too.
+   */
+  foundBy?: 'poster_lookup' | 'reconciler_timeline';
+  [key: string]: unknown;
+}
+
+/**
+ * The reply `postId` exists on the platform, whichever attempt made it and however late we
+ * learn of it: the permit becomes `used` (POSTED from `posting`, FOUND from `unconfirmed` or
+ * `approved`), the candidate `posted`, a `posting_success` event (and `existing_reply_found`
+ * when it was found by looking rather than posted), and the run's SLO event turns to `posted` — all in one transaction.
  */
 export function recordPosted(
-  deps: Pick<PipelineDeps, 'store' | 'host' | 'clock'>,
+  deps: Pick<PipelineDeps, 'store' | 'host' | 'clock' | 'log' | 'platform'>,
   permit: PostedPermit,
   postId: string,
-  detail: Record<string, unknown> = {},
-): boolean {
+  detail: PostedDetail = {},
+): PostedResult {
   const { store, host, clock } = deps;
-  return store.tx(() => {
-    const current = host.get('permit', permit.permitId);
-    if (!current) return false;
-    if (current.state === 'posting') host.send('permit', permit.permitId, { type: 'POSTED', postId });
-    else if (current.state === 'unconfirmed') host.send('permit', permit.permitId, { type: 'FOUND', postId });
-    else return false;
-    host.send('candidate', permit.candidateId, { type: 'POSTED', postId });
+  const data = detail;
+  return store.tx((): PostedResult => {
     const now = clock.now();
+    const row = store
+      .statement('select state, actual_post_id as actualPostId, attempts from permits where id = ?')
+      .get(permit.permitId) as { state: string; actualPostId: string | null; attempts: number } | undefined;
+    const state = row?.state ?? 'missing';
+    if (state === 'used' && row?.actualPostId === postId) return 'already_recorded';
+    if (state === 'posting' || state === 'unconfirmed' || state === 'approved') {
+      host.send('permit', permit.permitId, state === 'posting' ? { type: 'POSTED', postId } : { type: 'FOUND', postId });
+      host.sendIfAccepted('candidate', permit.candidateId, { type: 'POSTED', postId });
+      const ids = {
+        permitId: permit.permitId,
+        candidateId: permit.candidateId,
+        schedulerRunId: permit.schedulerRunId,
+        postId,
+      };
+      const payload = JSON.stringify({ resolvedFrom: state, currentAttempt: row?.attempts, ...data });
+      if (data.foundBy) store.event({ at: now, type: EVENT.existingReplyFound, severity: 'warn', ...ids, data: payload });
+      store.event({ at: now, type: EVENT.postingSuccess, ...ids, data: payload });
+      store
+        .statement("update slo_events set posted = 1, reason = 'posted' where scheduler_run_id = ? and permit_id = ?")
+        .run(permit.schedulerRunId, permit.permitId);
+      return 'recorded';
+    }
+    const result: PostedResult = state === 'used' ? 'duplicate' : 'orphaned';
+    store
+      .statement(
+        `insert into ghosts (id, platform, post_id, text, in_reply_to_post_id, posted_at, detected_at, kind, permit_id)
+         values (?, ?, ?, '', ?, ?, ?, 'unexplained_post', ?) on conflict do nothing`,
+      )
+      .run(`ghost_${deps.platform.name}_${postId}`, deps.platform.name, postId, permit.targetPostId, now, now, permit.permitId);
     store.event({
       at: now,
-      type: EVENT.postingSuccess,
+      type: EVENT.duplicateReply,
+      severity: 'critical',
       permitId: permit.permitId,
       candidateId: permit.candidateId,
       schedulerRunId: permit.schedulerRunId,
       postId,
-      data: JSON.stringify({ resolvedFrom: current.state, ...detail }),
+      data: JSON.stringify({ result, permitState: state, recordedPostId: row?.actualPostId ?? null, ...data }),
     });
-    store
-      .statement(
-        "update slo_events set posted = 1, reason = 'posted' where scheduler_run_id = ? and permit_id = ?",
-      )
-      .run(permit.schedulerRunId, permit.permitId);
-    return true;
+    deps.log.error({ permitId: permit.permitId, postId, permitState: state }, `reply ${result}: a post no used permit explains`);
+    return result;
   });
 }

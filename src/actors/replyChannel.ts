@@ -12,12 +12,23 @@ export interface PermitToPost {
   text: string;
   contentHash: string;
   idempotencyKey: string;
+  expiresAt: number;
+}
+
+/** One attempt at spending a permit: which one it is travels with the call and its answer. */
+export interface PostAttempt extends PermitToPost {
+  attempt: number;
 }
 
 export interface ReplyChannel {
   readonly name: 'api' | 'browser';
+  /**
+   * The longest one send can take before the channel gives up on it. A reply may still land
+   * that long after the posting deadline, so absence is judged only after it has passed.
+   */
+  readonly responseTimeoutMs: number;
   send(
-    permit: PermitToPost,
+    permit: PostAttempt,
     signal: AbortSignal,
   ): Promise<{ postId: string; detail?: Record<string, unknown> }>;
   close?(): Promise<void>;

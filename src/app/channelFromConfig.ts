@@ -1,7 +1,7 @@
 import type { PipelineDeps } from '../actors/deps.ts';
 import { apiChannel } from '../actors/post.ts';
 import { createPreClickCheck } from '../actors/preClickCheck.ts';
-import type { PermitToPost, ReplyChannel } from '../actors/replyChannel.ts';
+import type { PostAttempt, ReplyChannel } from '../actors/replyChannel.ts';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { defaultPassword } from '../platforms/sandbox/auth.ts';
@@ -37,7 +37,7 @@ export async function createChannel(config: Config, deps: ChannelDeps): Promise<
 export async function browserChannelFromConfig(
   config: Config,
   deps: Omit<ChannelDeps, 'pipeline'>,
-  beforeClick: (permit: PermitToPost) => Promise<boolean>,
+  beforeClick: (permit: PostAttempt) => Promise<boolean>,
 ): Promise<ReplyChannel> {
   const [
     { createBrowserChannel },

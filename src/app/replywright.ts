@@ -17,6 +17,7 @@ import type { ReplyGenerator } from '../generators/types.ts';
 import type { Logger } from '../logging.ts';
 import type { PlatformAdapter } from '../platforms/contract.ts';
 import { capPolicyFrom } from '../policy/caps.ts';
+import { spendPolicyFrom } from '../policy/spendRules.ts';
 import { evaluationPolicyFrom } from '../policy/evaluate.ts';
 import { type Clock, systemClock } from '../runtime/clock.ts';
 import { DurableTimers } from '../runtime/durableTimers.ts';
@@ -115,10 +116,10 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       caps: capPolicyFrom(config),
       onQueueLow: () => supervisor?.tick('fetch'),
     }),
-    poster: createPosterWork(deps, { channel, resolveWindowMs }),
+    poster: createPosterWork(deps, { channel, resolveWindowMs, policy: spendPolicyFrom(config) }),
     reconciler: createReconcilerWork(deps, {
       lookbackMs: 24 * 3_600_000,
-      settleMs: intervals.postingDeadlineMs,
+      settleMs: intervals.postingDeadlineMs + channel.responseTimeoutMs,
     }),
   };
   const runOnce = (job: JobName) =>

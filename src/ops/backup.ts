@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { openDriver } from '../../db/drivers/open.ts';
+import { markRestored } from '../actors/restoreMarker.ts';
 import { formatVersions, type MigrationStatus, migrationStatus } from './migrationStatus.ts';
 
 /**
@@ -52,6 +53,8 @@ export interface RestoreResult {
   removed: string[];
   /** Why the target looked live, when --force overrode it. */
   overrodeLive: string | null;
+  /** The first boot reads the account's posts since this time before it posts anything. */
+  reconcileSince: number;
 }
 
 /** @example await backupDatabase('/data/replywright.db', '/data/backup.db') */
@@ -121,6 +124,7 @@ export async function restoreDatabase(
     copyFileSync(from, tmp);
     fsyncFile(tmp);
     const { applied: migrations, pending } = await validateBackup(tmp, `backup ${from}`);
+    const reconcileSince = await markForReconcile(tmp);
 
     const live = await whyLive(to);
     if (live && !options.force) {
@@ -131,9 +135,21 @@ export async function restoreDatabase(
     for (const side of removed) rmSync(side, { force: true });
     renameSync(tmp, to);
     fsyncDir(dirname(to));
-    return { from, to, bytes: statSync(to).size, migrations, pending, removed, overrodeLive: live };
+    return { from, to, bytes: statSync(to).size, migrations, pending, removed, overrodeLive: live, reconcileSince };
   } finally {
     removeTemp(tmp);
+  }
+}
+
+/** The first boot on a restored file must reconcile with the platform before any post. */
+async function markForReconcile(path: string): Promise<number> {
+  const driver = await openDriver(path);
+  try {
+    const since = markRestored(driver, Date.now());
+    driver.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    return since;
+  } finally {
+    driver.close();
   }
 }
 

@@ -46,29 +46,49 @@ export interface Page {
 export interface CreateReplyRequest {
   targetId: string;
   text: string;
-  /** The permit id: the platform (or our lookup) uses it to make a repeated call harmless. */
+  /**
+   * The permit's key, the same for every attempt under that permit. A platform with an
+   * idempotency key (or a client-chosen record key) uses it to make a repeated call harmless.
+   */
   idempotencyKey: string;
+  /** Which attempt under the permit this is (1, 2, ...): outcomes are tied to it. */
+  attempt: number;
 }
 
-export interface FindReplyRequest {
-  targetId: string;
-  contentHash: string;
-  idempotencyKey: string;
-  /** Only posts made at or after this time can be the reply. */
-  since: number;
+/**
+ * How far the platform itself protects a repeated create:
+ * - `none`: not at all (X); only our own-reply lookup stands between a retry and a duplicate;
+ * - `window`: a repeat with the same key inside `seconds` returns the original (Mastodon: 3,600 s);
+ * - `permanent`: a repeat with the same key is always harmless (Bluesky's client-chosen record key).
+ */
+export type IdempotencyCapability =
+  | { kind: 'none' }
+  | { kind: 'window'; seconds: number }
+  | { kind: 'permanent' };
+
+/** What an adapter declares about its platform; the poster and reconciler read every field. */
+export interface PlatformCapabilities {
+  idempotency: IdempotencyCapability;
+  /**
+   * How long a new post may take to show in `ownRepliesTo` / `ownTimeline` after the create
+   * call returned (indexing, replication). Absence is judged only after this has passed twice.
+   */
+  visibilityLagMs: number;
+  /** The longest one create call can take before the adapter gives up on it (its timeout). */
+  responseTimeoutMs: number;
 }
 
 export interface PlatformLimits {
   maxTextLength: number;
   /** When the platform told us to wait, until when (epoch ms). */
   rateLimitedUntil: number | null;
-  supportsIdempotencyKey: boolean;
 }
 
 export interface PlatformAdapter {
   readonly name: string;
   readonly account: string;
   limits(): PlatformLimits;
+  capabilities(): PlatformCapabilities;
   search(query: string, cursor: string | null): Promise<Page>;
   mentions(cursor: string | null): Promise<Page>;
   authorPosts(author: string, cursor: string | null): Promise<Page>;
@@ -77,8 +97,12 @@ export interface PlatformAdapter {
   /** The account's own posts made at or after `since`, newest first. */
   ownTimeline(since: number): Promise<PlatformPost[]>;
   createReply(request: CreateReplyRequest): Promise<{ postId: string }>;
-  /** The reply this permit made, if the platform has it. */
-  findReply(request: FindReplyRequest): Promise<PlatformPost | null>;
+  /**
+   * The account's own replies to `targetId` made at or after `since`, oldest first — whoever
+   * made them (this permit, an earlier one restored away, a human). Asked before every
+   * attempt and to settle an unknown outcome; one read per reply is its cost.
+   */
+  ownRepliesTo(targetId: string, since: number): Promise<PlatformPost[]>;
 }
 
 /** The platform refused: nothing was posted, and doing the same again will fail again. */

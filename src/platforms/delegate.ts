@@ -5,7 +5,7 @@ import type { PlatformAdapter } from './contract.ts';
  * wrappers (the simulator's crash points) and tests. Methods are bound, so adapters with
  * private fields keep working.
  *
- * @example withOverrides(adapter, { findReply: async () => null })
+ * @example withOverrides(adapter, { ownRepliesTo: async () => [] })
  */
 export function withOverrides(
   inner: PlatformAdapter,
@@ -15,13 +15,14 @@ export function withOverrides(
     name: inner.name,
     account: inner.account,
     limits: () => inner.limits(),
+    capabilities: () => inner.capabilities(),
     search: (query, cursor) => inner.search(query, cursor),
     mentions: (cursor) => inner.mentions(cursor),
     authorPosts: (author, cursor) => inner.authorPosts(author, cursor),
     getPost: (id) => inner.getPost(id),
     ownTimeline: (since) => inner.ownTimeline(since),
     createReply: (request) => inner.createReply(request),
-    findReply: (request) => inner.findReply(request),
+    ownRepliesTo: (targetId, since) => inner.ownRepliesTo(targetId, since),
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PermitToPost, ReplyChannel } from '../../src/actors/replyChannel.ts';
+import type { PostAttempt, ReplyChannel } from '../../src/actors/replyChannel.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { createBrowserChannel } from '../../src/platforms/browser/browserChannel.ts';
 import { loadProfile } from '../../src/platforms/browser/profile.ts';
@@ -164,7 +164,7 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster failures, in Chromium', () => {
     expect(statSync(statePath).mode & 0o777).toBe(0o600);
   });
 
-  async function sendError(permit: PermitToPost) {
+  async function sendError(permit: PostAttempt) {
     const outcome = await channel.send(permit, new AbortController().signal).then(
       () => null,
       (e: unknown) => e,
@@ -174,7 +174,7 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster failures, in Chromium', () => {
   }
 });
 
-function permitFor(targetPostId: string, targetAuthor: string): PermitToPost {
+function permitFor(targetPostId: string, targetAuthor: string): PostAttempt {
   const text = `A direct browser reply to #${targetPostId}, for a failure test.`;
   const permitId = `direct_${targetPostId}_${Math.random().toString(36).slice(2, 8)}`;
   return {
@@ -186,5 +186,7 @@ function permitFor(targetPostId: string, targetAuthor: string): PermitToPost {
     text,
     contentHash: contentHash(text),
     idempotencyKey: permitId,
+    expiresAt: Date.now() + 3_600_000,
+    attempt: 1,
   };
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiChannel } from '../../src/actors/post.ts';
-import type { PermitToPost } from '../../src/actors/replyChannel.ts';
+import type { PostAttempt } from '../../src/actors/replyChannel.ts';
 import { browserChannelFromConfig } from '../../src/app/channelFromConfig.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { contentHash } from '../../src/platforms/contract.ts';
@@ -62,7 +62,7 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster, end to end in Chromium', () => {
     const apiTimes: number[] = [];
     // The channels alone, outside the pipeline (so this runs last): no permit rows back these
     // sends, so the pre-click check is replaced by the same platform read it makes.
-    const lookup = async (permit: PermitToPost) => (await stack.platform.getPost(permit.targetPostId)) !== null;
+    const lookup = async (permit: PostAttempt) => (await stack.platform.getPost(permit.targetPostId)) !== null;
     const env = { platform: stack.platform, sandboxUrl: stack.sandbox.url, log: silentLogger, env: {} };
     const viaBrowser = timed(await browserChannelFromConfig(stack.config, env, lookup), browserTimes);
     const viaApi = timed(apiChannel({ platform: stack.platform }), apiTimes);
@@ -86,7 +86,7 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster, end to end in Chromium', () => {
   });
 });
 
-function fakePermit(targetPostId: string, targetAuthor: string, text: string): PermitToPost {
+function fakePermit(targetPostId: string, targetAuthor: string, text: string): PostAttempt {
   const permitId = `timing_${targetPostId}`;
   return {
     permitId,
@@ -97,5 +97,7 @@ function fakePermit(targetPostId: string, targetAuthor: string, text: string): P
     text,
     contentHash: contentHash(text),
     idempotencyKey: permitId,
+    expiresAt: Date.now() + 3_600_000,
+    attempt: 1,
   };
 }

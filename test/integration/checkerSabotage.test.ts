@@ -4,8 +4,8 @@ import { checkInvariants } from '../../src/proof/invariants.ts';
 import { type PipelineFixture, pipelineFixture } from '../support/pipeline.ts';
 
 /**
- * The checker must be able to fail: a platform that ignores idempotency keys and a
- * reconciler lookup that never finds anything turn a dropped response into a second reply,
+ * The checker must be able to fail: a platform that ignores idempotency keys and lookups
+ * (own replies, own timeline) that never find anything turn a dropped response into a second reply,
  * and the checker reports it.
  */
 let fixture: PipelineFixture | undefined;
@@ -21,7 +21,8 @@ describe('invariant checker under sabotage', () => {
       platform: (a) =>
         withOverrides(a, {
           createReply: (r) => a.createReply({ ...r, idempotencyKey: `${r.idempotencyKey}-${calls++}` }),
-          findReply: async () => null,
+          ownRepliesTo: async () => [],
+          ownTimeline: async () => [],
         }),
     });
     fixture.mention('mona_qa');
@@ -30,7 +31,8 @@ describe('invariant checker under sabotage', () => {
     fixture.platform.faults.update({ dropResponseRate: 1 });
     await fixture.run('poster');
     fixture.platform.faults.reset();
-    await fixture.clock.advance(31_000);
+    await fixture.clock.advance(41_000);
+    await fixture.run('reconciler');
     await fixture.run('reconciler');
     await fixture.run('poster');
     const truth = fixture.platform.groundTruth();

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  contentHash,
   OutcomeUnknown,
   PlatformUnavailable,
   RateLimited,
@@ -79,13 +78,13 @@ describe('sandbox over real HTTP', () => {
     }).post;
     const since = Date.now();
     await setFaults(sandbox, { dropResponseRate: 1 });
-    const request = { targetId: target.id, text: 'Happy to help.', idempotencyKey: 'permit-1' };
+    const request = { targetId: target.id, text: 'Happy to help.', idempotencyKey: 'permit-1', attempt: 1 };
     const error = await adapter.createReply(request).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutcomeUnknown);
     // The socket was destroyed: no HTTP status ever came back.
     expect((error as Error).message).not.toMatch(/HTTP \d+/);
     await setFaults(sandbox, { dropResponseRate: 0 });
-    const found = await adapter.findReply({ ...request, contentHash: contentHash(request.text), since });
+    const [found] = await adapter.ownRepliesTo(target.id, since);
     expect(found).toMatchObject({ author: BOT, inReplyToId: target.id, text: 'Happy to help.' });
     // A retry under the same permit is harmless: same post, still exactly one.
     expect(await adapter.createReply(request)).toEqual({ postId: found!.id });
@@ -98,7 +97,7 @@ describe('sandbox over real HTTP', () => {
     const target = sandbox.platform.createPost({ author: 'alice', text: 'slow day @replywright_bot?' }).post;
     await setFaults(sandbox, { latencyMs: 400 });
     const error = await adapterFor(sandbox, 100)
-      .createReply({ targetId: target.id, text: 'Indeed.', idempotencyKey: 'permit-2' })
+      .createReply({ targetId: target.id, text: 'Indeed.', idempotencyKey: 'permit-2', attempt: 1 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutcomeUnknown);
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -123,7 +122,7 @@ describe('sandbox over real HTTP', () => {
     await sandbox.stop();
     await expect(adapter.mentions(null)).rejects.toBeInstanceOf(PlatformUnavailable);
     await expect(
-      adapter.createReply({ targetId: '1000001', text: 'hi', idempotencyKey: 'k' }),
+      adapter.createReply({ targetId: '1000001', text: 'hi', idempotencyKey: 'k', attempt: 1 }),
     ).rejects.toBeInstanceOf(PlatformUnavailable);
   });
 

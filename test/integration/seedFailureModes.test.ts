@@ -138,7 +138,11 @@ describe('seed failure modes', () => {
     });
     await fixture.run('reconciler');
     expect(fixture.app.store.statement('select state from permits').get()).toEqual({ state: 'unconfirmed' });
-    await fixture.clock.advance(31_000);
+    // Past the posting deadline and the channel's response timeout: one empty lookup is
+    // recorded, not yet proof; a second, later one is.
+    await fixture.clock.advance(41_000);
+    await fixture.run('reconciler');
+    expect(fixture.app.store.statement('select state from permits').get()).toEqual({ state: 'unconfirmed' });
     await fixture.run('reconciler');
     expect(fixture.app.store.statement('select state from permits').get()).toEqual({ state: 'approved' });
     await fixture.run('poster');
@@ -192,7 +196,8 @@ describe('seed failure modes', () => {
     }).post;
     fixture.platform.createPost({ author: 'frank_ux', text: `@${bot} stop`, inReplyToId: mine.id });
     await fixture.run('fetch');
-    await fixture.clock.advance(31_000);
+    await fixture.clock.advance(41_000);
+    await fixture.run('reconciler');
     await fixture.run('reconciler');
     await fixture.run('poster');
     expect(store.statement('select state, reason_code from permits').get()).toEqual({

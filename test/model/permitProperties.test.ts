@@ -74,8 +74,8 @@ function checkStep(input: PermitInput, prev: AnyMachineSnapshot, event: PermitEv
     expect(ctx(next).actualPostId).toBe(ctx(prev).actualPostId);
   }
   if (to === 'used' && from !== 'used') {
-    expect([`${from}:${event.type}`], `${step}: only POSTED or FOUND spend a permit`).toEqual([
-      expect.stringMatching(/^(posting:POSTED|unconfirmed:FOUND)$/),
+    expect([`${from}:${event.type}`], `${step}: only POSTED or FOUND (a reply that is on the platform) end a permit as used`).toEqual([
+      expect.stringMatching(/^(posting:POSTED|unconfirmed:FOUND|approved:FOUND)$/),
     ]);
   }
 

@@ -158,6 +158,7 @@ export async function browserStack(env: Record<string, string> = {}): Promise<Br
 export function timed(channel: ReplyChannel, times: number[]): ReplyChannel {
   return {
     name: channel.name,
+    responseTimeoutMs: channel.responseTimeoutMs,
     async send(permit, signal) {
       const started = performance.now();
       try {

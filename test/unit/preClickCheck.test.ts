@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PermitContext } from '../../machines/permit.ts';
 import { createPreClickCheck } from '../../src/actors/preClickCheck.ts';
-import type { PermitToPost } from '../../src/actors/replyChannel.ts';
+import type { PostAttempt } from '../../src/actors/replyChannel.ts';
 import { silentLogger } from '../../src/logging.ts';
 import type { PlatformAdapter, PlatformPost } from '../../src/platforms/contract.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import type { EntityHost } from '../../src/runtime/entityHost.ts';
 
 const NOW = Date.UTC(2026, 0, 9, 12, 0, 0);
-const permit = { permitId: 'p1', targetPostId: 't1' } as PermitToPost;
+const permit = { permitId: 'p1', targetPostId: 't1', attempt: 1 } as PostAttempt;
 const root: PlatformPost = {
   id: 't1',
   author: 'alice',
@@ -26,7 +26,7 @@ const root: PlatformPost = {
 function check(state: string | null, context: Partial<PermitContext>, target: PlatformPost | null | Error) {
   const host = {
     get: () =>
-      state === null ? null : { state, context: { expiresAt: NOW + 60_000, postingDeadlineAt: NOW + 30_000, ...context } },
+      state === null ? null : { state, context: { expiresAt: NOW + 60_000, postingDeadlineAt: NOW + 30_000, attempts: 1, ...context } },
   } as unknown as EntityHost;
   const platform = {
     getPost: async () => {
@@ -42,6 +42,7 @@ describe('the pre-click check', () => {
     ['posting, unexpired, root target', 'posting', {}, root, true],
     ['permit already unconfirmed (deadline timer fired)', 'unconfirmed', {}, root, false],
     ['permit missing', null, {}, root, false],
+    ['a later attempt took over (this click is stale)', 'posting', { attempts: 2 }, root, false],
     ['permit expired', 'posting', { expiresAt: NOW }, root, false],
     ['posting deadline passed', 'posting', { postingDeadlineAt: NOW - 1 }, root, false],
     ['target deleted', 'posting', {}, null, false],

@@ -80,7 +80,7 @@ describe('sandbox HTTP adapter: malformed platform data', () => {
     const adapter = adapterFor(stub);
     await expect(adapter.getPost('1')).rejects.toBeInstanceOf(PlatformUnavailable);
     await expect(
-      adapter.createReply({ targetId: '1', text: 'hi', idempotencyKey: 'k' }),
+      adapter.createReply({ targetId: '1', text: 'hi', idempotencyKey: 'k', attempt: 1 }),
     ).rejects.toBeInstanceOf(OutcomeUnknown);
   });
 });
@@ -102,6 +102,7 @@ describe('sandbox HTTP adapter: statuses', () => {
       targetId: target.id,
       text: 'Not much!',
       idempotencyKey: 'p1',
+      attempt: 1,
     });
     expect((await adapter.getPost(postId))?.inReplyToId).toBe(target.id);
     expect((await adapter.ownTimeline(0)).map((p) => p.id)).toEqual([postId]);
@@ -110,7 +111,7 @@ describe('sandbox HTTP adapter: statuses', () => {
   it('maps 4xx to PlatformRejected', async () => {
     const { adapter } = await setup();
     const error = await adapter
-      .createReply({ targetId: '1', text: 'hi', idempotencyKey: 'k' })
+      .createReply({ targetId: '1', text: 'hi', idempotencyKey: 'k', attempt: 1 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformRejected);
     expect(error).toMatchObject({ status: 404 });
@@ -122,7 +123,7 @@ describe('sandbox HTTP adapter: statuses', () => {
     platform!.faults.update({ errorRate: 1 });
     await expect(adapter.search('x', null)).rejects.toBeInstanceOf(PlatformUnavailable);
     await expect(
-      adapter.createReply({ targetId: target.id, text: 'hi', idempotencyKey: 'k' }),
+      adapter.createReply({ targetId: target.id, text: 'hi', idempotencyKey: 'k', attempt: 1 }),
     ).rejects.toBeInstanceOf(OutcomeUnknown);
   });
 

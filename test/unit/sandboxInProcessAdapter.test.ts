@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  contentHash,
   OutcomeUnknown,
   PlatformRejected,
   PlatformUnavailable,
@@ -45,40 +44,54 @@ describe('sandbox in-process adapter', () => {
       targetId: target.id,
       text: 'Like this.',
       idempotencyKey: 'p1',
+      attempt: 1,
     });
     expect((await adapter.ownTimeline(0)).map((p) => p.id)).toEqual([postId]);
-    expect(adapter.limits()).toEqual({
-      maxTextLength: 500,
-      rateLimitedUntil: null,
-      supportsIdempotencyKey: true,
+    expect(adapter.limits()).toEqual({ maxTextLength: 500, rateLimitedUntil: null });
+    expect(adapter.capabilities()).toEqual({
+      idempotency: { kind: 'permanent' },
+      visibilityLagMs: 0,
+      responseTimeoutMs: 10_000,
     });
   });
 
-  it('finds its reply by content hash or by idempotency key, only since the given time', async () => {
+  it('lists its own replies to a target since the given time, whoever made them', async () => {
     const { adapter, target, clock } = await setup();
     const since = clock.now();
     const { postId } = await adapter.createReply({
       targetId: target.id,
       text: 'Like this.',
       idempotencyKey: 'p1',
+      attempt: 1,
     });
-    const byHash = {
-      targetId: target.id,
-      contentHash: contentHash('Like this.'),
-      idempotencyKey: 'other',
-      since,
-    };
-    const byKey = { targetId: target.id, contentHash: 'nope', idempotencyKey: 'p1', since };
-    expect((await adapter.findReply(byHash))?.id).toBe(postId);
-    expect((await adapter.findReply(byKey))?.id).toBe(postId);
-    expect(await adapter.findReply({ ...byKey, since: since + 1 })).toBeNull();
-    expect(await adapter.findReply({ ...byKey, targetId: '1' })).toBeNull();
+    platform.createPost({ author: 'alice', text: 'me too', inReplyToId: target.id });
+    expect((await adapter.ownRepliesTo(target.id, since)).map((p) => p.id)).toEqual([postId]);
+    expect(await adapter.ownRepliesTo(target.id, since + 1)).toEqual([]);
+    expect(await adapter.ownRepliesTo('1', since)).toEqual([]);
+  });
+
+  it('declares what the sandbox plays: keys and visibility lag follow its behaviour', async () => {
+    const { adapter, target, clock } = await setup();
+    platform.behaviour.update({ idempotency: 'window:60', visibilityLagMs: 1500 });
+    expect(adapter.capabilities()).toMatchObject({ idempotency: { kind: 'window', seconds: 60 }, visibilityLagMs: 1500 });
+    const request = { targetId: target.id, text: 'Once.', idempotencyKey: 'k', attempt: 1 };
+    const first = await adapter.createReply(request);
+    expect(await adapter.ownRepliesTo(target.id, 0)).toEqual([]);
+    await clock.advance(1500);
+    expect((await adapter.ownRepliesTo(target.id, 0)).map((p) => p.id)).toEqual([first.postId]);
+    expect(await adapter.createReply(request)).toEqual(first);
+    await clock.advance(60_000);
+    expect((await adapter.createReply(request)).postId).not.toBe(first.postId);
+    platform.behaviour.update({ idempotency: 'none' });
+    await adapter.createReply({ ...request, text: 'Twice.' });
+    await adapter.createReply({ ...request, text: 'Twice.' });
+    expect(platform.groundTruth({ author: 'replywright_bot' })).toHaveLength(4);
   });
 
   it('maps platform refusals to PlatformRejected', async () => {
     const { adapter, target } = await setup();
     const reply = (targetId: string, text: string) =>
-      adapter.createReply({ targetId, text, idempotencyKey: text });
+      adapter.createReply({ targetId, text, idempotencyKey: text, attempt: 1 });
     await expect(reply('999', 'hello')).rejects.toMatchObject({ name: 'PlatformRejected', status: 404 });
     await expect(reply(target.id, ' ')).rejects.toBeInstanceOf(PlatformRejected);
     await expect(adapter.search('x', 'not-a-cursor')).rejects.toMatchObject({ status: 400 });
@@ -89,7 +102,7 @@ describe('sandbox in-process adapter', () => {
     platform.faults.update({ errorRate: 1 });
     await expect(adapter.mentions(null)).rejects.toBeInstanceOf(PlatformUnavailable);
     await expect(
-      adapter.createReply({ targetId: target.id, text: 'hi', idempotencyKey: 'k' }),
+      adapter.createReply({ targetId: target.id, text: 'hi', idempotencyKey: 'k', attempt: 1 }),
     ).rejects.toBeInstanceOf(PlatformUnavailable);
     expect(platform.groundTruth({ author: 'replywright_bot' })).toEqual([]);
   });
@@ -110,9 +123,9 @@ describe('sandbox in-process adapter', () => {
     const { adapter, target, clock } = await setup();
     const since = clock.now();
     platform.faults.update({ dropResponseRate: 1 });
-    const request = { targetId: target.id, text: 'Here is how.', idempotencyKey: 'permit-7' };
+    const request = { targetId: target.id, text: 'Here is how.', idempotencyKey: 'permit-7', attempt: 1 };
     await expect(adapter.createReply(request)).rejects.toBeInstanceOf(OutcomeUnknown);
-    const found = await adapter.findReply({ ...request, contentHash: contentHash(request.text), since });
+    const [found] = await adapter.ownRepliesTo(target.id, since);
     expect(found?.inReplyToId).toBe(target.id);
     platform.faults.update({ dropResponseRate: 0 });
     expect(await adapter.createReply(request)).toEqual({ postId: found!.id });

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import type { PermitToPost, ReplyChannel } from '../../actors/replyChannel.ts';
+import type { PostAttempt, ReplyChannel } from '../../actors/replyChannel.ts';
 import type { Logger } from '../../logging.ts';
 import { describeError, ReplywrightError } from '../../runtime/errors.ts';
 import { OutcomeUnknown, PlatformRejected, PlatformUnavailable } from '../contract.ts';
@@ -21,7 +21,7 @@ export interface BrowserChannelOptions {
    * Asked with the reply typed in, immediately before the click: is the permit still
    * `posting`, unexpired, and its target still a root post? false → nothing is clicked.
    */
-  beforeClick: (permit: PermitToPost) => Promise<boolean>;
+  beforeClick: (permit: PostAttempt) => Promise<boolean>;
   log: Logger;
   now?: () => number;
 }
@@ -48,7 +48,7 @@ export function createBrowserChannel(options: BrowserChannelOptions): ReplyChann
     return run;
   };
 
-  async function post(permit: PermitToPost, signal: AbortSignal) {
+  async function post(permit: PostAttempt, signal: AbortSignal) {
     const { profile } = options;
     const startedAt = performance.now();
     let phase: Phase = 'before_click';
@@ -131,6 +131,9 @@ export function createBrowserChannel(options: BrowserChannelOptions): ReplyChann
 
   return {
     name: 'browser',
+    // After the pre-click check (at the latest, the posting deadline) come the click and the
+    // wait for the create call's response; the reply may land until both have run out.
+    responseTimeoutMs: options.profile.timeouts.composerMs + options.profile.timeouts.responseMs,
     send: (permit, signal) => serialized(() => post(permit, signal)),
     async close() {
       await tail;

@@ -1,10 +1,9 @@
 import {
   type CreateReplyRequest,
-  contentHash,
-  type FindReplyRequest,
   OutcomeUnknown,
   type Page,
   type PlatformAdapter,
+  type PlatformCapabilities,
   type PlatformLimits,
   type PlatformPost,
   PlatformUnavailable,
@@ -23,6 +22,12 @@ export interface SandboxHttpAdapterOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
   name?: string;
+  /**
+   * What this sandbox guarantees (its `--keys` and `--visibility-lag-ms`). Declaring less
+   * idempotency or more lag than it plays is safe; the reverse is not.
+   */
+  idempotency?: PlatformCapabilities['idempotency'];
+  visibilityLagMs?: number;
 }
 
 interface Entry {
@@ -42,7 +47,7 @@ const MAX_PAGES = 1000;
 /**
  * `PlatformAdapter` over the sandbox's JSON API. Every item is validated at the boundary;
  * a malformed one lands in `page.invalid`. A create whose outcome cannot be known (timeout,
- * dropped connection, 5xx) throws `OutcomeUnknown`: look with `findReply` before any retry.
+ * dropped connection, 5xx) throws `OutcomeUnknown`: look with `ownRepliesTo` before any retry.
  *
  * @example
  * const adapter = createSandboxHttpAdapter({ baseUrl: sandbox.url, account: 'replywright_bot', token });
@@ -59,6 +64,7 @@ export class SandboxHttpAdapter implements PlatformAdapter {
   readonly #token: string;
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
+  readonly #capabilities: PlatformCapabilities;
   #rateLimitedUntil: number | null = null;
 
   constructor(options: SandboxHttpAdapterOptions) {
@@ -68,13 +74,21 @@ export class SandboxHttpAdapter implements PlatformAdapter {
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#capabilities = {
+      idempotency: options.idempotency ?? { kind: 'permanent' },
+      visibilityLagMs: options.visibilityLagMs ?? 0,
+      responseTimeoutMs: this.#timeoutMs,
+    };
+  }
+
+  capabilities(): PlatformCapabilities {
+    return this.#capabilities;
   }
 
   limits(): PlatformLimits {
     return {
       maxTextLength: MAX_TEXT_LENGTH,
       rateLimitedUntil: this.#rateLimitedUntil,
-      supportsIdempotencyKey: true,
     };
   }
 
@@ -122,17 +136,13 @@ export class SandboxHttpAdapter implements PlatformAdapter {
     return { postId: id };
   }
 
-  async findReply(request: FindReplyRequest): Promise<PlatformPost | null> {
-    let found: PlatformPost | null = null;
-    await this.#eachOwnPost(request.since, ({ post, idempotencyKey }) => {
-      const matches =
-        post.inReplyToId === request.targetId &&
-        post.createdAt >= request.since &&
-        (contentHash(post.text) === request.contentHash || idempotencyKey === request.idempotencyKey);
-      if (matches) found = post;
-      return matches;
+  async ownRepliesTo(targetId: string, since: number): Promise<PlatformPost[]> {
+    const replies: PlatformPost[] = [];
+    await this.#eachOwnPost(since, ({ post }) => {
+      if (post.inReplyToId === targetId && post.createdAt >= since) replies.push(post);
+      return false;
     });
-    return found;
+    return replies;
   }
 
   /** Visits the account's posts since `since`, oldest first, until `visit` returns true. */

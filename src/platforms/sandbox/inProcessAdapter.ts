@@ -1,11 +1,10 @@
 import type { Clock } from '../../runtime/clock.ts';
 import {
   type CreateReplyRequest,
-  contentHash,
-  type FindReplyRequest,
   OutcomeUnknown,
   type Page,
   type PlatformAdapter,
+  type PlatformCapabilities,
   type PlatformLimits,
   type PlatformPost,
   PlatformRejected,
@@ -23,6 +22,8 @@ export interface SandboxInProcessAdapterOptions {
   /** Latency faults sleep on this clock; defaults to the platform's. Never a real timer otherwise. */
   clock?: Clock;
   name?: string;
+  /** What a create may take before the caller gives up; declared, the call itself never times out. */
+  responseTimeoutMs?: number;
 }
 
 /**
@@ -44,9 +45,11 @@ export class SandboxInProcessAdapter implements PlatformAdapter {
   readonly account: string;
   readonly #platform: SandboxPlatform;
   readonly #clock: Clock;
+  readonly #responseTimeoutMs: number;
   #rateLimitedUntil: number | null = null;
 
   constructor(options: SandboxInProcessAdapterOptions) {
+    this.#responseTimeoutMs = options.responseTimeoutMs ?? 10_000;
     this.#platform = options.platform;
     this.#clock = options.clock ?? options.platform.clock;
     this.account = (options.account ?? options.platform.account).toLowerCase();
@@ -57,7 +60,15 @@ export class SandboxInProcessAdapter implements PlatformAdapter {
     return {
       maxTextLength: MAX_TEXT_LENGTH,
       rateLimitedUntil: this.#rateLimitedUntil,
-      supportsIdempotencyKey: true,
+    };
+  }
+
+  /** What the sandbox plays right now (its behaviour), plus the declared response timeout. */
+  capabilities(): PlatformCapabilities {
+    return {
+      idempotency: this.#platform.behaviour.idempotency,
+      visibilityLagMs: this.#platform.behaviour.config.visibilityLagMs,
+      responseTimeoutMs: this.#responseTimeoutMs,
     };
   }
 
@@ -110,17 +121,13 @@ export class SandboxInProcessAdapter implements PlatformAdapter {
     return { postId: post.id };
   }
 
-  findReply(request: FindReplyRequest): Promise<PlatformPost | null> {
-    return this.#call('findReply', () => {
-      const match = this.#platform
-        .timeline(this.account, request.since)
-        .reverse()
-        .find(
-          (p) =>
-            p.inReplyToId === request.targetId &&
-            (contentHash(p.text) === request.contentHash || p.idempotencyKey === request.idempotencyKey),
-        );
-      return match ? (toPage({ posts: [match], nextCursor: null }).posts[0] ?? null) : null;
+  ownRepliesTo(targetId: string, since: number): Promise<PlatformPost[]> {
+    return this.#call('ownRepliesTo', () => {
+      const replies = this.#platform
+        .timeline(this.account, since)
+        .filter((p) => p.inReplyToId === targetId)
+        .reverse();
+      return toPage({ posts: replies, nextCursor: null }).posts;
     });
   }
 

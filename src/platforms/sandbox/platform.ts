@@ -1,6 +1,8 @@
 import { openDriver } from '../../../db/drivers/open.ts';
 import type { SqliteDriver, SqliteStatement } from '../../../db/drivers/types.ts';
 import type { Clock } from '../../runtime/clock.ts';
+import type { IdempotencyCapability } from '../contract.ts';
+import { SandboxBehaviour } from './behaviour.ts';
 import { SandboxFaults } from './faults.ts';
 import { ensureSandboxSchema, type MetaStore, metaStore } from './schema.ts';
 import { SandboxSessions } from './sessions.ts';
@@ -10,6 +12,7 @@ import {
   PAGE_LIMIT,
   type PostOrigin,
   type PostPage,
+  type PostVisibility,
   SandboxError,
   type SandboxPost,
   type SandboxUser,
@@ -31,6 +34,21 @@ export interface NewPost {
   origin?: PostOrigin;
   likes?: number;
   reposts?: number;
+  /** Default `public`. */
+  visibility?: PostVisibility;
+  /** How far a repeated key protects this call, instead of the sandbox-wide behaviour (a dialect's own rule). */
+  idempotency?: IdempotencyCapability;
+}
+
+/**
+ * Mastodon-style paging by id, newest first: with `minId`, the `limit` posts right after it
+ * (gap-free forward paging); otherwise the newest ones below `maxId` and above `sinceId`.
+ */
+export interface IdRange {
+  minId?: string | null;
+  sinceId?: string | null;
+  maxId?: string | null;
+  limit: number;
 }
 
 export interface NewUser {
@@ -54,6 +72,7 @@ interface PostRow {
   origin: string;
   likes: number;
   reposts: number;
+  visibility: string;
   author_is_bot: number;
   author_is_parody: number;
   followers: number;
@@ -72,13 +91,19 @@ interface UserRow {
 
 const SELECT_POST = `
 SELECT p.id, p.author, p.text, p.in_reply_to_id, p.root_id, p.mentions, p.created_at, p.deleted,
-       p.idempotency_key, p.origin, p.likes, p.reposts,
+       p.idempotency_key, p.origin, p.likes, p.reposts, p.visibility,
        u.is_bot AS author_is_bot, u.is_parody AS author_is_parody, u.followers,
        parent.author AS in_reply_to_author,
        (SELECT count(*) FROM sandbox_posts r WHERE r.in_reply_to_id = p.id AND r.deleted = 0) AS replies
 FROM sandbox_posts p
 JOIN sandbox_users u ON u.handle = p.author
 LEFT JOIN sandbox_posts parent ON parent.id = p.in_reply_to_id`;
+
+const LISTED = "p.visibility IN ('public', 'unlisted')";
+
+/** Posts `?` (a handle) may see: listed ones, its own, and those that mention it. */
+const VISIBLE_TO = `(p.visibility IN ('public', 'unlisted') OR p.author = ?
+  OR p.id IN (SELECT post_id FROM sandbox_mentions WHERE handle = ?))`;
 
 const FIRST_POST_ID = 1_000_001;
 const MENTION = /(?<![A-Za-z0-9_.])@([A-Za-z0-9_]{1,30})/g;
@@ -102,6 +127,8 @@ export class SandboxPlatform {
   readonly clock: Clock;
   readonly seed: number;
   readonly faults: SandboxFaults;
+  /** Which idempotency and visibility guarantees this sandbox plays (permanent keys, no lag by default). */
+  readonly behaviour: SandboxBehaviour;
   readonly sessions: SandboxSessions;
   /** Small persistent settings (fault config, traffic sequence). */
   readonly meta: MetaStore;
@@ -122,6 +149,7 @@ export class SandboxPlatform {
     this.sessions = new SandboxSessions(db, options.clock);
     this.meta = metaStore(db);
     this.faults = new SandboxFaults(this, this.meta, options.clock, options.seed);
+    this.behaviour = new SandboxBehaviour(this.meta);
   }
 
   close(): void {
@@ -155,7 +183,8 @@ export class SandboxPlatform {
 
   /**
    * Creates a post, or returns the author's earlier post with the same idempotency key
-   * (`created: false`), whatever its text or target: a repeated call is harmless.
+   * (`created: false`), whatever its text or target — as far as the behaviour's idempotency
+   * mode protects: always (`permanent`), within its window (`window:N`), never (`none`).
    */
   createPost(input: NewPost): { post: SandboxPost; created: boolean } {
     return this.#db.transaction(() => this.#createPost(input))();
@@ -169,9 +198,14 @@ export class SandboxPlatform {
     return toPost(row);
   }
 
-  /** Posts whose text contains `query`, case-insensitive. */
+  /** Posts whose text contains `query`, case-insensitive; followers-only and direct posts are never found. */
   search(query: string, cursor: string | null, limit = PAGE_LIMIT): PostPage {
-    return this.#page('instr(lower(p.text), lower(?)) > 0', [query], cursor, limit);
+    return this.#page(
+      "p.visibility IN ('public', 'unlisted') AND instr(lower(p.text), lower(?)) > 0",
+      [query],
+      cursor,
+      limit,
+    );
   }
 
   /** Posts that mention `handle` or reply to one of its posts (its notifications), not its own. */
@@ -197,25 +231,74 @@ export class SandboxPlatform {
     );
   }
 
-  /** `handle`'s live posts made at or after `since`, newest first. */
-  timeline(handle: string, since = 0): SandboxPost[] {
-    return this.#rows(
-      `${SELECT_POST} WHERE p.deleted = 0 AND p.author = ? AND p.created_at >= ? ORDER BY p.id DESC`,
-      handle.toLowerCase(),
-      since,
+  /**
+   * `handle`'s notifications in an id range, newest first: posts that mention it, and replies
+   * to its posts it may see. Never its own.
+   */
+  notificationsOf(handle: string, range: IdRange): SandboxPost[] {
+    const h = handle.toLowerCase();
+    return this.#range(
+      `p.author <> ? AND (p.id IN (SELECT post_id FROM sandbox_mentions WHERE handle = ?)
+        OR (parent.author = ? AND p.visibility <> 'direct'))`,
+      [h, h, h],
+      range,
     );
   }
 
-  /** The newest live posts, newest first; by one author when given. */
+  /** `author`'s live posts in an id range that `viewer` may see, newest first. */
+  statusesOf(author: string, viewer: string, range: IdRange): SandboxPost[] {
+    const v = viewer.toLowerCase();
+    return this.#range(`p.author = ? AND ${VISIBLE_TO}`, [author.toLowerCase(), v, v], range);
+  }
+
+  /** Posts containing `query` that `viewer` may see, in an id range, newest first. */
+  searchVisible(query: string, viewer: string, range: IdRange): SandboxPost[] {
+    const v = viewer.toLowerCase();
+    return this.#range(`instr(lower(p.text), lower(?)) > 0 AND ${VISIBLE_TO}`, [query, v, v], range);
+  }
+
+  /** Whether `viewer` may see `post` (its author, someone it mentions, or anyone when it is listed). */
+  canSee(viewer: string, post: SandboxPost): boolean {
+    const v = viewer.toLowerCase();
+    return (
+      post.visibility === 'public' || post.visibility === 'unlisted' || post.author === v || post.mentions.includes(v)
+    );
+  }
+
+  /** The newest post `author` made with idempotency key `key`, deleted or not. */
+  postByIdempotencyKey(author: string, key: string): SandboxPost | null {
+    const row = this.#stmt(
+      `${SELECT_POST} WHERE p.author = ? AND p.idempotency_key = ? ORDER BY p.id DESC LIMIT 1`,
+    ).get(author.toLowerCase(), key) as PostRow | undefined;
+    return row ? toPost(row) : null;
+  }
+
+  /** `handle`'s live, visible posts made at or after `since`, newest first. */
+  timeline(handle: string, since = 0): SandboxPost[] {
+    return this.#rows(
+      `${SELECT_POST} WHERE p.deleted = 0 AND p.author = ? AND p.created_at >= ? AND p.created_at <= ?
+       ORDER BY p.id DESC`,
+      handle.toLowerCase(),
+      since,
+      this.#visibleUpTo(),
+    );
+  }
+
+  /** Posts made after this time are not in listings yet (the behaviour's visibility lag). */
+  #visibleUpTo(): number {
+    return this.clock.now() - this.behaviour.config.visibilityLagMs;
+  }
+
+  /** The newest live listed posts (never followers-only or direct), newest first; by one author when given. */
   latest(limit: number, author?: string): SandboxPost[] {
     if (author) {
       return this.#rows(
-        `${SELECT_POST} WHERE p.deleted = 0 AND p.author = ? ORDER BY p.id DESC LIMIT ?`,
+        `${SELECT_POST} WHERE p.deleted = 0 AND ${LISTED} AND p.author = ? ORDER BY p.id DESC LIMIT ?`,
         author.toLowerCase(),
         limit,
       );
     }
-    return this.#rows(`${SELECT_POST} WHERE p.deleted = 0 ORDER BY p.id DESC LIMIT ?`, limit);
+    return this.#rows(`${SELECT_POST} WHERE p.deleted = 0 AND ${LISTED} ORDER BY p.id DESC LIMIT ?`, limit);
   }
 
   repliesTo(id: string): SandboxPost[] {
@@ -275,12 +358,16 @@ export class SandboxPlatform {
   #createPost(input: NewPost): { post: SandboxPost; created: boolean } {
     const author = input.author.toLowerCase();
     if (!this.getUser(author)) throw new SandboxError(404, `user ${author} not found`);
-    const key = input.idempotencyKey ?? null;
+    const idempotency = input.idempotency ?? this.behaviour.idempotency;
+    const key = idempotency.kind === 'none' ? null : (input.idempotencyKey ?? null);
     if (key !== null) {
       const existing = this.#stmt(
-        'SELECT id FROM sandbox_posts WHERE author = ? AND idempotency_key = ?',
-      ).get(author, key) as { id: number } | undefined;
-      if (existing)
+        'SELECT id, created_at FROM sandbox_posts WHERE author = ? AND idempotency_key = ? ORDER BY id DESC LIMIT 1',
+      ).get(author, key) as { id: number; created_at: number } | undefined;
+      const remembered =
+        existing !== undefined &&
+        (idempotency.kind !== 'window' || this.clock.now() - existing.created_at < idempotency.seconds * 1000);
+      if (remembered)
         return { post: this.getPost(String(existing.id), { includeDeleted: true })!, created: false };
     }
     if (input.text.trim() === '') throw new SandboxError(422, 'text is empty');
@@ -299,8 +386,8 @@ export class SandboxPlatform {
     const mentions = extractMentions(input.text);
     this.#stmt(
       `INSERT INTO sandbox_posts (id, author, text, in_reply_to_id, root_id, mentions, created_at, idempotency_key,
-                                  origin, likes, reposts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                  origin, likes, reposts, visibility)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       author,
@@ -313,6 +400,7 @@ export class SandboxPlatform {
       input.origin ?? 'api',
       input.likes ?? 0,
       input.reposts ?? 0,
+      input.visibility ?? 'public',
     );
     const mention = this.#stmt('INSERT OR IGNORE INTO sandbox_mentions (post_id, handle) VALUES (?, ?)');
     for (const handle of mentions) mention.run(id, handle);
@@ -324,12 +412,38 @@ export class SandboxPlatform {
       throw new SandboxError(400, `invalid cursor ${JSON.stringify(cursor)}`);
     const after = cursor === null ? 0 : Number(cursor);
     const posts = this.#rows(
-      `${SELECT_POST} WHERE p.deleted = 0 AND p.id > ? AND ${condition} ORDER BY p.id LIMIT ?`,
+      `${SELECT_POST} WHERE p.deleted = 0 AND p.id > ? AND p.created_at <= ? AND ${condition}
+       ORDER BY p.id LIMIT ?`,
       after,
+      this.#visibleUpTo(),
       ...params,
       Math.max(1, Math.min(limit, PAGE_LIMIT)),
     );
     return { posts, nextCursor: posts.at(-1)?.id ?? cursor };
+  }
+
+  #range(condition: string, params: unknown[], range: IdRange): SandboxPost[] {
+    const bounds: string[] = [];
+    const values: unknown[] = [];
+    for (const [id, op] of [
+      [range.maxId, '<'],
+      [range.minId ?? range.sinceId, '>'],
+    ] as const) {
+      if (id === undefined || id === null) continue;
+      if (!isPostId(id)) throw new SandboxError(400, `invalid id ${JSON.stringify(id)}`);
+      bounds.push(`AND p.id ${op} ?`);
+      values.push(Number(id));
+    }
+    const forward = range.minId !== undefined && range.minId !== null;
+    const posts = this.#rows(
+      `${SELECT_POST} WHERE p.deleted = 0 AND p.created_at <= ? AND ${condition} ${bounds.join(' ')}
+       ORDER BY p.id ${forward ? 'ASC' : 'DESC'} LIMIT ?`,
+      this.#visibleUpTo(),
+      ...params,
+      ...values,
+      Math.max(1, Math.min(range.limit, PAGE_LIMIT)),
+    );
+    return forward ? posts.reverse() : posts;
   }
 
   #rows(sql: string, ...params: unknown[]): SandboxPost[] {
@@ -373,6 +487,7 @@ function toPost(row: PostRow): SandboxPost {
     deleted: row.deleted === 1,
     idempotencyKey: row.idempotency_key,
     origin: row.origin as PostOrigin,
+    visibility: row.visibility as PostVisibility,
     authorIsBot: row.author_is_bot === 1,
     authorIsParody: row.author_is_parody === 1,
     inReplyToAuthor: row.in_reply_to_author,

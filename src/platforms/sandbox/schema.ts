@@ -27,8 +27,9 @@ CREATE TABLE IF NOT EXISTS sandbox_posts (
   likes INTEGER NOT NULL DEFAULT 0,
   reposts INTEGER NOT NULL DEFAULT 0
 );
-CREATE UNIQUE INDEX IF NOT EXISTS sandbox_posts_idempotency
-  ON sandbox_posts (author, idempotency_key) WHERE idempotency_key IS NOT NULL;
+DROP INDEX IF EXISTS sandbox_posts_idempotency;
+CREATE INDEX IF NOT EXISTS sandbox_posts_key
+  ON sandbox_posts (author, idempotency_key, id) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sandbox_posts_author ON sandbox_posts (author, id);
 CREATE INDEX IF NOT EXISTS sandbox_posts_parent ON sandbox_posts (in_reply_to_id);
 CREATE INDEX IF NOT EXISTS sandbox_posts_root ON sandbox_posts (root_id);
@@ -56,6 +57,13 @@ export function ensureSandboxSchema(db: SqliteDriver): void {
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec(DDL);
+  addColumnIfMissing(db, 'sandbox_posts', 'visibility', "TEXT NOT NULL DEFAULT 'public'");
+}
+
+/** Columns added after a table's first release: an older sandbox file gains them with their default. */
+function addColumnIfMissing(db: SqliteDriver, table: string, column: string, definition: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
 }
 
 /** A tiny key/value table for the fault config, the rate-limit window and the traffic sequence. */

@@ -26,6 +26,14 @@ export interface SandboxUser {
   createdAt: number;
 }
 
+/**
+ * Who may see a post, in Mastodon's terms (the other dialects have only public posts):
+ * everyone and listed, everyone but unlisted, followers (here: the author and who it
+ * mentions) or only the people it mentions (`direct`, a private message).
+ */
+export const POST_VISIBILITIES = ['public', 'unlisted', 'private', 'direct'] as const;
+export type PostVisibility = (typeof POST_VISIBILITIES)[number];
+
 export interface PostMetrics {
   likes: number;
   replies: number;
@@ -46,6 +54,7 @@ export interface SandboxPost {
   deleted: boolean;
   idempotencyKey: string | null;
   origin: PostOrigin;
+  visibility: PostVisibility;
   authorIsBot: boolean;
   authorIsParody: boolean;
   inReplyToAuthor: string | null;

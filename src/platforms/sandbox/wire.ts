@@ -1,5 +1,5 @@
 import { type PlatformPost, platformPostSchema } from '../contract.ts';
-import type { SandboxPost } from './types.ts';
+import type { PostVisibility, SandboxPost } from './types.ts';
 
 /** A post as the sandbox's JSON API sends it (snake_case). */
 export interface WirePost {
@@ -12,6 +12,8 @@ export interface WirePost {
   created_at: number;
   created_at_iso: string;
   deleted: boolean;
+  /** `public` unless the post was made through the Mastodon dialect with another visibility. */
+  visibility: PostVisibility;
   /** Shown only to the author (and in the ground truth). */
   idempotency_key?: string | null;
   origin?: string;
@@ -32,6 +34,7 @@ export function toWire(post: SandboxPost, options: { private?: boolean; origin?:
     created_at: post.createdAt,
     created_at_iso: new Date(post.createdAt).toISOString(),
     deleted: post.deleted,
+    visibility: post.visibility,
     author_is_bot: post.authorIsBot,
     author_is_parody: post.authorIsParody,
     in_reply_to_author: post.inReplyToAuthor,
