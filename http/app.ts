@@ -14,6 +14,7 @@ import { machineRoutes } from './routes/machines.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { statusRoutes } from './routes/status.ts';
 import { type StreamOptions, streamRoutes } from './routes/stream.ts';
+import { securityHeaders } from './securityHeaders.ts';
 
 /**
  * The HTTP edge of a running replywright: JSON API, dashboard, Prometheus metrics, SSE.
@@ -40,6 +41,7 @@ export function createHttpApp(app: AppHandle, options: HttpOptions = {}): Hono<H
   const targets = resolveTargets(app.config, options.env ?? process.env, options.targets);
   const http = new Hono<HttpEnv>();
   http.use('*', requestContext(app.log));
+  http.use('*', securityHeaders());
   http.use('*', refuseOversizeBodies());
   http.use('*', guardReads(app.config.REPLYWRIGHT_ADMIN_TOKEN, app.config.REPLYWRIGHT_READ_TOKEN_REQUIRED, OPEN_PATHS));
   http.route('/', healthRoutes(app));

@@ -79,9 +79,9 @@ export function proofPage(config: Config, report: ProofReport, diagnosis: Diagno
 
 export function unlockPage(): string {
   const body = h`<header class="top"><h1>replywright</h1></header><main>
-    <section class="card" style="max-width:420px;margin:40px auto"><h2>Token required</h2>
+    <section class="card unlock"><h2>Token required</h2>
     <p>This dashboard's read routes are protected (REPLYWRIGHT_READ_TOKEN_REQUIRED=1). Enter the admin token; it is kept in this tab only.</p>
-    <form id="unlock"><input id="token" type="password" autocomplete="off" style="width:100%;padding:6px 8px" data-testid="unlock-token">
+    <form id="unlock"><input id="token" type="password" autocomplete="off" data-testid="unlock-token">
     <p><button class="primary" type="submit">Open dashboard</button> <span id="unlock-error" class="muted"></span></p></form></section>
   </main><script>${raw(UNLOCK_SCRIPT)}</script>`;
   return document('replywright · locked', body);

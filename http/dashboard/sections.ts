@@ -13,7 +13,7 @@ export function controlsBar(d: DashboardData): Safe {
   const paused = d.status.paused;
   const disabled = d.adminTokenConfigured ? '' : ' disabled';
   return h`<div class="card" data-testid="controls">
-    <div style="display:flex;gap:12px;align-items:center;flex-wrap:wrap">
+    <div class="controls-row">
       <span class="badge ${paused ? 'bad' : 'ok'}" data-testid="paused-state">${paused ? 'PAUSED' : 'RUNNING'}</span>
       <span class="badge ${d.status.supervisor === 'healthy' ? 'ok' : 'warn'}">supervisor ${d.status.supervisor}</span>
       <button class="danger" data-action="pause" data-testid="pause"${raw(disabled)}>Pause</button>

@@ -61,4 +61,7 @@ svg.statechart marker path, svg.statechart .initial circle { fill:#8792a6; }
 .live-dot { width:8px; height:8px; border-radius:50%; background:#98a2b3; display:inline-block; }
 .live-dot.on { background:#32d583; }
 .windows a { margin-right:6px; }
+.controls-row { display:flex; gap:12px; align-items:center; flex-wrap:wrap; }
+.card.unlock { max-width:420px; margin:40px auto; }
+.card.unlock input { width:100%; padding:6px 8px; }
 `;
