@@ -184,7 +184,11 @@ export const decisions = sqliteTable(
   (t) => [index('decisions_candidate').on(t.candidateId), index('decisions_run').on(t.schedulerRunId)],
 );
 
-/** Permit states in which the permit holds its target: at most one per target, ever. */
+/**
+ * Permit states in which the permit holds its target: at most one per target, ever.
+ * `quarantined` holds it too: a permit whose snapshot this build cannot read may have been
+ * posting, so its target must never get a second reply (and it counts against the caps).
+ */
 export const HOLDING_PERMIT_STATES = [
   'pending',
   'awaiting_approval',
@@ -192,6 +196,7 @@ export const HOLDING_PERMIT_STATES = [
   'posting',
   'unconfirmed',
   'used',
+  'quarantined',
 ] as const;
 
 export const permits = sqliteTable(
@@ -227,7 +232,7 @@ export const permits = sqliteTable(
     uniqueIndex('permits_one_per_target')
       .on(t.platform, t.targetPostId)
       .where(
-        sql`state in ('pending','awaiting_approval','approved','posting','unconfirmed','used')`,
+        sql`state in ('pending','awaiting_approval','approved','posting','unconfirmed','used','quarantined')`,
       ),
     uniqueIndex('permits_actual_post').on(t.platform, t.actualPostId).where(sql`actual_post_id is not null`),
     uniqueIndex('permits_idempotency_key').on(t.idempotencyKey),

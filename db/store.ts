@@ -28,6 +28,12 @@ export interface Store {
   event(event: NewEvent): void;
   /** A cached prepared statement for hot paths. */
   statement(sql: string): SqliteStatement;
+  /**
+   * Runs `fn` once the outermost transaction has ended, committed or rolled back (at once when
+   * none is open): for a write that must not share the fate of the transaction that found the
+   * need for it (quarantining an actor a rolled-back step could not revive). `fn` must not throw.
+   */
+  afterTransaction(fn: () => void): void;
   /** Called after each commit that wrote event rows (live dashboards). Returns an unsubscribe. */
   onEventsCommitted(listener: () => void): () => void;
   checkpoint(): void;
@@ -57,6 +63,7 @@ export function createStore(driver: SqliteDriver, path: string): Store {
   let closed = false;
   let eventsWritten = false;
   const listeners = new Set<() => void>();
+  const afterTx: (() => void)[] = [];
 
   const statement = (sql: string): SqliteStatement => {
     let s = statements.get(sql);
@@ -98,6 +105,7 @@ export function createStore(driver: SqliteDriver, path: string): Store {
     } finally {
       depth = 0;
       eventsWritten = false;
+      for (const fn of afterTx.splice(0)) fn();
     }
   }
 
@@ -126,6 +134,10 @@ export function createStore(driver: SqliteDriver, path: string): Store {
         durable = false;
         driver.exec('PRAGMA synchronous = NORMAL');
       }
+    },
+    afterTransaction(fn) {
+      if (depth > 0) afterTx.push(fn);
+      else fn();
     },
     event(e) {
       eventsWritten = true;

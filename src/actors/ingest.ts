@@ -221,7 +221,8 @@ function recordOptOut(deps: IngestDeps, post: PlatformPost, now: number): boolea
     .all(platformName, post.author) as { id: string; candidateId: string }[];
   for (const p of permits) {
     host.send('permit', p.id, { type: 'REJECT', reasonCode: 'opted_out' });
-    host.send('candidate', p.candidateId, { type: 'FAIL', reasonCode: 'opted_out' });
+    // A follow-up: a quarantined candidate must not undo the opt-out (nor fail every fetch of this page).
+    host.sendIfAccepted('candidate', p.candidateId, { type: 'FAIL', reasonCode: 'opted_out' });
   }
   return true;
 }

@@ -90,7 +90,7 @@ export function checkInvariants(
 
   const lostPermits = all<{ id: string; state: string; expiresAt: number; dueAt: number | null }>(
     `select p.id, p.state, p.expires_at as expiresAt, (select min(due_at) from timers t where t.actor_id = p.id) as dueAt
-     from permits p where p.state not in ('used', 'rejected', 'expired', 'failed')`,
+     from permits p where p.state not in ('used', 'rejected', 'expired', 'failed', 'quarantined')`,
   )
     .filter((p) => {
       if (p.state === 'pending') return true;

@@ -13,7 +13,8 @@ import { latestPostedPermitId, type TraceChain, traceChain } from './traceChain.
  * - `OPERATIONAL` — every row passes.
  * - `PARTIALLY OPERATIONAL` — replies are going out correctly (migrations, permits used,
  *   no ghosts, every job run accounted for, a complete trace chain) but a throughput target
- *   (fetch, queue, scheduler, SLO, permits created) is missed.
+ *   (fetch, queue, scheduler, SLO, permits created) is missed, or an actor is quarantined (the
+ *   pipeline goes on around it; an operator must look at it).
  * - `NOT OPERATIONAL` — anything else, in particular nothing posted in the window. Unlike
  *   the seed, "the scheduler runs but nothing posts" is never called partially operational.
  *
@@ -69,10 +70,20 @@ export interface ProofReport {
     ghosts: number;
   };
   sloReasons: Tally[];
+  /** Actors this build cannot revive, all time (newest first, at most 20): each needs an operator. */
+  quarantined: QuarantinedActor[];
   jobRuns: JobRunBalance[];
   ghosts: { platform: string; postId: string; kind: string; detectedAt: number }[];
   trace: TraceChain | null;
   rows: ProofRow[];
+}
+
+export interface QuarantinedActor {
+  id: string;
+  kind: string;
+  /** The state its snapshot was in. */
+  state: string;
+  code: string | null;
 }
 
 export interface ProofOptions {
@@ -131,6 +142,8 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
     20,
   );
   const jobRuns = JOBS.map((job) => jobRunBalance(store, job, now));
+  const quarantinedCount = scalar(store, "select count(*) as n from actors where status = 'quarantined'");
+  const quarantined = quarantinedActors(store);
   const ghosts = store
     .statement(
       `select platform, post_id as postId, kind, detected_at as detectedAt from ghosts
@@ -180,6 +193,14 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
       actual: counts.ghosts,
       pass: counts.ghosts <= targets.ghostsMax,
     },
+    {
+      key: 'quarantined',
+      metric: 'Quarantined actors',
+      target: '= 0',
+      actual: quarantinedCount,
+      pass: quarantinedCount === 0,
+      ...(quarantinedCount > 0 ? { detail: describeQuarantined(quarantined, quarantinedCount) } : {}),
+    },
     ...jobRuns.map(
       (b): ProofRow => ({
         key: `jobRuns.${b.job}`,
@@ -218,6 +239,7 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
     migrations: { known, applied: migrations },
     counts,
     sloReasons,
+    quarantined,
     jobRuns,
     ghosts,
     trace,
@@ -249,6 +271,27 @@ function appliedMigrations(store: Store): ProofReport['migrations']['applied'] {
     if (typeof version === 'number') eventAt.set(version, e.at);
   }
   return rows.map((r) => ({ ...r, eventAt: eventAt.get(r.version) ?? null }));
+}
+
+/** The newest quarantined actors, with the code of the problem their quarantine event recorded. */
+function quarantinedActors(store: Store): QuarantinedActor[] {
+  const rows = store
+    .statement(
+      `select a.id, a.kind, a.state,
+         (select e.data from events e where e.actor_id = a.id and e.type = ? order by e.id desc limit 1) as data
+       from actors a where a.status = 'quarantined' order by a.updated_at desc, a.id limit 20`,
+    )
+    .all(EVENT.actorQuarantined) as { id: string; kind: string; state: string; data: string | null }[];
+  return rows.map(({ data, ...row }) => {
+    const code = eventData(data).code;
+    return { ...row, code: typeof code === 'string' ? code : null };
+  });
+}
+
+function describeQuarantined(listed: QuarantinedActor[], total: number): string {
+  const ids = listed.map((q) => `${q.id} (${q.kind}, was ${q.state}${q.code ? `: ${q.code}` : ''})`);
+  const more = total > listed.length ? `, and ${total - listed.length} more` : '';
+  return `all time; ${ids.join(', ')}${more}`;
 }
 
 /** Invariant 6 over all time: every started run ended, except at most one in flight. */

@@ -17,7 +17,8 @@ export type TimerDispatch = (timer: DueTimer) => void;
 /** A dispatch that failed is retried after this long, not at once (no hot loop on a persistent error). */
 export const TIMER_RETRY_MS = 1_000;
 
-// A quarantined actor's timers wait (untouched) for its repair; they neither fire nor keep the service awake.
+// Quarantining deletes an actor's timers; should one be left (a row quarantined by hand), it
+// neither fires nor keeps the service awake.
 const NOT_QUARANTINED = "(a.status is null or a.status != 'quarantined')";
 
 /**

@@ -5,10 +5,12 @@ import { type EntityKind, type EntityMachineEntry, entityMachines } from '../../
 import type { NewEvent } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { Clock } from './clock.ts';
-import { ActorNotFound, TransitionRejected } from './errors.ts';
+import { decodeActorRow, type SnapshotProblem } from './actorRow.ts';
+import { ActorNotFound, ActorQuarantined, TransitionRejected } from './errors.ts';
 import { projectCandidate, projectPermit } from './projections.ts';
 import { initialSnapshot, nextSnapshot } from './pureStep.ts';
-import { encodeSnapshot, parsePersisted, reviveSnapshot, stateName } from './snapshotCodec.ts';
+import { quarantineActor } from './quarantine.ts';
+import { encodeSnapshot, reviveSnapshot, stateName } from './snapshotCodec.ts';
 
 export interface EntityState<C = unknown> {
   id: string;
@@ -97,9 +99,11 @@ export class EntityHost {
   }
 
   /**
-   * Like send, but returns null instead of throwing when the state does not accept the event
-   * (nothing is written before that check, so the caller's transaction is untouched). For
-   * follow-ups that may already have happened, e.g. failing a candidate that already failed.
+   * Like send, but returns null instead of throwing when the state does not accept the event,
+   * or the actor is quarantined (it accepts nothing). Nothing is written before that check, so
+   * the caller's transaction is untouched. For follow-ups that may already have happened, e.g.
+   * failing a candidate that already failed — and that must not undo the step they follow
+   * when the other actor is quarantined (a permit is `used` even if its candidate is not).
    */
   sendIfAccepted<K extends EntityKind>(
     kind: K,
@@ -110,7 +114,7 @@ export class EntityHost {
     try {
       return this.send(kind, id, events, options);
     } catch (error) {
-      if (error instanceof TransitionRejected) return null;
+      if (error instanceof TransitionRejected || error instanceof ActorQuarantined) return null;
       throw error;
     }
   }
@@ -137,18 +141,45 @@ export class EntityHost {
 
   #load(entry: AnyEntry, id: string): AnyMachineSnapshot {
     const row = this.#store
-      .statement('select kind, version, status, snapshot from actors where id = ?')
-      .get(id) as { kind: string; version: number; status: string; snapshot: string } | undefined;
-    if (!row || row.kind !== entry.kind || row.status === 'quarantined') {
+      .statement('select kind, machine, version, status, snapshot from actors where id = ?')
+      .get(id) as { kind: string; machine: string; version: number; status: string; snapshot: string } | undefined;
+    if (!row || row.kind !== entry.kind) {
       throw new ActorNotFound(`no ${entry.kind} actor ${id}`, { context: { id } });
     }
-    let shape = parsePersisted(row.snapshot);
-    if (row.version !== entry.version) {
-      const migrated = entry.migrate?.(row.version, shape) ?? null;
-      if (!migrated) throw new ActorNotFound(`${entry.kind} ${id} has version ${row.version}`, { context: { id } });
-      shape = migrated;
+    if (row.status === 'quarantined') {
+      throw new ActorQuarantined(`${entry.kind} ${id} is quarantined`, { context: { id } });
     }
-    return reviveSnapshot(entry, shape);
+    const decoded = decodeActorRow(row);
+    let problem: SnapshotProblem;
+    if (decoded.ok) {
+      try {
+        return reviveSnapshot(entry, decoded.shape);
+      } catch (error) {
+        problem = { code: 'unknown_state', reason: (error as Error).message };
+      }
+    } else {
+      problem = decoded.problem;
+    }
+    this.#quarantineLater(id, problem);
+    throw new ActorQuarantined(`${entry.kind} ${id} cannot be revived (${problem.reason}): quarantined`, {
+      context: { id, code: problem.code },
+    });
+  }
+
+  /**
+   * A snapshot that went bad after boot (the boot check quarantines the rest). The quarantine
+   * is written once the caller's transaction has ended: that transaction usually rolls back on
+   * the error thrown here, and the quarantine must not roll back with it — else every later
+   * run would meet the same actor and fail the same way.
+   */
+  #quarantineLater(id: string, problem: SnapshotProblem): void {
+    this.#store.afterTransaction(() => {
+      try {
+        quarantineActor(this.#store, this.#clock.now(), id, problem);
+      } catch {
+        // The store refused the write (busy, closed): the next load of this actor tries again.
+      }
+    });
   }
 
   #apply(

@@ -20,6 +20,12 @@ export class TransitionRejected extends ReplywrightError {}
 /** The actor does not exist, or was quarantined. */
 export class ActorNotFound extends ReplywrightError {}
 
+/**
+ * The actor's snapshot cannot be revived by this build, so it is (or is being) quarantined.
+ * An ActorNotFound: every caller that handles a missing actor handles this one too.
+ */
+export class ActorQuarantined extends ActorNotFound {}
+
 /** A job run that passed its deadline. */
 export class TimeoutError extends ReplywrightError {
   constructor(message: string, context: Record<string, unknown> = {}) {

@@ -1,0 +1,2 @@
+DROP INDEX `permits_one_per_target`;--> statement-breakpoint
+CREATE UNIQUE INDEX `permits_one_per_target` ON `permits` (`platform`,`target_post_id`) WHERE state in ('pending','awaiting_approval','approved','posting','unconfirmed','used','quarantined');
