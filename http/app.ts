@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import type { AppHandle } from '../src/app/types.ts';
+import { hostPolicy } from '../src/edge/hostAllowList.ts';
 import { type ProofTargets, resolveTargets } from '../src/proof/targets.ts';
 import { guardReads } from './auth.ts';
 import { refuseOversizeBodies } from './bodyLimit.ts';
 import type { HttpEnv } from './env.ts';
 import { handleError, handleNotFound } from './errors.ts';
+import { checkHost } from './hostCheck.ts';
 import { requestContext } from './requestId.ts';
 import { actorRoutes } from './routes/actors.ts';
 import { controlRoutes } from './routes/control.ts';
@@ -42,6 +44,7 @@ export function createHttpApp(app: AppHandle, options: HttpOptions = {}): Hono<H
   const http = new Hono<HttpEnv>();
   http.use('*', requestContext(app.log));
   http.use('*', securityHeaders());
+  http.use('*', checkHost(hostPolicy(app.config.HOST, app.config.REPLYWRIGHT_ALLOWED_HOSTS)));
   http.use('*', refuseOversizeBodies());
   http.use('*', guardReads(app.config.REPLYWRIGHT_ADMIN_TOKEN, app.config.REPLYWRIGHT_READ_TOKEN_REQUIRED, OPEN_PATHS));
   http.route('/', healthRoutes(app));

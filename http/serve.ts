@@ -38,8 +38,9 @@ function urlOf(host: string, port: number): string {
 export async function serveHttp<E extends Env>(app: Hono<E>, options: ServeOptions): Promise<Served> {
   const deno = (globalThis as { Deno?: DenoLike }).Deno;
   if (deno) {
-    const server = deno.serve({ port: options.port, hostname: options.host, onListen: () => {} }, (request) =>
-      app.fetch(request),
+    // The local port goes to the app as a binding: the Host check compares it with the Host header.
+    const server: DenoServer = deno.serve({ port: options.port, hostname: options.host, onListen: () => {} }, (request) =>
+      app.fetch(request, { localPort: server.addr.port }),
     );
     return {
       url: urlOf(options.host, server.addr.port),

@@ -31,6 +31,8 @@ export const configSchema = z.object({
   REPLYWRIGHT_POSTER: z.enum(['api', 'browser']).default('api'),
   REPLYWRIGHT_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   REPLYWRIGHT_READ_TOKEN_REQUIRED: bool.default(false),
+  /** Host names the HTTP server answers besides loopback ones; `*` for any (see docs/SECURITY.md). */
+  REPLYWRIGHT_ALLOWED_HOSTS: list.optional(),
   REPLYWRIGHT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REPLYWRIGHT_SPEED: z.enum(['dev', 'prod']).default('dev'),
 

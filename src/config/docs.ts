@@ -17,6 +17,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_POSTER: '`api` posts through the platform API; `browser` through Chromium (sites that allow it only).',
   REPLYWRIGHT_ADMIN_TOKEN: 'Bearer token for every mutating route (≥ 16 chars). Without it, `npm start` writes a one-run token next to the DB.',
   REPLYWRIGHT_READ_TOKEN_REQUIRED: 'Require the token on read routes and pages too.',
+  REPLYWRIGHT_ALLOWED_HOSTS:
+    'Comma-separated Host names (`name` or `name:port`) the HTTP server answers besides 127.0.0.1, localhost and [::1] on its port; `*` for any. Bound to loopback, any other Host is a 403 (DNS rebinding); bound beyond it with this unset, every Host is answered.',
   REPLYWRIGHT_LOG_LEVEL: 'pino level (JSON on stdout; pretty on a TTY).',
   REPLYWRIGHT_SPEED: '`dev`: seconds-scale job intervals; `prod`: minutes-scale.',
   REPLYWRIGHT_SEARCH_QUERIES: 'Comma-separated search queries to fetch (keyword-only results need the next flag).',

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
+import { hostPolicy } from '../../edge/hostAllowList.ts';
 import { type Clock, systemClock } from '../../runtime/clock.ts';
 import { SandboxPlatform } from './platform.ts';
 import { createSandboxApp } from './server.ts';
@@ -31,7 +32,8 @@ export interface RunningSandbox {
 }
 
 /**
- * Opens (or creates) the sandbox DB, starts its traffic and serves it on 127.0.0.1.
+ * Opens (or creates) the sandbox DB, starts its traffic and serves it on 127.0.0.1 (answering
+ * only to loopback Host names there).
  *
  * @example
  * const sandbox = await startSandbox({ port: 0, dbPath: ':memory:', seed: 1, trafficPerMin: 0, adminToken });
@@ -55,13 +57,15 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     perMin: options.trafficPerMin,
     clock,
   });
+  const host = options.host ?? '127.0.0.1';
   const app = createSandboxApp(platform, {
+    // Bound to loopback, it answers only to loopback names with its port (DNS rebinding).
+    hosts: hostPolicy(host, undefined),
     accountToken: options.accountToken,
     password: options.password,
     adminToken: options.adminToken,
     traffic,
   });
-  const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

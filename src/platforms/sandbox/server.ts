@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { type HostPolicy, hostAllowed } from '../../edge/hostAllowList.ts';
 import { BodyTooLarge, declaresMoreThan } from '../../edge/limitedBody.ts';
 import { createAdminRoutes } from './adminRoutes.ts';
 import { createApiRoutes, type SandboxBindings } from './apiRoutes.ts';
@@ -18,6 +19,8 @@ export interface SandboxAppOptions {
   adminToken?: string;
   /** Lets POST /admin/traffic generate posts and change the rate. */
   traffic?: TrafficGenerator;
+  /** The Host names answered (DNS rebinding); every one by default, loopback only from startSandbox. */
+  hosts?: HostPolicy;
 }
 
 /**
@@ -30,6 +33,15 @@ export interface SandboxAppOptions {
  */
 export function createSandboxApp(platform: SandboxPlatform, options: SandboxAppOptions = {}) {
   const app = new Hono<{ Bindings: SandboxBindings }>();
+  const hosts = options.hosts ?? { kind: 'any' };
+  app.use('*', async (c, next) => {
+    const localPort = c.env?.incoming?.socket?.localPort;
+    const names = [c.req.header('host'), new URL(c.req.url).host].filter((h) => h !== undefined);
+    if (!names.every((name) => hostAllowed(hosts, name, localPort))) {
+      return c.json({ error: 'this server does not answer to that Host' }, 403);
+    }
+    await next();
+  });
   const tooLarge = { error: `request bodies are limited to ${BODY_LIMIT_BYTES} bytes` };
   // On the Content-Length alone, before any token check: a body announced too large is never read.
   app.use('*', async (c, next) => {
