@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { bearerToken, tokenMatches } from '../src/tokens.ts';
 import type { HttpEnv } from './env.ts';
@@ -26,12 +27,23 @@ function check(header: string | undefined, expected: string | undefined): void {
   }
 }
 
-/** Every mutating route: the admin token, always. */
+/** Every mutating route: the admin token, always. Sets the principal the route acts as. */
 export function requireAdmin(token: string | undefined) {
   return createMiddleware<HttpEnv>(async (c, next) => {
     check(c.req.header('authorization'), token);
+    c.set('principal', 'admin-token');
     await next();
   });
+}
+
+/**
+ * The name the audit trail records for the request's principal. Taken from what the token
+ * check established — never from a header, which the caller writes.
+ */
+export function operatorOf(c: Context<HttpEnv>): string {
+  const principal = c.get('principal');
+  if (!principal) throw new Error('operatorOf: the route has no token check in front of it');
+  return `operator:${principal}`;
 }
 
 /** Read routes: open unless `required`, then the admin token too. */

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ActorNotFound, TransitionRejected } from '../../src/actors/controls.ts';
 import type { AppHandle } from '../../src/app/types.ts';
-import { requireAdmin } from '../auth.ts';
+import { operatorOf, requireAdmin } from '../auth.ts';
 import type { HttpEnv } from '../env.ts';
 import { HttpError } from '../errors.ts';
 import { idSchema, optionalJsonBody, params } from '../validate.ts';
@@ -21,7 +21,6 @@ const rejectBody = z.object({
 
 export function controlRoutes(app: AppHandle): Hono<HttpEnv> {
   const admin = requireAdmin(app.config.REPLYWRIGHT_ADMIN_TOKEN);
-  const operator = (requestId: string) => `operator:${requestId}`;
 
   const permitAction = (id: string, action: () => void) => {
     if (!app.host.get('permit', id)) throw new HttpError(404, 'not_found', `no permit ${id}`);
@@ -41,22 +40,22 @@ export function controlRoutes(app: AppHandle): Hono<HttpEnv> {
 
   return new Hono<HttpEnv>()
     .post('/api/control/pause', admin, (c) => {
-      app.controls.pause(operator(c.get('requestId')));
+      app.controls.pause(operatorOf(c));
       return c.json({ paused: app.controls.isPaused() });
     })
     .post('/api/control/resume', admin, (c) => {
-      app.controls.resume(operator(c.get('requestId')));
+      app.controls.resume(operatorOf(c));
       return c.json({ paused: app.controls.isPaused() });
     })
     .post('/api/permits/:id/approve', admin, (c) => {
       const { id } = params(c, permitParams);
-      return c.json(permitAction(id, () => app.controls.approvePermit(id, operator(c.get('requestId')))));
+      return c.json(permitAction(id, () => app.controls.approvePermit(id, operatorOf(c))));
     })
     .post('/api/permits/:id/reject', admin, async (c) => {
       const { id } = params(c, permitParams);
       const body = await optionalJsonBody(c, rejectBody);
       return c.json(
-        permitAction(id, () => app.controls.rejectPermit(id, operator(c.get('requestId')), body.reasonCode)),
+        permitAction(id, () => app.controls.rejectPermit(id, operatorOf(c), body.reasonCode)),
       );
     });
 }

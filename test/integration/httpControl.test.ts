@@ -38,6 +38,36 @@ describe('pause and resume', () => {
   });
 });
 
+describe('the audit trail', () => {
+  // Issue #11, finding 6: the operator recorded on control events was the client's own
+  // x-request-id, so an authenticated caller chose what the audit trail said.
+  it('records who acted from the token, never from a header the client chose', async () => {
+    const ids = await awaitingPermit();
+    const other = await (async () => {
+      const f = h!.fixture;
+      const c = f.candidate(REPORT_NOW - 3 * MIN);
+      return f.permitted(c, f.queue(c, REPORT_NOW - 3 * MIN, REPORT_NOW + 30 * MIN), REPORT_NOW - 2 * MIN, 'manual');
+    })();
+    const forged = { 'x-request-id': 'someone-else' };
+    const calls: [string, string?][] = [
+      ['/api/control/pause'],
+      ['/api/control/resume'],
+      [`/api/permits/${ids.permitId}/approve`],
+      [`/api/permits/${other.permitId}/reject`, '{"reasonCode":"off_topic"}'],
+    ];
+    for (const [path, body] of calls) {
+      const res = await h!.request(path, { method: 'POST', token: ADMIN_TOKEN, headers: forged, ...(body ? { body } : {}) });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('x-request-id')).toBe('someone-else');
+    }
+    const events = h!.app.store
+      .statement("select type, data from events where type like 'control_%' or type like 'permit_%_by_operator' order by id")
+      .all() as { type: string; data: string }[];
+    expect(events).toHaveLength(4);
+    for (const e of events) expect(JSON.parse(e.data).by, e.type).toBe('operator:admin-token');
+  });
+});
+
 describe('approve and reject', () => {
   it('approves a permit awaiting approval, then answers 409 to a second approval', async () => {
     const ids = await awaitingPermit();
