@@ -1,7 +1,12 @@
+import { preparePrivateDatabase } from '../privateFiles.ts';
 import type { SqliteDriver } from './types.ts';
 
-/** better-sqlite3 on Node; node:sqlite where better-sqlite3 cannot load (Deno). */
+/**
+ * better-sqlite3 on Node; node:sqlite where better-sqlite3 cannot load (Deno). Every database
+ * is private to this user: its directory 0700, the file and its WAL and SHM 0600.
+ */
 export async function openDriver(path: string): Promise<SqliteDriver> {
+  preparePrivateDatabase(path);
   const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
   if (isDeno || process.env.REPLYWRIGHT_SQLITE_DRIVER === 'node:sqlite') {
     const { openNodeSqlite } = await import('./nodeSqlite.ts');

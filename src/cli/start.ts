@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { createHttpApp } from '../../http/app.ts';
 import { serveHttp } from '../../http/serve.ts';
+import { writeDevAdminToken } from '../app/devAdminToken.ts';
 import { platformFromConfig } from '../app/platformFromConfig.ts';
 import { createReplywright } from '../app/replywright.ts';
 import { createChannel } from '../app/channelFromConfig.ts';
@@ -85,16 +83,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-/**
- * Without REPLYWRIGHT_ADMIN_TOKEN, a local run still needs a token for the dashboard's
- * controls: one is generated and written next to the DB (mode 600), never logged.
- */
+/** Without REPLYWRIGHT_ADMIN_TOKEN, a one-run token in a 0600 file next to the DB (see writeDevAdminToken). */
 function devAdminToken(dbPath: string): string {
-  const token = randomBytes(24).toString('hex');
-  const file = join(dirname(dbPath), 'admin-token');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  process.stderr.write(`REPLYWRIGHT_ADMIN_TOKEN is not set: a token for this run was written to ${file}\n`);
+  const { token, path } = writeDevAdminToken(dbPath);
+  process.stderr.write(`REPLYWRIGHT_ADMIN_TOKEN is not set: a token for this run was written to ${path}\n`);
   return token;
 }
 
