@@ -10,6 +10,7 @@ import { SandboxError } from './types.ts';
 import { BODY_LIMIT_BYTES } from './validation.ts';
 import { createWebRoutes } from './webRoutes.ts';
 import { createXRoutes, type XDialectOptions } from './x/routes.ts';
+import { createXRoutes, type XDialectOptions } from './x/routes.ts';
 
 export interface SandboxAppOptions {
   /** The bot's API token (`Authorization: Bearer …`). Defaults to a dev token derived from the handle. */
@@ -20,6 +21,8 @@ export interface SandboxAppOptions {
   adminToken?: string;
   /** Lets POST /admin/traffic generate posts and change the rate. */
   traffic?: TrafficGenerator;
+  /** The X API v2 dialect under /2 (rate limits, the refresh token its token endpoint accepts first). */
+  x?: XDialectOptions;
   /** The X API v2 dialect under /2 (rate limits, the refresh token its token endpoint accepts first). */
   x?: XDialectOptions;
   /** The Host names answered (DNS rebinding); every one by default, loopback only from startSandbox. */
@@ -56,6 +59,8 @@ export function createSandboxApp(platform: SandboxPlatform, options: SandboxAppO
   app.route('/', createApiRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account)));
   app.route('/', createAdminRoutes(platform, options.adminToken, options.traffic));
   app.route('/', createWebRoutes(platform, options.password ?? defaultPassword(platform.account)));
+  // X API v2's dialect under /2: same platform, same ground truth, same faults.
+  app.route('/', createXRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account), options.x));
   // X API v2's dialect under /2: same platform, same ground truth, same faults.
   app.route('/', createXRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account), options.x));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
