@@ -56,6 +56,7 @@ describe('sandbox HTTP API', () => {
       created_at: root.createdAt,
       created_at_iso: new Date(root.createdAt).toISOString(),
       deleted: false,
+      visibility: 'public',
       idempotency_key: null,
       origin: 'api',
       author_is_bot: false,

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
 import { hostPolicy } from '../../edge/hostAllowList.ts';
 import { type Clock, systemClock } from '../../runtime/clock.ts';
+import type { MastodonLimits } from './mastodon/rateLimits.ts';
 import { SandboxPlatform } from './platform.ts';
 import { createSandboxApp } from './server.ts';
 import { TrafficGenerator } from './traffic.ts';
@@ -19,6 +20,8 @@ export interface StartSandboxOptions {
   accountToken?: string;
   password?: string;
   host?: string;
+  /** The Mastodon dialect's rate limits (default: Mastodon's own). */
+  mastodonLimits?: MastodonLimits;
   /** Default: the system clock. A SimulatedClock also drives traffic, rate-limit windows and latency faults. */
   clock?: Clock;
 }
@@ -65,6 +68,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     password: options.password,
     adminToken: options.adminToken,
     traffic,
+    mastodonLimits: options.mastodonLimits,
   });
   let server: ReturnType<typeof serve>;
   try {

@@ -246,9 +246,15 @@ export class SandboxPlatform {
   }
 
   /** `author`'s live posts in an id range that `viewer` may see, newest first. */
-  statusesOf(author: string, viewer: string, range: IdRange): SandboxPost[] {
+  statusesOf(
+    author: string,
+    viewer: string,
+    range: IdRange,
+    options: { excludeReplies?: boolean } = {},
+  ): SandboxPost[] {
     const v = viewer.toLowerCase();
-    return this.#range(`p.author = ? AND ${VISIBLE_TO}`, [author.toLowerCase(), v, v], range);
+    const replies = options.excludeReplies ? 'AND p.in_reply_to_id IS NULL' : '';
+    return this.#range(`p.author = ? ${replies} AND ${VISIBLE_TO}`, [author.toLowerCase(), v, v], range);
   }
 
   /** Posts containing `query` that `viewer` may see, in an id range, newest first. */
@@ -261,7 +267,10 @@ export class SandboxPlatform {
   canSee(viewer: string, post: SandboxPost): boolean {
     const v = viewer.toLowerCase();
     return (
-      post.visibility === 'public' || post.visibility === 'unlisted' || post.author === v || post.mentions.includes(v)
+      post.visibility === 'public' ||
+      post.visibility === 'unlisted' ||
+      post.author === v ||
+      post.mentions.includes(v)
     );
   }
 

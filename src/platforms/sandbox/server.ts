@@ -4,13 +4,13 @@ import { BodyTooLarge, declaresMoreThan } from '../../edge/limitedBody.ts';
 import { createAdminRoutes } from './adminRoutes.ts';
 import { createApiRoutes, type SandboxBindings } from './apiRoutes.ts';
 import { defaultAccountToken, defaultPassword } from './auth.ts';
+import type { MastodonLimits } from './mastodon/rateLimits.ts';
+import { createMastodonRoutes } from './mastodon/routes.ts';
 import type { SandboxPlatform } from './platform.ts';
 import type { TrafficGenerator } from './traffic.ts';
 import { SandboxError } from './types.ts';
 import { BODY_LIMIT_BYTES } from './validation.ts';
 import { createWebRoutes } from './webRoutes.ts';
-import { createXRoutes, type XDialectOptions } from './x/routes.ts';
-import { createXRoutes, type XDialectOptions } from './x/routes.ts';
 
 export interface SandboxAppOptions {
   /** The bot's API token (`Authorization: Bearer …`). Defaults to a dev token derived from the handle. */
@@ -21,16 +21,15 @@ export interface SandboxAppOptions {
   adminToken?: string;
   /** Lets POST /admin/traffic generate posts and change the rate. */
   traffic?: TrafficGenerator;
-  /** The X API v2 dialect under /2 (rate limits, the refresh token its token endpoint accepts first). */
-  x?: XDialectOptions;
-  /** The X API v2 dialect under /2 (rate limits, the refresh token its token endpoint accepts first). */
-  x?: XDialectOptions;
   /** The Host names answered (DNS rebinding); every one by default, loopback only from startSandbox. */
   hosts?: HostPolicy;
+  /** The Mastodon dialect's rate limits; Mastodon's own (300 requests / 5 min, 300 statuses / 3 h) by default. */
+  mastodonLimits?: MastodonLimits;
 }
 
 /**
- * The sandbox's HTTP face: JSON API under /api, chaos controls under /admin, and a small
+ * The sandbox's HTTP face: JSON API under /api (and Mastodon's REST dialect under /api/v1 and
+ * /api/v2), chaos controls under /admin, and a small
  * server-rendered web UI for a browser poster.
  *
  * @example
@@ -56,13 +55,12 @@ export function createSandboxApp(platform: SandboxPlatform, options: SandboxAppO
     }
     await next();
   });
-  app.route('/', createApiRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account)));
+  const accountToken = options.accountToken ?? defaultAccountToken(platform.account);
+  // Mastodon's REST dialect (/api/v1, /api/v2) first: it answers all of its paths itself.
+  app.route('/', createMastodonRoutes(platform, accountToken, options.mastodonLimits));
+  app.route('/', createApiRoutes(platform, accountToken));
   app.route('/', createAdminRoutes(platform, options.adminToken, options.traffic));
   app.route('/', createWebRoutes(platform, options.password ?? defaultPassword(platform.account)));
-  // X API v2's dialect under /2: same platform, same ground truth, same faults.
-  app.route('/', createXRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account), options.x));
-  // X API v2's dialect under /2: same platform, same ground truth, same faults.
-  app.route('/', createXRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account), options.x));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     if (error instanceof SandboxError) return c.json({ error: error.message }, error.status);
