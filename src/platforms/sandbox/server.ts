@@ -11,6 +11,7 @@ import type { TrafficGenerator } from './traffic.ts';
 import { SandboxError } from './types.ts';
 import { BODY_LIMIT_BYTES } from './validation.ts';
 import { createWebRoutes } from './webRoutes.ts';
+import { createXRoutes, type XDialectOptions } from './x/routes.ts';
 
 export interface SandboxAppOptions {
   /** The bot's API token (`Authorization: Bearer …`). Defaults to a dev token derived from the handle. */
@@ -23,6 +24,8 @@ export interface SandboxAppOptions {
   traffic?: TrafficGenerator;
   /** The Host names answered (DNS rebinding); every one by default, loopback only from startSandbox. */
   hosts?: HostPolicy;
+  /** The X API v2 dialect under /2 (rate limits, the refresh token its token endpoint accepts first). */
+  x?: XDialectOptions;
   /** The Mastodon dialect's rate limits; Mastodon's own (300 requests / 5 min, 300 statuses / 3 h) by default. */
   mastodonLimits?: MastodonLimits;
 }
@@ -61,6 +64,8 @@ export function createSandboxApp(platform: SandboxPlatform, options: SandboxAppO
   app.route('/', createApiRoutes(platform, accountToken));
   app.route('/', createAdminRoutes(platform, options.adminToken, options.traffic));
   app.route('/', createWebRoutes(platform, options.password ?? defaultPassword(platform.account)));
+  // X API v2's dialect under /2: same platform, same ground truth, same faults.
+  app.route('/', createXRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account), options.x));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     if (error instanceof SandboxError) return c.json({ error: error.message }, error.status);
