@@ -1,0 +1,387 @@
+import type { mastodon } from 'masto';
+import type { RiskySetting } from '../../config/risks.ts';
+import { type Clock, systemClock } from '../../runtime/clock.ts';
+import {
+  type CreateReplyRequest,
+  type Page,
+  type PlatformAdapter,
+  type PlatformCapabilities,
+  type PlatformLimits,
+  type PlatformPost,
+  PlatformRejected,
+  PlatformUnavailable,
+  RateLimited,
+} from '../contract.ts';
+import type { CallKind } from '../httpErrors.ts';
+import { type AccountFacts, AccountState, DEFAULT_MAX_CHARACTERS } from './accountState.ts';
+import { createMastodonClient } from './client.ts';
+import { classifyMastoError, isNotFound } from './errors.ts';
+import { MENTION_RESERVE, replyText } from './replyText.ts';
+import {
+  firstIssue,
+  type MastodonStatus,
+  notificationSchema,
+  sourceSchema,
+  statusSchema,
+} from './schemas.ts';
+import { needsSource, newestId, type Self, toPlatformPost } from './toPlatformPost.ts';
+import { narrowest, type Visibility } from './visibility.ts';
+
+export interface MastodonAdapterOptions {
+  /** The instance's base URL (or the sandbox's, which speaks the same dialect). */
+  url: string;
+  token: string;
+  /** The account's username; the token must belong to it. */
+  account: string;
+  /** Per read request. Default 10 s. */
+  timeoutMs?: number;
+  /** The whole of one `createReply` (target lookup and the create). Default 15 s. */
+  responseTimeoutMs?: number;
+  /** Replies never go wider than this, whatever the mention's visibility. Default `public`. */
+  maxVisibility?: Visibility;
+  /** Mastodon keeps an Idempotency-Key one hour; a harness may declare less. */
+  idempotency?: PlatformCapabilities['idempotency'];
+  /** How long a new status may take to appear in the account's statuses (read replicas). Default 30 s. */
+  visibilityLagMs?: number;
+  /** Account and instance facts are re-read this often. Default 10 min. */
+  refreshMs?: number;
+  clock?: Clock;
+  client?: mastodon.rest.Client;
+}
+
+/** Mastodon's page sizes: notifications up to 80 (40 asked), statuses and search up to 40. */
+const PAGE = 40;
+/** Own-status walks stop here (40 × 100 statuses): a misbehaving server cannot loop us forever. */
+const MAX_PAGES = 100;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * `PlatformAdapter` for Mastodon on the `masto` client. Mentions come from
+ * `/api/v1/notifications?types[]=mention`, paged forward with `min_id` (gap-free; the cursor
+ * is the newest notification id, stored by the pipeline). A reply keeps the mention's
+ * visibility or narrower (looked up at create time, failing closed), starts with the
+ * author's `@acct`, fits the instance's limit and carries the permit's key as
+ * `Idempotency-Key` — which Mastodon honours for one hour; after that, `ownRepliesTo` (the
+ * account's statuses replying to the target) is what stands between a retry and a duplicate.
+ *
+ * @example
+ * const adapter = new MastodonAdapter({ url: 'https://mastodon.example', token, account: 'acmebot' });
+ * const facts = await adapter.connect(); // verify_credentials + /api/v2/instance
+ */
+export class MastodonAdapter implements PlatformAdapter {
+  readonly name = 'mastodon';
+  readonly account: string;
+  readonly #client: mastodon.rest.Client;
+  readonly #clock: Clock;
+  readonly #state: AccountState;
+  readonly #capabilities: PlatformCapabilities;
+  readonly #maxVisibility: Visibility;
+  readonly #accountIds = new Map<string, string>();
+  #rateLimitedUntil: number | null = null;
+
+  constructor(options: MastodonAdapterOptions) {
+    this.account = options.account.toLowerCase();
+    this.#clock = options.clock ?? systemClock;
+    this.#client =
+      options.client ??
+      createMastodonClient({
+        url: options.url,
+        token: options.token,
+        timeoutMs: options.timeoutMs ?? 10_000,
+      });
+    this.#state = new AccountState(this.#client, this.#clock, this.account, options.refreshMs ?? 600_000);
+    this.#maxVisibility = options.maxVisibility ?? 'public';
+    this.#capabilities = {
+      idempotency: options.idempotency ?? { kind: 'window', seconds: 3_600 },
+      visibilityLagMs: options.visibilityLagMs ?? 30_000,
+      responseTimeoutMs: options.responseTimeoutMs ?? 15_000,
+    };
+  }
+
+  /** Reads the account and instance now: the token works, it is this account's, and its `bot` flag. */
+  connect(): Promise<AccountFacts> {
+    return this.#facts();
+  }
+
+  capabilities(): PlatformCapabilities {
+    return this.#capabilities;
+  }
+
+  limits(): PlatformLimits {
+    const max = this.#state.known?.maxCharacters ?? DEFAULT_MAX_CHARACTERS;
+    return { maxTextLength: Math.max(1, max - MENTION_RESERVE), rateLimitedUntil: this.#rateLimitedUntil };
+  }
+
+  /** The dashboard's warning while the account is not marked as a bot (as last read). */
+  accountRisks(): RiskySetting[] {
+    const facts = this.#state.known;
+    if (!facts || facts.bot) return [];
+    return [
+      {
+        setting: 'REPLYWRIGHT_ACCOUNT',
+        value: facts.acct,
+        why: 'the Mastodon account is not marked as a bot (Preferences → Profile → "This is an automated account"); automated accounts must be, on most servers',
+      },
+    ];
+  }
+
+  async mentions(cursor: string | null): Promise<Page> {
+    const self = await this.#facts();
+    const raw = await this.#read('GET /api/v1/notifications', () =>
+      this.#client.v1.notifications.list({
+        types: ['mention'],
+        limit: PAGE,
+        ...(cursor ? { minId: cursor } : {}),
+      }),
+    );
+    const page: Page = { posts: [], invalid: [], nextCursor: cursor };
+    if (!Array.isArray(raw)) {
+      page.invalid.push({ raw, reason: 'notifications: expected an array' });
+      return page;
+    }
+    const ids: string[] = [];
+    const statuses: MastodonStatus[] = [];
+    for (const item of raw) {
+      const parsed = notificationSchema.safeParse(item);
+      if (!parsed.success) {
+        page.invalid.push({ raw: item, reason: firstIssue(parsed.error, 'notification') });
+        continue;
+      }
+      ids.push(parsed.data.id);
+      if (parsed.data.type !== 'mention') continue;
+      if (parsed.data.status) statuses.push(parsed.data.status);
+      else
+        page.invalid.push({
+          raw: item,
+          reason: `notification ${parsed.data.id}: a mention without its status`,
+        });
+    }
+    await this.#addPosts(page, statuses, self);
+    page.nextCursor = newestId(ids, cursor);
+    return page;
+  }
+
+  async authorPosts(author: string, cursor: string | null): Promise<Page> {
+    const self = await this.#facts();
+    const accountId = await this.#accountId(author);
+    if (accountId === null) return { posts: [], invalid: [], nextCursor: cursor };
+    const raw = await this.#read('GET /api/v1/accounts/:id/statuses', () =>
+      this.#client.v1.accounts
+        .$select(accountId)
+        .statuses.list({ limit: PAGE, excludeReblogs: true, ...(cursor ? { minId: cursor } : {}) }),
+    );
+    return this.#statusPage(raw, self, cursor);
+  }
+
+  async search(query: string, cursor: string | null): Promise<Page> {
+    const self = await this.#facts();
+    const raw = await this.#read('GET /api/v2/search', () =>
+      this.#client.v2.search.list({
+        q: query,
+        type: 'statuses',
+        limit: PAGE,
+        ...(cursor ? { minId: cursor } : {}),
+      }),
+    );
+    return this.#statusPage((raw as { statuses?: unknown } | null)?.statuses, self, cursor);
+  }
+
+  async getPost(id: string): Promise<PlatformPost | null> {
+    if (!ID.test(id)) return null;
+    const self = await this.#facts();
+    let raw: unknown;
+    try {
+      raw = await this.#read('GET /api/v1/statuses/:id', () => this.#client.v1.statuses.$select(id).fetch(), {
+        notFound: true,
+      });
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+    const status = statusSchema.safeParse(raw);
+    if (!status.success)
+      throw new PlatformUnavailable(
+        `getPost ${id}: malformed status (${firstIssue(status.error, 'status')})`,
+      );
+    const converted = toPlatformPost(status.data, self, await this.#sourceText(status.data));
+    if (!converted.ok) throw new PlatformUnavailable(`getPost ${id}: ${converted.reason}`);
+    return converted.post;
+  }
+
+  async ownTimeline(since: number): Promise<PlatformPost[]> {
+    const posts: PlatformPost[] = [];
+    await this.#eachOwnStatus(since, (post) => posts.push(post));
+    return posts;
+  }
+
+  async ownRepliesTo(targetId: string, since: number): Promise<PlatformPost[]> {
+    const replies: PlatformPost[] = [];
+    await this.#eachOwnStatus(since, (post) => {
+      if (post.inReplyToId === targetId) replies.push(post);
+    });
+    return replies.reverse();
+  }
+
+  async createReply(request: CreateReplyRequest): Promise<{ postId: string }> {
+    if (!ID.test(request.targetId)) throw new PlatformRejected(`invalid target id ${request.targetId}`, 404);
+    const signal = AbortSignal.timeout(this.#capabilities.responseTimeoutMs);
+    const facts = await this.#facts();
+    let rawTarget: unknown;
+    try {
+      rawTarget = await this.#read(
+        'GET /api/v1/statuses/:id',
+        () =>
+          this.#client.v1.statuses.$select(request.targetId).fetch(undefined, { requestInit: { signal } }),
+        { notFound: true },
+      );
+    } catch (error) {
+      if (isNotFound(error))
+        throw new PlatformRejected(`target ${request.targetId} is gone or not visible`, 404);
+      throw error;
+    }
+    const target = statusSchema.safeParse(rawTarget);
+    if (!target.success)
+      throw new PlatformUnavailable(`target ${request.targetId}: ${firstIssue(target.error, 'status')}`);
+    const visibility = narrowest(target.data.visibility, this.#maxVisibility);
+    const status = replyText(request.text, target.data.account.acct, visibility, facts);
+    const created = await this.#call('create', 'POST /api/v1/statuses', () =>
+      this.#client.v1.statuses.create(
+        { status, inReplyToId: request.targetId, visibility },
+        { requestInit: { signal, headers: { 'Idempotency-Key': request.idempotencyKey } } },
+      ),
+    );
+    const id = (created as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || id === '')
+      throw new PlatformUnavailable('createReply: Mastodon accepted the status but its answer has no id');
+    const inReplyTo = (created as { inReplyToId?: unknown }).inReplyToId;
+    if (inReplyTo !== request.targetId)
+      throw new PlatformRejected(
+        `Idempotency-Key ${request.idempotencyKey} already made status ${id}, a reply to ${String(inReplyTo)}`,
+        409,
+      );
+    return { postId: id };
+  }
+
+  /** Visits the account's own statuses made at or after `since`, newest first. */
+  async #eachOwnStatus(since: number, visit: (post: PlatformPost) => void): Promise<void> {
+    const self = await this.#facts();
+    let maxId: string | null = null;
+    for (let i = 0; i < MAX_PAGES; i++) {
+      const raw: unknown = await this.#read('GET /api/v1/accounts/:id/statuses', () =>
+        this.#client.v1.accounts
+          .$select(self.id)
+          .statuses.list({ limit: PAGE, excludeReblogs: true, ...(maxId ? { maxId } : {}) }),
+      );
+      if (!Array.isArray(raw) || raw.length === 0) return;
+      for (const item of raw) {
+        const status = statusSchema.safeParse(item);
+        if (!status.success) continue;
+        const converted = toPlatformPost(status.data, self);
+        if (!converted.ok) continue;
+        if (converted.post.createdAt < since) return;
+        visit(converted.post);
+      }
+      const last = statusSchema.safeParse(raw.at(-1));
+      if (!last.success || last.data.id === maxId) return;
+      maxId = last.data.id;
+    }
+  }
+
+  async #statusPage(raw: unknown, self: Self, cursor: string | null): Promise<Page> {
+    const page: Page = { posts: [], invalid: [], nextCursor: cursor };
+    if (!Array.isArray(raw)) {
+      page.invalid.push({ raw, reason: 'statuses: expected an array' });
+      return page;
+    }
+    const ids: string[] = [];
+    const statuses: MastodonStatus[] = [];
+    for (const item of raw) {
+      const parsed = statusSchema.safeParse(item);
+      if (!parsed.success) {
+        page.invalid.push({ raw: item, reason: firstIssue(parsed.error, 'status') });
+        continue;
+      }
+      ids.push(parsed.data.id);
+      statuses.push(parsed.data);
+    }
+    await this.#addPosts(page, statuses, self);
+    page.nextCursor = newestId(ids, cursor);
+    return page;
+  }
+
+  /** Converts `statuses` (newest first, as Mastodon lists them) into the page, oldest first. */
+  async #addPosts(page: Page, statuses: MastodonStatus[], self: Self): Promise<void> {
+    for (const status of [...statuses].reverse()) {
+      const converted = toPlatformPost(status, self, await this.#sourceText(status));
+      if (converted.ok) page.posts.push(converted.post);
+      else page.invalid.push({ raw: status, reason: converted.reason });
+    }
+  }
+
+  /** The exact text from `/source` when the HTML would not give it back; otherwise nothing to fetch. */
+  async #sourceText(status: MastodonStatus): Promise<string | undefined> {
+    if (!needsSource(status)) return undefined;
+    try {
+      const raw = await this.#read(
+        'GET /api/v1/statuses/:id/source',
+        () => this.#client.v1.statuses.$select(status.id).source.fetch(),
+        { notFound: true },
+      );
+      const source = sourceSchema.safeParse(raw);
+      return source.success ? source.data.text : undefined;
+    } catch (error) {
+      // Deleted meanwhile, or not ours to read: the HTML's text is the best there is.
+      if (isNotFound(error) || error instanceof PlatformRejected) return undefined;
+      throw error;
+    }
+  }
+
+  async #accountId(acct: string): Promise<string | null> {
+    const key = acct.replace(/^@/, '').toLowerCase();
+    const known = this.#accountIds.get(key);
+    if (known) return known;
+    try {
+      const raw = await this.#read(
+        'GET /api/v1/accounts/lookup',
+        () => this.#client.v1.accounts.lookup({ acct: key }),
+        {
+          notFound: true,
+        },
+      );
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string' || !ID.test(id)) return null;
+      this.#accountIds.set(key, id);
+      return id;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  #facts(): Promise<AccountFacts> {
+    return this.#state.get((what, call) => this.#read(what, call));
+  }
+
+  /** A read: failures are PlatformUnavailable/RateLimited; a 404 passes through raw when asked for. */
+  #read<T>(what: string, call: () => PromiseLike<T>, options: { notFound?: boolean } = {}): Promise<T> {
+    return this.#call('read', what, call, options);
+  }
+
+  async #call<T>(
+    kind: CallKind,
+    what: string,
+    call: () => PromiseLike<T>,
+    options: { notFound?: boolean } = {},
+  ) {
+    try {
+      const result = await call();
+      this.#rateLimitedUntil = null;
+      return result;
+    } catch (error) {
+      if (options.notFound && isNotFound(error)) throw error;
+      const failure = classifyMastoError(error, kind, what, this.#clock.now());
+      if (failure instanceof RateLimited) this.#rateLimitedUntil = failure.resetAt;
+      throw failure;
+    }
+  }
+}
