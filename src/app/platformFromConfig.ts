@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { PlatformAdapter } from '../platforms/contract.ts';
+import { blueskyFromConfig } from '../platforms/bluesky/fromConfig.ts';
 import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
 import { createSandboxHttpAdapter } from '../platforms/sandbox/httpAdapter.ts';
 
@@ -20,5 +21,7 @@ export function platformFromConfig(
         account: config.REPLYWRIGHT_ACCOUNT,
         token: sandboxAccountToken(config, env),
       });
+    case 'bluesky':
+      return blueskyFromConfig(config);
   }
 }

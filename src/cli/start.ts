@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
 
-  const sandbox = config.REPLYWRIGHT_SANDBOX_URL
+  // Only the sandbox platform needs the embedded sandbox.
+  const sandbox = config.REPLYWRIGHT_SANDBOX_URL || config.REPLYWRIGHT_PLATFORM !== 'sandbox'
     ? null
     : await startSandbox({
         port: config.SANDBOX_PORT,
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
         accountToken: env.REPLYWRIGHT_SANDBOX_TOKEN,
         password: env.REPLYWRIGHT_SANDBOX_PASSWORD,
       });
-  const sandboxUrl = config.REPLYWRIGHT_SANDBOX_URL ?? sandbox!.url;
+  const sandboxUrl = config.REPLYWRIGHT_SANDBOX_URL ?? sandbox?.url ?? '';
   const platform = platformFromConfig(config, sandboxUrl, env);
   const app = await createReplywright({
     config,

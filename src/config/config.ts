@@ -22,10 +22,11 @@ export const configSchema = z.object({
   REPLYWRIGHT_SANDBOX_URL: z.url().optional(),
   REPLYWRIGHT_DB: z.string().min(1).default('./data/replywright.db'),
   REPLYWRIGHT_SANDBOX_DB: z.string().min(1).default('./data/sandbox.db'),
-  REPLYWRIGHT_PLATFORM: z.enum(['sandbox']).default('sandbox'),
+  REPLYWRIGHT_PLATFORM: z.enum(['sandbox', 'bluesky']).default('sandbox'),
   REPLYWRIGHT_ACCOUNT: z
     .string()
-    .regex(/^[A-Za-z0-9_]{1,30}$/)
+    // Bluesky handles have dots and dashes (bot.example.com).
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/)
     .default('replywright_bot'),
   REPLYWRIGHT_APPROVAL: z.enum(['auto', 'manual']).default('auto'),
   REPLYWRIGHT_POSTER: z.enum(['api', 'browser']).default('api'),
@@ -88,6 +89,12 @@ export const configSchema = z.object({
   SANDBOX_TRAFFIC_PER_MIN: z.coerce.number().min(0).default(30),
   SANDBOX_SEED: int(0).default(42),
 
+  // Bluesky (REPLYWRIGHT_PLATFORM=bluesky)
+  REPLYWRIGHT_BLUESKY_SERVICE: z.url().default('https://bsky.social'),
+  REPLYWRIGHT_BLUESKY_IDENTIFIER: z.string().min(1).optional(),
+  REPLYWRIGHT_BLUESKY_APP_PASSWORD: z.string().min(1).optional(),
+  REPLYWRIGHT_BLUESKY_STATE: z.string().min(1).optional(),
+
   /** Sandbox bot credentials (dev defaults when unset). */
   REPLYWRIGHT_SANDBOX_TOKEN: z.string().min(8).optional(),
   REPLYWRIGHT_SANDBOX_PASSWORD: z.string().min(8).optional(),
@@ -107,8 +114,25 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(present);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return platformDefaults(parsed.data, present);
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'config');
   throw new ConfigError(`invalid ${variable}: ${issue.message}`);
+}
+
+/**
+ * Settings one platform needs together: Bluesky needs its identifier and app password, and
+ * its account is the identifier's handle unless REPLYWRIGHT_ACCOUNT says otherwise.
+ */
+function platformDefaults(config: Config, present: Record<string, string | undefined>): Config {
+  if (config.REPLYWRIGHT_PLATFORM !== 'bluesky') return config;
+  for (const name of ['REPLYWRIGHT_BLUESKY_IDENTIFIER', 'REPLYWRIGHT_BLUESKY_APP_PASSWORD'] as const) {
+    if (!config[name]) throw new ConfigError(`invalid ${name}: required with REPLYWRIGHT_PLATFORM=bluesky`);
+  }
+  if (present.REPLYWRIGHT_ACCOUNT) return config;
+  const identifier = config.REPLYWRIGHT_BLUESKY_IDENTIFIER!.replace(/^@+/, '').toLowerCase();
+  if (identifier.startsWith('did:')) {
+    throw new ConfigError('invalid REPLYWRIGHT_ACCOUNT: set it to the handle when REPLYWRIGHT_BLUESKY_IDENTIFIER is a DID');
+  }
+  return { ...config, REPLYWRIGHT_ACCOUNT: identifier };
 }

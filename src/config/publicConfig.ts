@@ -40,6 +40,8 @@ export function publicConfig(config: Config) {
     openaiModel: config.REPLYWRIGHT_OPENAI_MODEL,
     generatorTimeoutMs: config.REPLYWRIGHT_GENERATOR_TIMEOUT_MS,
     browserProfile: config.REPLYWRIGHT_BROWSER_PROFILE,
+    blueskyService: withoutCredentials(config.REPLYWRIGHT_BLUESKY_SERVICE),
+    blueskyAppPasswordConfigured: config.REPLYWRIGHT_BLUESKY_APP_PASSWORD !== undefined,
     inspect: config.INSPECT,
   };
 }

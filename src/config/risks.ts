@@ -40,8 +40,21 @@ export function riskySettings(config: Config): RiskySetting[] {
   if (config.REPLYWRIGHT_POSTER === 'browser') {
     add('REPLYWRIGHT_POSTER', 'browser', 'drives a real browser; some platforms forbid scripting their website');
   }
+  risks.push(...platformRisks.values());
   if (!LOOPBACK.has(config.HOST) && !config.REPLYWRIGHT_READ_TOKEN_REQUIRED) {
     add('HOST', config.HOST, 'listens beyond loopback with open read routes; set REPLYWRIGHT_READ_TOKEN_REQUIRED=1');
   }
   return risks;
+}
+
+/**
+ * Risks a platform finds about the account at run time (not in the config): Bluesky's
+ * start-up check puts one here when the account lacks the `bot` self-label, and takes it
+ * away once the label is there. One per key; shown with the settings above.
+ */
+const platformRisks = new Map<string, RiskySetting>();
+
+export function setPlatformRisk(key: string, risk: RiskySetting | null): void {
+  if (risk) platformRisks.set(key, risk);
+  else platformRisks.delete(key);
 }
