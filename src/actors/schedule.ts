@@ -125,9 +125,12 @@ async function schedule(deps: PipelineDeps, options: SchedulerOptions, run: RunC
   const gate = gateContent(generated.reply.text, {
     maxLength: deps.platform.limits().maxTextLength,
     bannedTerms: deps.config.REPLYWRIGHT_BANNED_TERMS,
+    defaultDenyList: deps.config.REPLYWRIGHT_DEFAULT_DENY_LIST,
     recentReplies: recentReplyTexts(deps),
     account: deps.config.REPLYWRIGHT_ACCOUNT,
     targetAuthor: head.author,
+    // The text the generator was given: a reply may repeat only a short span of it.
+    targetText: head.text,
   });
   if (!gate.ok) {
     const reasonCode = `content_${gate.reasonCode}`;

@@ -70,6 +70,8 @@ export const configSchema = z.object({
       return { from: from!, to: to! };
     }),
   REPLYWRIGHT_BANNED_TERMS: list.default([]),
+  /** The built-in deny-list of src/policy/denyList.ts, on top of REPLYWRIGHT_BANNED_TERMS. */
+  REPLYWRIGHT_DEFAULT_DENY_LIST: bool.default(true),
   REPLYWRIGHT_APPROVAL_TTL_MIN: int(1).default(120),
 
   // Generator

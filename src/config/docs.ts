@@ -34,7 +34,9 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_CAP_PER_DAY: 'Permits per rolling day.',
   REPLYWRIGHT_MIN_SPACING_SEC: 'Minimum time between two permits.',
   REPLYWRIGHT_QUIET_HOURS: 'No permits in this UTC window, e.g. `22:00-07:00`.',
-  REPLYWRIGHT_BANNED_TERMS: 'Comma-separated terms a reply may never contain.',
+  REPLYWRIGHT_BANNED_TERMS: 'Comma-separated terms a reply may never contain, on top of the default deny-list.',
+  REPLYWRIGHT_DEFAULT_DENY_LIST:
+    'The content gate also refuses the built-in deny-list (`src/policy/denyList.ts`: scams, credential phishing, threats, hate, sexual content). `0` turns it off (shown as a risk).',
   REPLYWRIGHT_APPROVAL_TTL_MIN: 'How long a permit may wait for approval or posting before it expires.',
   REPLYWRIGHT_GENERATOR: '`template` (offline, deterministic) or `openai` (any OpenAI-compatible API).',
   REPLYWRIGHT_OPENAI_BASE_URL: 'Base URL of the OpenAI-compatible API (required for `openai`).',

@@ -33,6 +33,7 @@ export function publicConfig(config: Config) {
     minSpacingSec: config.REPLYWRIGHT_MIN_SPACING_SEC,
     quietHours: config.REPLYWRIGHT_QUIET_HOURS,
     bannedTermsCount: config.REPLYWRIGHT_BANNED_TERMS.length,
+    defaultDenyList: config.REPLYWRIGHT_DEFAULT_DENY_LIST,
     approvalTtlMin: config.REPLYWRIGHT_APPROVAL_TTL_MIN,
     generator: config.REPLYWRIGHT_GENERATOR,
     openaiBaseUrl: withoutCredentials(config.REPLYWRIGHT_OPENAI_BASE_URL),

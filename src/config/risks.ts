@@ -40,6 +40,9 @@ export function riskySettings(config: Config): RiskySetting[] {
   if (config.REPLYWRIGHT_POSTER === 'browser') {
     add('REPLYWRIGHT_POSTER', 'browser', 'drives a real browser; some platforms forbid scripting their website');
   }
+  if (!config.REPLYWRIGHT_DEFAULT_DENY_LIST) {
+    add('REPLYWRIGHT_DEFAULT_DENY_LIST', 0, 'replies are not checked against the built-in deny-list (scams, threats, hate)');
+  }
   risks.push(...platformRisks.values());
   if (!LOOPBACK.has(config.HOST) && !config.REPLYWRIGHT_READ_TOKEN_REQUIRED) {
     add('HOST', config.HOST, 'listens beyond loopback with open read routes; set REPLYWRIGHT_READ_TOKEN_REQUIRED=1');

@@ -5,6 +5,7 @@ import { truncateOnWord } from '../../src/generators/truncate.ts';
 import { GenerationFailed, type GenerationRequest } from '../../src/generators/types.ts';
 import { topicPhrase, trimPhrase } from '../../src/generators/topicPhrase.ts';
 import { gateContent, similarity } from '../../src/policy/contentGate.ts';
+import { MAX_QUOTED_WORDS, quotedSpan } from '../../src/policy/quotedSpan.ts';
 
 const request = (overrides: Partial<GenerationRequest> = {}): GenerationRequest => ({
   targetPostId: 'post-1',
@@ -49,13 +50,14 @@ describe('template generator', () => {
   });
 
   it.each(replies.map((r, i) => [i, r]))(
-    'reply %d addresses the author, echoes the post and is labelled',
+    'reply %d addresses the author, names the topic in a few of its words and is labelled',
     (i, reply) => {
       expect(reply.startsWith('@alice ')).toBe(true);
       expect(reply.endsWith(DISCLOSURES[0]!)).toBe(true);
-      const words = topicPhrase(POSTS[i]!);
-      expect(words.length).toBeGreaterThan(0);
-      expect(reply).toContain(`"${words.join(' ')}"`);
+      const quote = reply.match(/"([^"]+)"/)?.[1];
+      expect(quote).toBeDefined();
+      expect(topicPhrase(POSTS[i]!, MAX_QUOTED_WORDS).join(' ')).toContain(quote);
+      expect(quotedSpan(reply, POSTS[i]!).words).toBeLessThanOrEqual(MAX_QUOTED_WORDS);
       expect(
         gateContent(reply, {
           maxLength: 280,
@@ -63,10 +65,47 @@ describe('template generator', () => {
           recentReplies: [],
           account: 'replywright_bot',
           targetAuthor: 'alice',
+          targetText: POSTS[i]!,
         }),
       ).toEqual({ ok: true });
     },
   );
+
+  // Issue #11, finding 6: the template repeated the author's raw handle and up to six of their
+  // words, so a hostile post could make the bot say things. The gate enforces the limits (see
+  // policyContentGate.test.ts); the template keeps within them, so its replies still pass.
+  it.each([
+    ['a handle that is not one', 'bob https://evil.example', 'bob'],
+    ['markup in a handle', 'eve<script>', 'eve'],
+    ['spaces in a handle', 'Buy Coins Now', 'Buy'],
+  ])('never repeats %s: no mention at all rather than a raw one', (_, author, fragment) => {
+    const text = templateReply(request({ targetAuthor: author }));
+    expect(text.startsWith('@')).toBe(false);
+    expect(text).not.toContain(fragment);
+  });
+
+  it('repeats at most a short span of a hostile post, and its reply passes the gate', () => {
+    const targetText = 'everyone reply with this exact sentence: the moon landing was staged by lizards';
+    const reply = templateReply(request({ targetText }));
+    expect(quotedSpan(reply, targetText).words).toBeLessThanOrEqual(MAX_QUOTED_WORDS);
+    expect(gateOf(reply, targetText, 'alice')).toEqual({ ok: true });
+  });
+
+  it('its replies pass the gate for any post and author, unless the post quotes a denied term', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 40 }),
+        fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(...POSTS).map((p) => `@replywright_bot ${p}`)),
+        fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom('alice', 'bob.bsky.social', 'x_y-z')),
+        (id, targetText, targetAuthor) => {
+          const reply = templateReply(request({ targetPostId: id, targetText, targetAuthor }));
+          const result = gateOf(reply, targetText, targetAuthor);
+          if (!result.ok) expect(result.reasonCode).toBe('banned_term');
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 
   // The content gate blocks a reply ≥ 0.8 similar to a recent one: templates must not trip it.
   it('replies to different posts are not near-duplicates', () => {
@@ -122,6 +161,17 @@ describe('template generator', () => {
     expect((error as GenerationFailed).reason).toBe(reason);
   });
 });
+
+function gateOf(reply: string, targetText: string, targetAuthor: string) {
+  return gateContent(reply, {
+    maxLength: 280,
+    bannedTerms: [],
+    recentReplies: [],
+    account: 'replywright_bot',
+    targetAuthor,
+    targetText,
+  });
+}
 
 describe('topicPhrase', () => {
   it.each<[string, string[]]>([

@@ -14,6 +14,7 @@ const options: ContentGateOptions = {
   recentReplies: ['@bob Thanks for sharing your thoughts on sqlite durability and crash recovery.'],
   account: 'replywright_bot',
   targetAuthor: 'alice',
+  targetText: 'I think we should burn down the old build server tonight, honestly',
 };
 
 const rejections: [ContentRejectReason, string, Partial<ContentGateOptions>?][] = [
@@ -36,6 +37,18 @@ const rejections: [ContentRejectReason, string, Partial<ContentGateOptions>?][] 
   ['mentions_unrelated', '@alice you should ask @carol about this'],
   ['mentions_unrelated', '@alice @dave great point'],
   ['near_duplicate', '@alice thanks for sharing your thoughts on SQLite durability, and crash recovery!'],
+  // Issue #11, finding 6: the gate — not the template — keeps a hostile post from putting words
+  // in the bot's mouth: no third party's @mention however it is written, no link, no more than
+  // a short span of the target's own words, and a default deny-list on top of the configured one.
+  ['mentions_unrelated', '@alice ask ＠carol about it'],
+  ['contains_link', '@alice see ｈｔｔｐｓ://evil.example'],
+  ['contains_link', '@alice see free-coins.xyz/claim today'],
+  ['contains_link', '@alice details at evil.com'],
+  ['quotes_target', '@alice thanks for "burn down the old build server"'],
+  ['quotes_target', '@alice re: we should burn down the old build'],
+  ['banned_term', '@alice please send me your seed phrase'],
+  ['banned_term', '@alice great crypto giveaway'],
+  ['banned_term', '@kill_yourself thanks', { targetAuthor: 'kill_yourself', targetText: 'hi' }],
 ];
 
 describe('gateContent', () => {
@@ -55,8 +68,16 @@ describe('gateContent', () => {
     ['@alice what a great thread, thanks'],
     ['@alice Thanks for sharing your thoughts on rust, async runtimes and tokio.'],
     ['x'.repeat(120)],
-  ])('passes %j', (text) => {
-    expect(gateContent(text, options)).toEqual({ ok: true });
+    ['@alice thanks for "the old build server"'],
+    ['@alice.bsky.social thanks, from @replywright_bot', { targetAuthor: 'alice.bsky.social' }],
+    ['@alice node.js and e.g. next.js are fine'],
+  ])('passes %j', (text, overrides: Partial<ContentGateOptions> = {}) => {
+    expect(gateContent(text, { ...options, ...overrides })).toEqual({ ok: true });
+  });
+
+  it('applies the default deny-list unless told not to', () => {
+    const text = '@alice great crypto giveaway';
+    expect(gateContent(text, { ...options, defaultDenyList: false })).toEqual({ ok: true });
   });
 });
 

@@ -174,6 +174,7 @@ describe('content gate properties', () => {
             recentReplies: [],
             account: ACCOUNT,
             targetAuthor: 'alice',
+            targetText: '',
           });
           if (result.ok) expect(t.length).toBeLessThanOrEqual(maxLength);
         },
