@@ -1,6 +1,7 @@
 import type { TargetFacts } from '../../machines/permit.ts';
 import { EVENT } from '../events.ts';
 import {
+  contentHash,
   OutcomeUnknown,
   type PlatformPost,
   PlatformRejected,
@@ -106,14 +107,15 @@ function nextToSpend(deps: PipelineDeps, options: PosterOptions): Next {
 }
 
 function verdictFor(deps: PipelineDeps, options: PosterOptions, permit: PermitToPost): SpendVerdict {
-  return spendVerdict(spendFacts(deps.store, deps.platform.name, permit, deps.clock.now()), options.policy);
+  const facts = spendFacts(deps.store, deps.platform.name, permit, deps.clock.now(), options.policy.landingWindowMs);
+  return spendVerdict(facts, options.policy);
 }
 
 /** A permit that will never be spent: expired (its TTL passed) or rejected (its author opted out). */
 function settle(
   deps: PipelineDeps,
   permit: PermitToPost,
-  verdict: Extract<SpendVerdict, { kind: 'expire' | 'reject' }>,
+  verdict: Extract<SpendVerdict, { kind: 'expire' }> | { kind: 'reject'; reason: string },
 ): Outcome {
   const reasonCode = verdict.kind === 'expire' ? 'permit_ttl' : verdict.reason;
   deps.store.tx(() => {
@@ -145,14 +147,19 @@ async function spend(
     ? { exists: !target.deleted, isRoot: rootStatus(target), inReplyToPostId: target.inReplyToId }
     : { exists: false, isRoot: null, inReplyToPostId: null };
   if (run.signal.aborted) return 'deferred';
-  const found = existing[0];
-  if (found) {
-    const result = recordPosted(deps, permit, found.id, {
-      foundBy: 'poster_lookup',
-      replies: existing.length,
-    });
-    deps.log.warn({ permitId: permit.permitId, postId: found.id }, 'reply already on the platform: recorded, not posted again');
+  const ours = existing.find((reply) => contentHash(reply.text) === permit.contentHash);
+  if (ours) {
+    const result = recordPosted(deps, permit, ours.id, { foundBy: 'poster_lookup', replies: existing.length });
+    deps.log.warn({ permitId: permit.permitId, postId: ours.id }, 'reply already on the platform: recorded, not posted again');
     return outcomeOf(result, 'found');
+  }
+  if (existing.length > 0) {
+    // The account already answered this target, but not with this permit's reply (a human, an
+    // older system, a permit a restore lost): one reply per target, so none from us. The
+    // reconciler records that post as a ghost.
+    settle(deps, permit, { kind: 'reject', reason: 'already_replied' });
+    deps.log.warn({ permitId: permit.permitId, postIds: existing.map((r) => r.id) }, 'the account already replied to this target: not posting');
+    return 'rejected';
   }
 
   // Intent before effect: `posting` is on disk (fsync) before the platform hears of it, and

@@ -1,5 +1,5 @@
 import { EVENT } from '../events.ts';
-import { type PlatformPost, RateLimited } from '../platforms/contract.ts';
+import { contentHash, type PlatformPost, RateLimited } from '../platforms/contract.ts';
 import { describeError } from '../runtime/errors.ts';
 import { type RunContext, RunFailed, type RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
@@ -92,7 +92,9 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
       lookupErrors++;
       continue;
     }
-    const reply = replies[0];
+    // Only a reply with this permit's text is its own; another reply of the account to the
+    // same target is a ghost (found below), and the poster's lookup refuses to add a second.
+    const reply = replies.find((r) => contentHash(r.text) === permit.contentHash);
     if (reply) {
       const result = recordPosted(deps, permit, reply.id, { resolvedBy: 'reconciler', replies: replies.length });
       if (result === 'recorded') found++;
@@ -163,9 +165,10 @@ function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): { ghosts: n
               .statement(
                 `select id as permitId, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
                         target_post_id as targetPostId, state
-                 from permits where platform = ? and target_post_id = ? and state in ('approved', 'posting', 'unconfirmed')`,
+                 from permits where platform = ? and target_post_id = ? and content_hash = ?
+                 and state in ('approved', 'posting', 'unconfirmed')`,
               )
-              .get(platform, post.inReplyToId) as
+              .get(platform, post.inReplyToId, contentHash(post.text)) as
               | { permitId: string; candidateId: string; schedulerRunId: string; targetPostId: string; state: string }
               | undefined);
       // A call still in flight answers for itself.

@@ -14,14 +14,24 @@ export interface SpendSubject {
 }
 
 /** What `spendVerdict` needs, read in the caller's transaction (the poster's CLAIM). */
-export function spendFacts(store: Store, platform: string, permit: SpendSubject, now: number): SpendFacts {
+export function spendFacts(
+  store: Store,
+  platform: string,
+  permit: SpendSubject,
+  now: number,
+  landingWindowMs: number,
+): SpendFacts {
+  // A used reply counts from when we learned it landed (never earlier than it did); one in
+  // flight or unconfirmed may still land until its attempt's landing window closes.
   const attempts = store
     .statement(
-      `select coalesce(posting_started_at, created_at) as at, target_author as author from permits
-       where platform = ? and id <> ? and state in ${ATTEMPTED_STATES_SQL}
-       and coalesce(posting_started_at, created_at) > ?`,
+      `select case when state = 'used' then coalesce(used_at, posting_started_at, created_at)
+                   else min(?, coalesce(posting_started_at, created_at) + ?) end as at,
+              target_author as author
+       from permits where platform = ? and id <> ? and state in ${ATTEMPTED_STATES_SQL}
+       and coalesce(used_at, posting_started_at, created_at) > ?`,
     )
-    .all(platform, permit.permitId, now - 24 * 3_600_000) as { at: number; author: string }[];
+    .all(now, landingWindowMs, platform, permit.permitId, now - 24 * 3_600_000) as { at: number; author: string }[];
   const author = permit.targetAuthor.toLowerCase();
   const byAuthor = attempts.filter((a) => a.author.toLowerCase() === author).map((a) => a.at);
   return {

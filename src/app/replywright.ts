@@ -1,5 +1,6 @@
 import type { JobName } from '../../machines/job.ts';
 import { migrate } from '../../db/migrate.ts';
+import { acquireInstanceLock, type InstanceLock } from '../../db/instanceLock.ts';
 import { openStore, type Store } from '../../db/store.ts';
 import { Controls } from '../actors/controls.ts';
 import type { PipelineDeps } from '../actors/deps.ts';
@@ -44,6 +45,11 @@ export interface ReplywrightOptions {
   intervals?: Intervals;
   /** An already-open store (tests); otherwise config.REPLYWRIGHT_DB is opened and migrated. */
   store?: Store;
+  /**
+   * The database's instance lock, taken before anything else (`npm start` takes it first
+   * thing). Without a store and without this, it is taken here; migrations run under it.
+   */
+  instanceLock?: InstanceLock;
   /** Start the job actors (default true). Simulations drive `runOnce` instead. */
   supervise?: boolean;
 }
@@ -73,8 +79,11 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds(() => clock.now());
   const intervals = options.intervals ?? intervalsFor(config);
+  const instance =
+    options.instanceLock ?? (options.store ? null : await acquireInstanceLock(config.REPLYWRIGHT_DB));
   const store = options.store ?? (await openStore(config.REPLYWRIGHT_DB));
   migrate(store, () => clock.now());
+  instance?.attach(store);
   const host = new EntityHost(store, clock);
   const controls = new Controls(store, host, clock);
   const resolveWindowMs = Math.max(10 * intervals.reconciler.intervalMs, 10 * 60_000);
@@ -116,7 +125,11 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       caps: capPolicyFrom(config),
       onQueueLow: () => supervisor?.tick('fetch'),
     }),
-    poster: createPosterWork(deps, { channel, resolveWindowMs, policy: spendPolicyFrom(config) }),
+    poster: createPosterWork(deps, {
+      channel,
+      resolveWindowMs,
+      policy: spendPolicyFrom(config, intervals.postingDeadlineMs + channel.responseTimeoutMs),
+    }),
     reconciler: createReconcilerWork(deps, {
       lookbackMs: 24 * 3_600_000,
       settleMs: intervals.postingDeadlineMs + channel.responseTimeoutMs,
@@ -186,6 +199,8 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       stopped = true;
       timers.stop();
       supervisor?.abandon();
+      // A dead process's lock is gone at once; its holder row stays, as after a kill -9.
+      instance?.release();
     },
     async stop() {
       if (stopped) return;
@@ -194,7 +209,9 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       inspection?.stop();
       timers.stop();
       await channel.close?.();
+      instance?.detach();
       if (!options.store) store.close();
+      instance?.release();
     },
   };
 }

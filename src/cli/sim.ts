@@ -1,35 +1,49 @@
+import { parseArgs } from 'node:util';
+import { idempotencyModeSchema } from '../platforms/sandbox/behaviour.ts';
 import { runSimulation } from '../sim/simulation.ts';
 
+const USAGE =
+  'npm run sim -- [--seeds A..B] [--minutes N] [--keys permanent|none|window:N] [--visibility-lag-ms N] [--no-faults] [--no-crashes] [--no-slow-clicks]';
+
 /**
- * `npm run sim -- --seeds 1..1000 [--minutes 30] [--no-faults] [--no-crashes]`
+ * `npm run sim -- --seeds 1..1000 [--minutes 30] [--keys none] [--visibility-lag-ms 1500]`
  * Runs the deterministic simulation for each seed; a failing seed prints the command that
- * replays it exactly. Exit 0 only when every seed holds every invariant.
- * REPLYWRIGHT_SIM_DEBUG=1 prints each seed's candidates, SLO reasons, permits and runs.
+ * replays it exactly. Exit 0 only when every seed holds every invariant; an unknown flag is an
+ * error (exit 2). REPLYWRIGHT_SIM_DEBUG=1 prints each seed's candidates, SLO reasons, permits and runs.
  */
 export async function main(argv: string[]): Promise<number> {
-  const arg = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const seedsSpec = arg('--seeds') ?? '1..20';
-  const range = /^(\d+)(?:\.\.(\d+))?$/.exec(seedsSpec);
+  let values: ReturnType<typeof parse>;
+  try {
+    values = parse(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\nusage: ${USAGE}`);
+    return 2;
+  }
+  const range = /^(\d+)(?:\.\.(\d+))?$/.exec(values.seeds);
   if (!range) {
-    console.error(`invalid --seeds ${seedsSpec}: expected N or A..B`);
+    console.error(`invalid --seeds ${values.seeds}: expected N or A..B`);
     return 2;
   }
   const first = Number(range[1]);
   const last = Number(range[2] ?? range[1]);
-  const minutes = Number(arg('--minutes') ?? 30);
-  if (!Number.isFinite(minutes) || minutes <= 0) {
-    console.error(`invalid --minutes ${arg('--minutes')}`);
-    return 2;
-  }
-  const faults = !argv.includes('--no-faults');
-  const crashes = !argv.includes('--no-crashes');
+  const minutes = Number(values.minutes);
+  const lag = Number(values['visibility-lag-ms']);
+  const keys = idempotencyModeSchema.safeParse(values.keys);
+  if (!Number.isFinite(minutes) || minutes <= 0) return usageError(`invalid --minutes ${values.minutes}`);
+  if (!Number.isInteger(lag) || lag < 0) return usageError(`invalid --visibility-lag-ms ${values['visibility-lag-ms']}`);
+  if (!keys.success) return usageError(`invalid --keys ${values.keys}: ${keys.error.issues[0]?.message}`);
+  const run = {
+    minutes,
+    faults: !values['no-faults'],
+    crashes: !values['no-crashes'],
+    slowClicks: !values['no-slow-clicks'],
+    keys: keys.data,
+    visibilityLagMs: lag,
+  };
   const started = Date.now();
   const totals = { seeds: 0, failed: 0, crashes: 0, ghosts: 0, posted: 0, mutated: 0 };
   for (let seed = first; seed <= last; seed++) {
-    const result = await runSimulation({ seed, minutes, faults, crashes });
+    const result = await runSimulation({ seed, ...run });
     totals.seeds++;
     totals.crashes += result.crashes;
     totals.ghosts += result.ghostsInjected;
@@ -44,9 +58,31 @@ export async function main(argv: string[]): Promise<number> {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `sim: seeds=${totals.seeds} failed=${totals.failed} crashes=${totals.crashes} ghosts=${totals.ghosts} targets_mutated=${totals.mutated} replies=${totals.posted} seconds=${seconds}`,
+    `sim: keys=${run.keys} visibility_lag_ms=${lag} slow_clicks=${run.slowClicks} seeds=${totals.seeds} failed=${totals.failed} crashes=${totals.crashes} ghosts=${totals.ghosts} targets_mutated=${totals.mutated} replies=${totals.posted} seconds=${seconds}`,
   );
   return totals.failed === 0 ? 0 : 1;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      seeds: { type: 'string', default: '1..20' },
+      minutes: { type: 'string', default: '30' },
+      keys: { type: 'string', default: 'permanent' },
+      'visibility-lag-ms': { type: 'string', default: '0' },
+      'no-faults': { type: 'boolean', default: false },
+      'no-crashes': { type: 'boolean', default: false },
+      'no-slow-clicks': { type: 'boolean', default: false },
+    },
+  }).values;
+}
+
+function usageError(message: string): number {
+  console.error(`${message}\nusage: ${USAGE}`);
+  return 2;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.ts';
-import { type CapPolicy, capPolicyFrom, checkCaps } from './caps.ts';
+import { type CapPolicy, capPolicyFrom, checkCaps, quietUntil } from './caps.ts';
 
 /** What the store says at the moment a permit is about to be spent. */
 export interface SpendFacts {
@@ -9,19 +9,31 @@ export interface SpendFacts {
   rateLimitedUntil: number | null;
   permitExpiresAt: number;
   authorOptedOut: boolean;
-  /** When other permits made a post attempt (posting, unconfirmed or used), last 24 h. */
+  /**
+   * The latest moment each other permit's reply landed, or may still land, last 24 h: when it
+   * was recorded used, or `now` while its attempt is in flight or unconfirmed.
+   */
   attemptTimes: readonly number[];
-  /** The latest post attempt of another permit to the same author, or null. */
+  /** The same, for the other permits to this permit's author, or null. */
   authorLastAttemptAt: number | null;
 }
 
 export interface SpendPolicy {
   caps: CapPolicy;
   authorCooldownMs: number;
+  /**
+   * How long after the claim this reply may still land (posting deadline + the channel's
+   * response timeout): quiet hours must not begin inside it.
+   */
+  landingWindowMs: number;
 }
 
-export function spendPolicyFrom(config: Config): SpendPolicy {
-  return { caps: capPolicyFrom(config), authorCooldownMs: config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN * 60_000 };
+export function spendPolicyFrom(config: Config, landingWindowMs: number): SpendPolicy {
+  return {
+    caps: capPolicyFrom(config),
+    authorCooldownMs: config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN * 60_000,
+    landingWindowMs,
+  };
 }
 
 /**
@@ -54,6 +66,9 @@ export function spendVerdict(facts: SpendFacts, policy: SpendPolicy): SpendVerdi
   if (facts.rateLimitedUntil !== null && facts.rateLimitedUntil > now) {
     return { kind: 'hold', reason: 'rate_limited', until: facts.rateLimitedUntil };
   }
+  const quiet = policy.caps.quietHours;
+  const quietEnds = quiet && (quietUntil(now, quiet) ?? quietUntil(now + policy.landingWindowMs, quiet));
+  if (quietEnds) return { kind: 'hold', reason: 'quiet_hours', until: quietEnds };
   const caps = checkCaps(now, { postTimes: [...facts.attemptTimes] }, policy.caps);
   if (!caps.ok) return { kind: 'hold', reason: caps.reason, until: caps.until };
   const last = facts.authorLastAttemptAt;

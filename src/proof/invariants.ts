@@ -1,5 +1,6 @@
 import type { Store } from '../../db/store.ts';
 import { JOB_EVENT } from '../events.ts';
+import { type QuietHours, quietUntil } from '../policy/caps.ts';
 import { traceChain } from './traceChain.ts';
 
 /** What the platform itself says was posted (the sandbox's `GET /api/posts`). */
@@ -16,7 +17,14 @@ export interface GroundTruthPost {
 export interface InvariantOptions {
   account: string;
   now: number;
-  caps?: { perHour: number; perDay: number; minSpacingMs: number; authorCooldownMs?: number };
+  /** Measured on the platform's own record: each reply's time there, not its permit's. */
+  caps?: {
+    perHour: number;
+    perDay: number;
+    minSpacingMs: number;
+    authorCooldownMs?: number;
+    quietHours?: QuietHours | null;
+  };
   /** Slack for deadlines that are due but whose timer has not had its tick yet. */
   graceMs?: number;
   /** Traffic labels whose posts must never get a reply. */
@@ -150,34 +158,7 @@ export function checkInvariants(
       forbiddenReplies.push(`${p.id}: target is ${origin}`);
   }
 
-  const capViolations: string[] = [];
-  if (options.caps) {
-    const times = all<{ at: number }>(
-      "select created_at as at from permits where state in ('used', 'posting', 'unconfirmed', 'approved', 'awaiting_approval') order by created_at",
-    ).map((r) => r.at);
-    for (let i = 0; i < times.length; i++) {
-      const t = times[i]!;
-      const inHour = times.filter((x) => x > t - 3_600_000 && x <= t).length;
-      const inDay = times.filter((x) => x > t - 86_400_000 && x <= t).length;
-      if (inHour > options.caps.perHour) capViolations.push(`hour cap exceeded at ${t}`);
-      if (inDay > options.caps.perDay) capViolations.push(`day cap exceeded at ${t}`);
-      if (i > 0 && t - times[i - 1]! < options.caps.minSpacingMs)
-        capViolations.push(`spacing broken at ${t}`);
-    }
-  }
-
-  if (options.caps?.authorCooldownMs) {
-    const byAuthor = new Map<string, number[]>();
-    for (const p of used)
-      byAuthor.set(p.author.toLowerCase(), [...(byAuthor.get(p.author.toLowerCase()) ?? []), p.createdAt]);
-    for (const [author, times] of byAuthor) {
-      times.sort((a, b) => a - b);
-      for (let i = 1; i < times.length; i++) {
-        if (times[i]! - times[i - 1]! < options.caps.authorCooldownMs)
-          capViolations.push(`author cooldown broken for ${author}`);
-      }
-    }
-  }
+  const capViolations = capViolationsOnPlatform(bot, byId, options.caps);
 
   const report: InvariantReport = {
     botPosts: bot.length,
@@ -224,4 +205,41 @@ export function traceGaps(store: Store, permitId: string, postId: string): strin
     gaps.push('no candidate_posted event');
   }
   return gaps;
+}
+
+/**
+ * Caps, spacing, quiet hours and the author cooldown, measured by when each of the account's
+ * replies appeared on the platform (the ground truth) — a rule that held only when permits
+ * were granted, not when they were spent, shows here.
+ */
+function capViolationsOnPlatform(
+  bot: readonly GroundTruthPost[],
+  byId: ReadonlyMap<string, GroundTruthPost>,
+  caps: InvariantOptions['caps'],
+): string[] {
+  if (!caps) return [];
+  const violations: string[] = [];
+  const replies = bot.filter((p) => p.origin !== 'ghost').sort((a, b) => a.createdAt - b.createdAt);
+  const times = replies.map((p) => p.createdAt);
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
+    const inHour = times.filter((x) => x > t - 3_600_000 && x <= t).length;
+    const inDay = times.filter((x) => x > t - 86_400_000 && x <= t).length;
+    if (inHour > caps.perHour) violations.push(`hour cap exceeded at ${t}`);
+    if (inDay > caps.perDay) violations.push(`day cap exceeded at ${t}`);
+    if (i > 0 && t - times[i - 1]! < caps.minSpacingMs) violations.push(`spacing broken at ${t}`);
+    if (caps.quietHours && quietUntil(t, caps.quietHours) !== null) violations.push(`posted in quiet hours at ${t}`);
+  }
+  if (caps.authorCooldownMs) {
+    const lastByAuthor = new Map<string, number>();
+    for (const reply of replies) {
+      const author = reply.inReplyToId ? byId.get(reply.inReplyToId)?.author.toLowerCase() : undefined;
+      if (!author) continue;
+      const last = lastByAuthor.get(author);
+      if (last !== undefined && reply.createdAt - last < caps.authorCooldownMs)
+        violations.push(`author cooldown broken for ${author} at ${reply.createdAt}`);
+      lastByAuthor.set(author, reply.createdAt);
+    }
+  }
+  return violations;
 }

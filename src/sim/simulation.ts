@@ -8,6 +8,7 @@ import { type Config, loadConfig } from '../config/config.ts';
 import type { Intervals } from '../config/intervals.ts';
 import { createTemplateGenerator } from '../generators/template.ts';
 import { GenerationFailed, type ReplyGenerator } from '../generators/types.ts';
+import { apiChannel } from '../actors/post.ts';
 import { silentLogger } from '../logging.ts';
 import { withOverrides } from '../platforms/delegate.ts';
 import { createSandboxInProcessAdapter } from '../platforms/sandbox/inProcessAdapter.ts';
@@ -17,6 +18,8 @@ import { checkInvariants, type InvariantReport } from '../proof/invariants.ts';
 import { SimulatedClock } from '../runtime/clock.ts';
 import { seededIds } from '../runtime/ids.ts';
 import { seededRandom } from '../runtime/random.ts';
+import { eitherChannel } from './eitherChannel.ts';
+import { slowClickChannel } from './slowClickChannel.ts';
 
 export interface SimulationOptions {
   seed: number;
@@ -27,6 +30,15 @@ export interface SimulationOptions {
   faults?: boolean;
   /** Process deaths at random instants, including inside posting and scheduling. */
   crashes?: boolean;
+  /** The sandbox's idempotency mode: `permanent` (default), `window:<seconds>` or `none`. */
+  keys?: string;
+  /** How long a new post takes to show in the sandbox's listings. */
+  visibilityLagMs?: number;
+  /**
+   * Half the replies go through a browser-like channel: clicks that start near the posting
+   * deadline, a fresh key per click, responses lost while the server commits later.
+   */
+  slowClicks?: boolean;
   /** Fixed fault rates instead of seeded ones. */
   faultRates?: { errorRate: number; rate429: number; dropResponseRate: number };
   config?: Record<string, string>;
@@ -92,6 +104,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     REPLYWRIGHT_CAP_PER_DAY: '60',
     REPLYWRIGHT_MIN_SPACING_SEC: '60',
     REPLYWRIGHT_APPROVAL_TTL_MIN: '20',
+    ...quietHoursFor(options.seed),
     ...options.config,
   });
 
@@ -104,6 +117,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     seed: options.seed,
     perMin: options.trafficPerMin ?? 6,
     clock,
+  });
+  platform.behaviour.update({
+    idempotency: options.keys ?? 'permanent',
+    visibilityLagMs: options.visibilityLagMs ?? 0,
   });
   const adapter = createSandboxInProcessAdapter({ platform, clock });
   if (options.faults) {
@@ -162,6 +179,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       config,
       log: silentLogger,
       platform: platformWithCrashes,
+      channel: options.slowClicks
+        ? (deps) => eitherChannel(slowClickChannel(deps, platform, clock, random), apiChannel(deps), random)
+        : undefined,
       generator,
       clock,
       ids: seededIds(random, () => clock.now()),
@@ -257,6 +277,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       perDay: config.REPLYWRIGHT_CAP_PER_DAY,
       minSpacingMs: config.REPLYWRIGHT_MIN_SPACING_SEC * 1000,
       authorCooldownMs: config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN * 60_000,
+      quietHours: config.REPLYWRIGHT_QUIET_HOURS,
     },
     forbiddenOrigins: FORBIDDEN_ORIGINS,
   });
@@ -266,7 +287,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   store.close();
   platform.close();
   rmSync(dir, { recursive: true, force: true });
-  const flags = [options.faults ? '--faults' : '', options.crashes ? '--crashes' : '']
+  const flags = [
+    options.faults ? '' : '--no-faults',
+    options.crashes ? '' : '--no-crashes',
+    `--keys ${options.keys ?? 'permanent'}`,
+    `--visibility-lag-ms ${options.visibilityLagMs ?? 0}`,
+    options.slowClicks ? '' : '--no-slow-clicks',
+  ]
     .filter(Boolean)
     .join(' ');
   return {
@@ -279,6 +306,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     report,
     command: `npm run sim -- --seeds ${options.seed} --minutes ${minutes} ${flags}`.trim(),
   };
+}
+
+/**
+ * One seed in three runs with a ten-minute quiet window inside its traffic (the run starts at
+ * 08:00 UTC), so replies approved before it must wait, whenever their permits were granted.
+ */
+function quietHoursFor(seed: number): Record<string, string> {
+  if (seed % 3 !== 0) return {};
+  const from = 5 + (seed % 20);
+  return { REPLYWRIGHT_QUIET_HOURS: `08:${String(from).padStart(2, '0')}-08:${String(from + 10).padStart(2, '0')}` };
 }
 
 /** Deletes, or turns into a reply, the target of a queued candidate — after discovery. */

@@ -1,17 +1,21 @@
 import { expect } from 'vitest';
-import { runSimulation } from '../../src/sim/simulation.ts';
+import { runSimulation, type SimulationOptions } from '../../src/sim/simulation.ts';
 
 /**
  * Runs simulation seeds `from..to` (traffic, platform faults, injected ghosts, mutated targets
  * and process deaths at random instants, all from one PRNG per seed) and expects every
  * invariant to hold; a failure names the command that replays it exactly.
  */
-export async function expectSeedsHold(from: number, to: number): Promise<void> {
+export async function expectSeedsHold(
+  from: number,
+  to: number,
+  world: Pick<SimulationOptions, 'keys' | 'visibilityLagMs' | 'slowClicks'> = {},
+): Promise<void> {
   const failures: string[] = [];
   let crashes = 0;
   let replies = 0;
   for (let seed = from; seed <= to; seed++) {
-    const result = await runSimulation({ seed, minutes: 15, faults: true, crashes: true });
+    const result = await runSimulation({ seed, minutes: 15, faults: true, crashes: true, ...world });
     crashes += result.crashes;
     replies += result.posted;
     if (!result.ok) failures.push(`${result.command}: ${result.report.violations.join(' | ')}`);
