@@ -269,6 +269,19 @@ export const optOuts = sqliteTable(
   (t) => [uniqueIndex('opt_outs_platform_author').on(t.platform, t.author)],
 );
 
+/**
+ * Who holds the instance lock (db/instanceLock.ts): one row, written by the process that holds
+ * it and refreshed by its heartbeat, so a second process can say whom it found. The lock
+ * itself is the operating system's, not this row.
+ */
+export const instanceHolder = sqliteTable('instance_holder', {
+  id: integer('id').primaryKey(),
+  pid: integer('pid').notNull(),
+  host: text('host').notNull(),
+  startedAt: integer('started_at').notNull(),
+  heartbeatAt: integer('heartbeat_at').notNull(),
+});
+
 export const controls = sqliteTable('controls', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),

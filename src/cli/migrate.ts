@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { openDriver } from '../../db/drivers/open.ts';
+import { acquireInstanceLock } from '../../db/instanceLock.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openStore } from '../../db/store.ts';
 import { formatVersions, migrationStatus, validateMigrationFiles } from '../ops/migrationStatus.ts';
@@ -37,7 +38,12 @@ function parse(argv: readonly string[]) {
 
 async function apply(dbPath: string, out: (text: string) => void): Promise<number> {
   const created = !existsSync(dbPath);
-  const store = await openStore(dbPath);
+  // Never under a running replywright (it migrated at its start, and runs that schema).
+  const lock = await acquireInstanceLock(dbPath);
+  const store = await openStore(dbPath).catch((error: unknown) => {
+    lock.release();
+    throw error;
+  });
   try {
     const applied = migrate(store);
     const total = migrationStatus(store.driver)?.applied ?? [];
@@ -50,6 +56,7 @@ async function apply(dbPath: string, out: (text: string) => void): Promise<numbe
     return 0;
   } finally {
     store.close();
+    lock.release();
   }
 }
 

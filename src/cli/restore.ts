@@ -1,11 +1,14 @@
+import { acquireInstanceLock, type InstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
 import { restoreDatabase } from '../ops/backup.ts';
 import { formatVersions } from '../ops/migrationStatus.ts';
 import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './opsArgs.ts';
 
 /**
  * `npm run restore -- --from FILE [--db PATH] [--force]`: replaces REPLYWRIGHT_DB (or PATH) with
- * a validated backup. Stop replywright first: a database that looks live (a -wal file, or a
- * lock) is refused unless --force. Exits 0 done, 1 failed or refused, 2 bad usage.
+ * a validated backup. Stop replywright first: while one holds the database's instance lock the
+ * restore is refused, --force or not; a database that only looks live (a -wal file left by a
+ * crash, another connection) is refused unless --force. Exits 0 done, 1 failed or refused, 2
+ * bad usage.
  */
 const USAGE = 'usage: restore --from FILE [--db PATH] [--force]';
 
@@ -16,7 +19,16 @@ export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
       usage: USAGE,
       parse,
       async run(flags, { env, out }) {
-        const result = await restoreDatabase(flags.from, flags.db ?? databasePath(env), { force: flags.force });
+        const db = flags.db ?? databasePath(env);
+        // Held for the whole restore: a running replywright is refused, --force or not (its
+        // open file would be replaced under it), and none can start on a half-restored file.
+        const lock = await lockOrRefuse(db);
+        let result: Awaited<ReturnType<typeof restoreDatabase>>;
+        try {
+          result = await restoreDatabase(flags.from, db, { force: flags.force });
+        } finally {
+          lock.release();
+        }
         const notes = [
           `migrations ${formatVersions(result.migrations)}`,
           result.pending.length > 0 ? `pending ${formatVersions(result.pending)} (applied at start-up)` : null,
@@ -30,6 +42,15 @@ export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
     argv,
     io,
   );
+}
+
+async function lockOrRefuse(db: string): Promise<InstanceLock> {
+  try {
+    return await acquireInstanceLock(db);
+  } catch (error) {
+    if (error instanceof InstanceLocked) throw new Error(`refused: ${error.message}`);
+    throw error;
+  }
 }
 
 function parse(argv: readonly string[]) {

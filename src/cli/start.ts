@@ -4,10 +4,12 @@ import { writeDevAdminToken } from '../app/devAdminToken.ts';
 import { platformFromConfig } from '../app/platformFromConfig.ts';
 import { createReplywright } from '../app/replywright.ts';
 import { createChannel } from '../app/channelFromConfig.ts';
+import { acquireInstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createGenerator } from '../generators/index.ts';
 import { createLogger } from '../logging.ts';
 import { startSandbox } from '../platforms/sandbox/main.ts';
+import { databasePath } from './opsArgs.ts';
 
 /**
  * `npm start`: the built-in sandbox (unless REPLYWRIGHT_SANDBOX_URL points elsewhere), the
@@ -16,6 +18,9 @@ import { startSandbox } from '../platforms/sandbox/main.ts';
  */
 async function main(): Promise<void> {
   const env = { ...process.env };
+  // First of all: a second process on this database stops here, having changed nothing (not
+  // even the dev admin token file beside it).
+  const instanceLock = await acquireInstanceLock(databasePath(env));
   if (!env.REPLYWRIGHT_ADMIN_TOKEN) env.REPLYWRIGHT_ADMIN_TOKEN = devAdminToken(env.REPLYWRIGHT_DB ?? './data/replywright.db');
   const config = loadConfig(env);
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
     platform,
     generator: createGenerator(config),
     channel: (pipeline) => createChannel(config, { platform, sandboxUrl, log, env, pipeline }),
+    instanceLock,
   });
   await app.start();
   const http = await serveHttp(createHttpApp(app), { port: config.PORT, host: config.HOST });
@@ -95,6 +101,10 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`replywright: ${error.message}\n`);
     process.exit(2);
+  }
+  if (error instanceof InstanceLocked) {
+    process.stderr.write(`replywright: ${error.message}\n`);
+    process.exit(3);
   }
   process.stderr.write(`replywright failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
