@@ -28,49 +28,5 @@ export function consentOf(post: PostFacts, account: string, source: SourceKind):
   return 'none';
 }
 
-const OPT_OUT_PHRASES = new Set([
-  'stop',
-  'please stop',
-  'stop please',
-  'unsubscribe',
-  'stop replying',
-  'stop replying to me',
-  'please stop replying',
-  'leave me alone',
-  'opt out',
-  'optout',
-]);
-
-/**
- * True when the whole message is an opt-out ("STOP", "@bot stop replying!", "opt-out"), so a
- * post that merely contains the word ("don't stop believing") is not one. @mentions (a reply
- * starts with them), punctuation and emoji are ignored.
- */
-export function isOptOutText(text: string): boolean {
-  // Every opt-out phrase is a few words; a reply may lead with a handful of @mentions. A
-  // longer message is never one, and most posts are longer: skip the normalisation for them.
-  if (wordCountAbove(text, MAX_OPT_OUT_WORDS)) return false;
-  const words = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/(?<![\p{L}\p{N}_])@[\p{L}\p{N}_.-]+/gu, ' ')
-    .replace(/[^\p{L}\p{N}\s]+/gu, ' ')
-    .split(/\s+/u)
-    .filter(Boolean)
-    .join(' ');
-  return OPT_OUT_PHRASES.has(words);
-}
-
-/** Longest opt-out phrase (5 words) plus room for leading @mentions. */
-const MAX_OPT_OUT_WORDS = 16;
-
-function wordCountAbove(text: string, limit: number): boolean {
-  let words = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const space = text.charCodeAt(i) <= 32;
-    if (!space && !inWord && ++words > limit) return true;
-    inWord = !space;
-  }
-  return false;
-}
+/** Whether an addressed message asks the account to stop (see optOut.ts: phrasing, languages, fail-safe). */
+export { isOptOutText } from './optOut.ts';
