@@ -1,5 +1,7 @@
 import { acquireInstanceLock, type InstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
+import { resolve } from 'node:path';
 import { restoreDatabase } from '../ops/backup.ts';
+import { pendingRestorePath } from '../ops/pendingRestore.ts';
 import { formatVersions } from '../ops/migrationStatus.ts';
 import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './opsArgs.ts';
 
@@ -7,10 +9,11 @@ import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageE
  * `npm run restore -- --from FILE [--db PATH] [--force]`: replaces REPLYWRIGHT_DB (or PATH) with
  * a validated backup. Stop replywright first: while one holds the database's instance lock the
  * restore is refused, --force or not; a database that only looks live (a -wal file left by a
- * crash, another connection) is refused unless --force. Exits 0 done, 1 failed or refused, 2
- * bad usage.
+ * crash, another connection) is refused unless --force. With `--at-next-start` the validated
+ * backup is staged instead, and the next start swaps it in (for a process that cannot be
+ * stopped first, e.g. on Fly). Exits 0 done, 1 failed or refused, 2 bad usage.
  */
-const USAGE = 'usage: restore --from FILE [--db PATH] [--force]';
+const USAGE = 'usage: restore --from FILE [--db PATH] [--force | --at-next-start]';
 
 export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
   return runOpsCommand(
@@ -20,6 +23,13 @@ export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
       parse,
       async run(flags, { env, out }) {
         const db = flags.db ?? databasePath(env);
+        if (flags.atNextStart) {
+          const staged = await restoreDatabase(flags.from, pendingRestorePath(db));
+          out(
+            `staged ${staged.from} (${staged.bytes} bytes, migrations ${formatVersions(staged.migrations)}) to replace ${resolve(db)} when replywright next starts: restart it now`,
+          );
+          return 0;
+        }
         // Held for the whole restore: a running replywright is refused, --force or not (its
         // open file would be replaced under it), and none can start on a half-restored file.
         const lock = await lockOrRefuse(db);
@@ -48,7 +58,9 @@ async function lockOrRefuse(db: string): Promise<InstanceLock> {
   try {
     return await acquireInstanceLock(db);
   } catch (error) {
-    if (error instanceof InstanceLocked) throw new Error(`refused: ${error.message}`);
+    if (error instanceof InstanceLocked) {
+      throw new Error(`refused: ${error.message} (or stage the restore with --at-next-start, then restart it)`);
+    }
     throw error;
   }
 }
@@ -58,13 +70,20 @@ function parse(argv: readonly string[]) {
     '--from': 'string',
     '--db': 'string',
     '--force': 'boolean',
+    '--at-next-start': 'boolean',
     '--help': 'boolean',
     '-h': 'boolean',
   });
   const help = flags['--help'] === true || flags['-h'] === true;
   const from = flags['--from'];
   if (!help && from === undefined) throw new UsageError('--from FILE is required');
-  return { help, from: from ?? '', db: flags['--db'], force: flags['--force'] === true };
+  return {
+    help,
+    from: from ?? '',
+    db: flags['--db'],
+    force: flags['--force'] === true,
+    atNextStart: flags['--at-next-start'] === true,
+  };
 }
 
 runIfEntry(import.meta.url, 'restore', main);

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import { createGenerator } from '../generators/index.ts';
 import { createLogger } from '../logging.ts';
 import { startSandbox } from '../platforms/sandbox/main.ts';
+import { applyPendingRestore } from '../ops/pendingRestore.ts';
 import { databasePath } from './opsArgs.ts';
 
 /**
@@ -21,9 +22,11 @@ async function main(): Promise<void> {
   // First of all: a second process on this database stops here, having changed nothing (not
   // even the dev admin token file beside it).
   const instanceLock = await acquireInstanceLock(databasePath(env));
+  const restoredAtStart = applyPendingRestore(instanceLock.dbPath);
   if (!env.REPLYWRIGHT_ADMIN_TOKEN) env.REPLYWRIGHT_ADMIN_TOKEN = devAdminToken(env.REPLYWRIGHT_DB ?? './data/replywright.db');
   const config = loadConfig(env);
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
+  if (restoredAtStart) log.warn({ db: instanceLock.dbPath }, 'swapped in the restore staged with --at-next-start');
 
   // Only the sandbox platform needs the embedded sandbox.
   const sandbox = config.REPLYWRIGHT_SANDBOX_URL || config.REPLYWRIGHT_PLATFORM !== 'sandbox'

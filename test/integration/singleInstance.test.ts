@@ -84,6 +84,7 @@ const schedulerRuns = (db: string) => {
 
 describe('one instance per database (issue #12)', () => {
   let first: StartedProcess;
+  let holder: StartedProcess;
   let db: string;
 
   it('regression: a second process on the same DB exits non-zero within seconds, naming the holder; the first is unaffected', async () => {
@@ -165,5 +166,43 @@ describe('one instance per database (issue #12)', () => {
     expect(bootMs).toBeLessThan(30_000);
     // It recovered the dead holder's runs the way every boot after a crash does.
     expect(next.output()).not.toMatch(/in use by another replywright/);
+    holder = next;
+  }, 120_000);
+
+  it('a restore staged with --at-next-start while it runs is swapped in by the next start', async () => {
+    const backupFile = join(holder.dir, 'staged-backup.db');
+    expect(cli('backup', ['--to', backupFile], db).code).toBe(0);
+    const marked = new Database(backupFile);
+    marked
+      .prepare(
+        "insert into controls (key, value, updated_at) values ('restore_marker', 'from the backup', 0)",
+      )
+      .run();
+    marked.close();
+
+    const staged = cli('restore', ['--from', backupFile, '--at-next-start'], db);
+    expect(staged.code, staged.err).toBe(0);
+    expect(staged.out).toMatch(
+      /^staged .* to replace .*replywright\.db when replywright next starts: restart it now/,
+    );
+    expect((await fetch(`${holder.url}/healthz`)).status).toBe(200);
+
+    holder.child.kill('SIGTERM');
+    expect(await exitWithin(holder, 30_000)).toBe(0);
+    const after = await start({
+      REPLYWRIGHT_DB: db,
+      REPLYWRIGHT_SANDBOX_DB: join(holder.dir, 'sandbox-5.db'),
+    });
+    await healthy(after);
+    expect(after.output()).toContain('swapped in the restore staged with --at-next-start');
+    const conn = new Database(db, { readonly: true });
+    try {
+      expect(conn.prepare("select value from controls where key = 'restore_marker'").get()).toEqual({
+        value: 'from the backup',
+      });
+    } finally {
+      conn.close();
+    }
+    expect(existsSync(`${db}.restore-pending`)).toBe(false);
   }, 120_000);
 });
