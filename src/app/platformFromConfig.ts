@@ -3,16 +3,25 @@ import type { PlatformAdapter } from '../platforms/contract.ts';
 import { blueskyFromConfig } from '../platforms/bluesky/fromConfig.ts';
 import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
 import { createSandboxHttpAdapter } from '../platforms/sandbox/httpAdapter.ts';
+import type { CallRecorder } from '../platforms/usage.ts';
+import { xFromConfig } from '../platforms/x/fromConfig.ts';
 
 /** The sandbox bot's API token: REPLYWRIGHT_SANDBOX_TOKEN, or the sandbox's dev default. */
 export function sandboxAccountToken(config: Config, env: Record<string, string | undefined>): string {
   return env.REPLYWRIGHT_SANDBOX_TOKEN ?? defaultAccountToken(config.REPLYWRIGHT_ACCOUNT);
 }
 
+/** Whether the platform runs on the sandbox: the sandbox itself, or X without REPLYWRIGHT_X_API_URL (its X dialect). */
+export function needsSandbox(config: Config): boolean {
+  return config.REPLYWRIGHT_PLATFORM === 'sandbox' || (config.REPLYWRIGHT_PLATFORM === 'x' && !config.REPLYWRIGHT_X_API_URL);
+}
+
 export function platformFromConfig(
   config: Config,
   baseUrl: string,
   env: Record<string, string | undefined> = process.env,
+  /** `onCall` receives every call a paid platform's adapter makes (the spend ledger). */
+  deps: { onCall?: CallRecorder; now?: () => number } = {},
 ): PlatformAdapter {
   switch (config.REPLYWRIGHT_PLATFORM) {
     case 'sandbox':
@@ -23,5 +32,7 @@ export function platformFromConfig(
       });
     case 'bluesky':
       return blueskyFromConfig(config);
+    case 'x':
+      return xFromConfig(config, { sandboxUrl: baseUrl, sandboxToken: sandboxAccountToken(config, env), ...deps });
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { X_PRICE_DEFAULTS_TEXT, xPricesText } from '../spend/prices.ts';
 
 /**
  * Every setting replywright reads, with its environment variable, default and meaning.
@@ -22,7 +23,7 @@ export const configSchema = z.object({
   REPLYWRIGHT_SANDBOX_URL: z.url().optional(),
   REPLYWRIGHT_DB: z.string().min(1).default('./data/replywright.db'),
   REPLYWRIGHT_SANDBOX_DB: z.string().min(1).default('./data/sandbox.db'),
-  REPLYWRIGHT_PLATFORM: z.enum(['sandbox', 'bluesky']).default('sandbox'),
+  REPLYWRIGHT_PLATFORM: z.enum(['sandbox', 'bluesky', 'x']).default('sandbox'),
   REPLYWRIGHT_ACCOUNT: z
     .string()
     // Bluesky handles have dots and dashes (bot.example.com).
@@ -105,6 +106,22 @@ export const configSchema = z.object({
 
   INSPECT: bool.default(false),
   REPLYWRIGHT_INSPECT_URL: z.string().regex(/^wss?:\/\//, 'expected a ws:// URL').default('ws://127.0.0.1:8788'),
+
+  // X (REPLYWRIGHT_PLATFORM=x). Without REPLYWRIGHT_X_API_URL the adapter talks to the sandbox's X dialect.
+  REPLYWRIGHT_X_API_URL: z.url().optional(),
+  REPLYWRIGHT_X_ACCESS_TOKEN: z.string().min(1).optional(),
+  REPLYWRIGHT_X_REFRESH_TOKEN: z.string().min(1).optional(),
+  REPLYWRIGHT_X_CLIENT_ID: z.string().min(1).optional(),
+  REPLYWRIGHT_X_CLIENT_SECRET: z.string().min(1).optional(),
+  REPLYWRIGHT_X_TOKEN_FILE: z.string().min(1).default('./data/x-token.json'),
+  /** The operator states that X approved AI-generated replies for this app (X's developer rules). */
+  REPLYWRIGHT_X_AI_REPLIES_APPROVED: bool.default(false),
+  /** An X Enterprise agreement allows replies to posts that did not summon the account. */
+  REPLYWRIGHT_X_ENTERPRISE_REPLIES: bool.default(false),
+  /** `unit=usd` pairs over X's prices (see src/spend/prices.ts). */
+  REPLYWRIGHT_X_PRICES_USD: z.string().default(X_PRICE_DEFAULTS_TEXT).pipe(xPricesText),
+  /** Platform spend (USD) per rolling 24 h after which no new permit is granted. */
+  REPLYWRIGHT_DAILY_BUDGET_USD: z.coerce.number().positive().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

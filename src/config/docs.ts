@@ -11,7 +11,7 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_SANDBOX_URL: 'Use an external sandbox at this URL instead of starting one.',
   REPLYWRIGHT_DB: 'SQLite file of the pipeline (WAL mode).',
   REPLYWRIGHT_SANDBOX_DB: 'SQLite file of the embedded sandbox.',
-  REPLYWRIGHT_PLATFORM: 'Platform adapter (`sandbox`, `bluesky`).',
+  REPLYWRIGHT_PLATFORM: 'Platform adapter (`sandbox`, `bluesky`, `x`).',
   REPLYWRIGHT_ACCOUNT: "The bot's handle on the platform.",
   REPLYWRIGHT_APPROVAL: '`auto` approves permits; `manual` parks them for an operator (expiring after the approval TTL).',
   REPLYWRIGHT_POSTER: '`api` posts through the platform API; `browser` through Chromium (sites that allow it only).',
@@ -59,6 +59,21 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_PROOF_TARGETS: 'Proof target overrides, e.g. `queueSize=5,permitsUsed=2`.',
   INSPECT: 'Report actors to the Stately inspector (@statelyai/inspect); start one with `npm run inspector`.',
   REPLYWRIGHT_INSPECT_URL: "WebSocket URL of the inspector server `INSPECT=1` reports to.",
+  REPLYWRIGHT_X_API_URL:
+    'X: the API base, `https://api.x.com` for the real X. Unset: the sandbox (embedded or REPLYWRIGHT_SANDBOX_URL) in its X dialect.',
+  REPLYWRIGHT_X_ACCESS_TOKEN:
+    "X: the account's OAuth 2.0 user-context access token (scopes tweet.read tweet.write users.read offline.access; secret). Unset on the sandbox: the sandbox bot's token.",
+  REPLYWRIGHT_X_REFRESH_TOKEN: 'X: the OAuth 2.0 refresh token (secret); with the client id the token is refreshed and the rotated one saved.',
+  REPLYWRIGHT_X_CLIENT_ID: "X: the app's OAuth 2.0 client id (needed to refresh).",
+  REPLYWRIGHT_X_CLIENT_SECRET: "X: the app's OAuth 2.0 client secret, for a confidential client (secret).",
+  REPLYWRIGHT_X_TOKEN_FILE: 'X: where refreshed tokens are kept (mode 0600); it outlives the spent refresh token in the environment.',
+  REPLYWRIGHT_X_AI_REPLIES_APPROVED:
+    'X: you state that X approved AI-generated replies for this app; without it the `openai` generator refuses to start on X. Shown as a risk.',
+  REPLYWRIGHT_X_ENTERPRISE_REPLIES:
+    'RISK, X: an Enterprise agreement allows replies to posts that did not summon the account; only then does REPLYWRIGHT_ALLOW_KEYWORD_REPLIES apply on X.',
+  REPLYWRIGHT_X_PRICES_USD:
+    'X prices in USD, `unit=usd` pairs over the defaults: reply (to a post that summoned the account), post, urlPost (with a link), ownedRead, read, userRead (per item).',
+  REPLYWRIGHT_DAILY_BUDGET_USD: 'Platform spend per rolling 24 h after which no new permit is granted (blocking reason `budget_reached`). Unset: no budget.',
 };
 
 /** The README's configuration table: variable, default, meaning. */

@@ -44,6 +44,13 @@ export function publicConfig(config: Config) {
     blueskyService: withoutCredentials(config.REPLYWRIGHT_BLUESKY_SERVICE),
     blueskyAppPasswordConfigured: config.REPLYWRIGHT_BLUESKY_APP_PASSWORD !== undefined,
     inspect: config.INSPECT,
+    xApiUrl: withoutCredentials(config.REPLYWRIGHT_X_API_URL),
+    xAccessTokenConfigured: config.REPLYWRIGHT_X_ACCESS_TOKEN !== undefined,
+    xRefreshConfigured: config.REPLYWRIGHT_X_REFRESH_TOKEN !== undefined && config.REPLYWRIGHT_X_CLIENT_ID !== undefined,
+    xAiRepliesApproved: config.REPLYWRIGHT_X_AI_REPLIES_APPROVED,
+    xEnterpriseReplies: config.REPLYWRIGHT_X_ENTERPRISE_REPLIES,
+    xPricesUsd: config.REPLYWRIGHT_X_PRICES_USD,
+    dailyBudgetUsd: config.REPLYWRIGHT_DAILY_BUDGET_USD ?? null,
   };
 }
 

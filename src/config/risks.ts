@@ -1,3 +1,4 @@
+import { isX, summonedOnly } from '../policy/xRules.ts';
 import { type Config, configSchema } from './config.ts';
 
 /**
@@ -19,7 +20,19 @@ export function riskySettings(config: Config): RiskySetting[] {
   const risks: RiskySetting[] = [];
   const add = (setting: keyof Config, value: unknown, why: string) => risks.push({ setting, value: String(value), why });
   if (config.REPLYWRIGHT_ALLOW_KEYWORD_REPLIES) {
-    add('REPLYWRIGHT_ALLOW_KEYWORD_REPLIES', 1, 'replies to keyword matches nobody opted into (X forbids keyword-only automated replies)');
+    add(
+      'REPLYWRIGHT_ALLOW_KEYWORD_REPLIES',
+      1,
+      summonedOnly(config)
+        ? 'ignored on X: keyword matches are watched, never answered (X allows replies only to posts that summoned the account)'
+        : 'replies to keyword matches nobody opted into (X forbids keyword-only automated replies)',
+    );
+  }
+  if (isX(config) && config.REPLYWRIGHT_X_ENTERPRISE_REPLIES) {
+    add('REPLYWRIGHT_X_ENTERPRISE_REPLIES', 1, 'X: replies to posts that did not summon the account, allowed only under an Enterprise agreement that says so');
+  }
+  if (isX(config) && config.REPLYWRIGHT_X_AI_REPLIES_APPROVED) {
+    add('REPLYWRIGHT_X_AI_REPLIES_APPROVED', 1, 'X: AI-generated replies, on your statement that X approved them for this app');
   }
   if (config.REPLYWRIGHT_CAP_PER_HOUR > defaults.REPLYWRIGHT_CAP_PER_HOUR) {
     add('REPLYWRIGHT_CAP_PER_HOUR', config.REPLYWRIGHT_CAP_PER_HOUR, `above the default of ${defaults.REPLYWRIGHT_CAP_PER_HOUR}`);

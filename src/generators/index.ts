@@ -1,4 +1,5 @@
 import { type Config, ConfigError } from '../config/config.ts';
+import { generatorRefusal } from '../policy/xRules.ts';
 import { createOpenAiGenerator, type OpenAiPricing } from './openai.ts';
 import { createTemplateGenerator } from './template.ts';
 import type { ReplyGenerator } from './types.ts';
@@ -25,6 +26,8 @@ export function createGenerator(config: Config, deps: GeneratorDeps = {}): Reply
     case 'template':
       return createTemplateGenerator();
     case 'openai': {
+      const refusal = generatorRefusal(config);
+      if (refusal) throw new ConfigError(refusal);
       const baseUrl = config.REPLYWRIGHT_OPENAI_BASE_URL;
       if (!baseUrl) {
         throw new ConfigError('REPLYWRIGHT_OPENAI_BASE_URL is required when REPLYWRIGHT_GENERATOR=openai');

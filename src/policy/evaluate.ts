@@ -5,6 +5,7 @@ import type { PostFacts, SourceKind } from './postFacts.ts';
 import { scorePost, type Tier } from './score.ts';
 import { spamSignalOf } from './spam.ts';
 import { bodyText } from './text.ts';
+import { keywordRepliesAllowed } from './xRules.ts';
 
 /** Every reason a candidate can be rejected for, in the order the checks run. */
 export const REJECT_REASONS = [
@@ -67,7 +68,8 @@ export function evaluationPolicyFrom(config: Config): EvaluationPolicy {
     minLength: config.REPLYWRIGHT_MIN_LENGTH,
     authorCooldownMs: config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN * MINUTE,
     minScore: config.REPLYWRIGHT_MIN_SCORE,
-    allowKeywordReplies: config.REPLYWRIGHT_ALLOW_KEYWORD_REPLIES,
+    // On X, keyword matches are never answered unless an Enterprise agreement allows it.
+    allowKeywordReplies: keywordRepliesAllowed(config),
   };
 }
 
