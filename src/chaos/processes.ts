@@ -12,6 +12,9 @@ export interface ChaosWorld {
   adminToken: string;
   seed: number;
   readyTimeoutMs: number;
+  /** SANDBOX_KEYS and SANDBOX_VISIBILITY_LAG_MS for both processes: the sandbox plays them, the pipeline declares them. */
+  keys: string;
+  visibilityLagMs: number;
 }
 
 export interface Started {
@@ -31,6 +34,7 @@ export function startSandboxProcess(world: ChaosWorld): Promise<Started> {
     // Traffic starts once the harness has set its mix (POST /admin/traffic).
     SANDBOX_TRAFFIC_PER_MIN: '0',
     SANDBOX_SEED: String(world.seed),
+    ...behaviourEnv(world),
   }));
 }
 
@@ -46,7 +50,12 @@ export function bootPipeline(world: ChaosWorld, sandboxUrl: string): Promise<Sta
     REPLYWRIGHT_MIN_SPACING_SEC: '0',
     // The sandbox has eight repliable authors: a cooldown would starve a long run of targets.
     REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: '0',
+    ...behaviourEnv(world),
   }));
+}
+
+function behaviourEnv(world: ChaosWorld): Record<string, string> {
+  return { SANDBOX_KEYS: world.keys, SANDBOX_VISIBILITY_LAG_MS: String(world.visibilityLagMs) };
 }
 
 async function startWithRetry(

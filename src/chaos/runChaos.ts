@@ -41,6 +41,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     adminToken: randomBytes(18).toString('hex'),
     seed: options.seed,
     readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
+    keys: options.keys ?? 'permanent',
+    visibilityLagMs: options.visibilityLagMs ?? 0,
   };
   const counters: ChaosCounters = {
     kills: 0,
@@ -98,6 +100,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const verdict = verify(store, truth, { account: ACCOUNT, now: settled.stoppedAt });
       result = {
         seed: options.seed,
+        keys: world.keys,
+        visibilityLagMs: world.visibilityLagMs,
         counters,
         ...verdict,
         quiet: settled.quiet,

@@ -7,6 +7,10 @@ export interface ChaosOptions {
   seed: number;
   /** Run in this directory and keep it; otherwise a temp dir, removed unless the run failed. */
   keepDir?: string;
+  /** The sandbox's idempotency mode (`permanent`, `window:<seconds>`, `none`); default permanent. */
+  keys?: string;
+  /** The sandbox's visibility lag in listings (default 0). */
+  visibilityLagMs?: number;
   /** Sandbox traffic, posts per minute (default 120). */
   trafficPerMin?: number;
   /** How long one boot may take to answer /healthz (default 90 s: the machine may be busy). */
@@ -43,6 +47,8 @@ export interface JobBalance {
 
 export interface ChaosResult {
   seed: number;
+  keys: string;
+  visibilityLagMs: number;
   counters: ChaosCounters;
   replies: number;
   ghostsDetected: number;

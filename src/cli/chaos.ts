@@ -1,29 +1,52 @@
 import { killAllChildren } from '../chaos/children.ts';
 import { chaosProblems, chaosSummary, chaosTable } from '../chaos/report.ts';
 import { runChaos } from '../chaos/runChaos.ts';
+import { idempotencyModeSchema } from '../platforms/sandbox/behaviour.ts';
 import { parseFlags, UsageError } from './opsArgs.ts';
 
+const USAGE =
+  'npm run chaos -- --kills N --seed S [--keys permanent|none|window:N] [--visibility-lag-ms N] [--keep DIR]';
+
 /**
- * `npm run chaos -- --kills N --seed S [--keep DIR]`: SIGKILL the real pipeline process N
+ * `npm run chaos -- --kills N --seed S [--keys none] [--visibility-lag-ms N] [--keep DIR]`: SIGKILL the real pipeline process N
  * times under injected faults, then check exactly-once against the sandbox's ground truth.
- * Prints a table and, last, `chaos: kills=… duplicates=… undetected_ghosts=… lost_permits=…
+ * Prints a table and, last, `chaos: keys=… visibility_lag_ms=… kills=… duplicates=… undetected_ghosts=… lost_permits=…
  * incomplete_traces=…`. Exit 0 only when every invariant held; 1 otherwise; 2 on bad usage.
  */
 export async function main(argv: string[]): Promise<number> {
   let kills: number;
   let seed: number;
   let keep: string | undefined;
+  let keys: string;
+  let visibilityLagMs: number;
   try {
-    const flags = parseFlags(argv, { '--kills': 'string', '--seed': 'string', '--keep': 'string' });
+    const flags = parseFlags(argv, {
+      '--kills': 'string',
+      '--seed': 'string',
+      '--keep': 'string',
+      '--keys': 'string',
+      '--visibility-lag-ms': 'string',
+    });
     kills = positiveInt(flags['--kills'] ?? '30', '--kills');
     seed = positiveInt(flags['--seed'] ?? '1', '--seed', 0);
     keep = flags['--keep'];
+    const mode = idempotencyModeSchema.safeParse(flags['--keys'] ?? 'permanent');
+    if (!mode.success) throw new UsageError(`--keys: ${mode.error.issues[0]?.message}`);
+    keys = mode.data;
+    visibilityLagMs = positiveInt(flags['--visibility-lag-ms'] ?? '0', '--visibility-lag-ms', 0);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`chaos: ${error.message}\nusage: npm run chaos -- --kills N --seed S [--keep DIR]`);
+    console.error(`chaos: ${error.message}\nusage: ${USAGE}`);
     return 2;
   }
-  const result = await runChaos({ kills, seed, keepDir: keep, progress: (line) => console.log(line) });
+  const result = await runChaos({
+    kills,
+    seed,
+    keys,
+    visibilityLagMs,
+    keepDir: keep,
+    progress: (line) => console.log(line),
+  });
   console.log('');
   console.log(chaosTable(result));
   const problems = chaosProblems(result);
@@ -32,7 +55,9 @@ export async function main(argv: string[]): Promise<number> {
     for (const problem of problems) console.log(`violation: ${problem.slice(0, 2_000)}`);
   }
   if (!result.ok || keep) console.log(`\nrun directory (DBs and logs): ${result.dir}`);
-  console.log(`reproduce: npm run chaos -- --kills ${kills} --seed ${seed}`);
+  console.log(
+    `reproduce: npm run chaos -- --kills ${kills} --seed ${seed} --keys ${keys} --visibility-lag-ms ${visibilityLagMs}`,
+  );
   console.log(chaosSummary(result));
   return result.ok ? 0 : 1;
 }

@@ -1,16 +1,29 @@
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../logging.ts';
 import { defaultAccountToken, defaultPassword } from '../platforms/sandbox/auth.ts';
 import { startSandbox } from '../platforms/sandbox/main.ts';
 
 /**
- * `npm run sandbox`: the sandbox platform alone. Reads SANDBOX_PORT, REPLYWRIGHT_SANDBOX_DB,
- * SANDBOX_TRAFFIC_PER_MIN, SANDBOX_SEED, REPLYWRIGHT_ACCOUNT and REPLYWRIGHT_ADMIN_TOKEN from the
- * config, plus REPLYWRIGHT_SANDBOX_TOKEN and REPLYWRIGHT_SANDBOX_PASSWORD (dev defaults otherwise).
+ * `npm run sandbox [-- --keys permanent|none|window:N] [--visibility-lag-ms N]`: the sandbox
+ * platform alone. Reads SANDBOX_PORT, REPLYWRIGHT_SANDBOX_DB, SANDBOX_TRAFFIC_PER_MIN,
+ * SANDBOX_SEED, SANDBOX_KEYS, SANDBOX_VISIBILITY_LAG_MS, REPLYWRIGHT_ACCOUNT and
+ * REPLYWRIGHT_ADMIN_TOKEN from the config (the flags override the two SANDBOX_ settings), plus
+ * REPLYWRIGHT_SANDBOX_TOKEN and REPLYWRIGHT_SANDBOX_PASSWORD (dev defaults otherwise).
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    allowPositionals: false,
+    options: { keys: { type: 'string' }, 'visibility-lag-ms': { type: 'string' } },
+  });
+  const config = loadConfig({
+    ...process.env,
+    ...(values.keys === undefined ? {} : { SANDBOX_KEYS: values.keys }),
+    ...(values['visibility-lag-ms'] === undefined ? {} : { SANDBOX_VISIBILITY_LAG_MS: values['visibility-lag-ms'] }),
+  });
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
   const account = config.REPLYWRIGHT_ACCOUNT;
   const adminToken = config.REPLYWRIGHT_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
@@ -23,6 +36,7 @@ async function main(): Promise<void> {
     adminToken,
     accountToken: process.env.REPLYWRIGHT_SANDBOX_TOKEN || defaultAccountToken(account),
     password: process.env.REPLYWRIGHT_SANDBOX_PASSWORD || defaultPassword(account),
+    behaviour: { idempotency: config.SANDBOX_KEYS, visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS },
   });
   log.info(
     {
@@ -30,6 +44,8 @@ async function main(): Promise<void> {
       account,
       db: config.REPLYWRIGHT_SANDBOX_DB,
       trafficPerMin: config.SANDBOX_TRAFFIC_PER_MIN,
+      keys: config.SANDBOX_KEYS,
+      visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS,
     },
     'sandbox listening',
   );

@@ -1,14 +1,18 @@
 import { createHttpApp } from '../../http/app.ts';
 import { serveHttp } from '../../http/serve.ts';
 import { writeDevAdminToken } from '../app/devAdminToken.ts';
-import { platformFromConfig } from '../app/platformFromConfig.ts';
+import { needsSandbox, platformFromConfig } from '../app/platformFromConfig.ts';
 import { createReplywright } from '../app/replywright.ts';
 import { createChannel } from '../app/channelFromConfig.ts';
 import { acquireInstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createGenerator } from '../generators/index.ts';
 import { createLogger } from '../logging.ts';
+import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
+import { checkMastodonAccount, withMastodonAccount } from '../platforms/mastodon/fromConfig.ts';
 import { startSandbox } from '../platforms/sandbox/main.ts';
+import { SpendLedger } from '../spend/ledger.ts';
+import { parseXPrices } from '../spend/prices.ts';
 import { applyPendingRestore } from '../ops/pendingRestore.ts';
 import { databasePath } from './opsArgs.ts';
 
@@ -24,12 +28,12 @@ async function main(): Promise<void> {
   const instanceLock = await acquireInstanceLock(databasePath(env));
   const restoredAtStart = applyPendingRestore(instanceLock.dbPath);
   if (!env.REPLYWRIGHT_ADMIN_TOKEN) env.REPLYWRIGHT_ADMIN_TOKEN = devAdminToken(env.REPLYWRIGHT_DB ?? './data/replywright.db');
-  const config = loadConfig(env);
+  const config = await withMastodonAccount(loadConfig(env), env);
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
   if (restoredAtStart) log.warn({ db: instanceLock.dbPath }, 'swapped in the restore staged with --at-next-start');
 
-  // Only the sandbox platform needs the embedded sandbox.
-  const sandbox = config.REPLYWRIGHT_SANDBOX_URL || config.REPLYWRIGHT_PLATFORM !== 'sandbox'
+  // Only the sandbox platform, and X and Mastodon in their sandbox dialects, need the embedded sandbox.
+  const sandbox = config.REPLYWRIGHT_SANDBOX_URL || !needsSandbox(config)
     ? null
     : await startSandbox({
         port: config.SANDBOX_PORT,
@@ -40,9 +44,13 @@ async function main(): Promise<void> {
         adminToken: config.REPLYWRIGHT_ADMIN_TOKEN,
         accountToken: env.REPLYWRIGHT_SANDBOX_TOKEN,
         password: env.REPLYWRIGHT_SANDBOX_PASSWORD,
+        behaviour: { idempotency: config.SANDBOX_KEYS, visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS },
       });
   const sandboxUrl = config.REPLYWRIGHT_SANDBOX_URL ?? sandbox?.url ?? '';
-  const platform = platformFromConfig(config, sandboxUrl, env);
+  // Every call a paid platform's adapter makes is priced, and stored once the DB is open.
+  const ledger = new SpendLedger(parseXPrices(config.REPLYWRIGHT_X_PRICES_USD));
+  const platform = platformFromConfig(config, sandboxUrl, env, { onCall: ledger.record });
+  if (platform instanceof MastodonAdapter) await checkMastodonAccount(platform, log);
   const app = await createReplywright({
     config,
     log,
@@ -51,6 +59,7 @@ async function main(): Promise<void> {
     channel: (pipeline) => createChannel(config, { platform, sandboxUrl, log, env, pipeline }),
     instanceLock,
   });
+  ledger.attach(app.store);
   await app.start();
   const http = await serveHttp(createHttpApp(app), { port: config.PORT, host: config.HOST });
   log.info(

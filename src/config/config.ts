@@ -23,7 +23,7 @@ export const configSchema = z.object({
   REPLYWRIGHT_SANDBOX_URL: z.url().optional(),
   REPLYWRIGHT_DB: z.string().min(1).default('./data/replywright.db'),
   REPLYWRIGHT_SANDBOX_DB: z.string().min(1).default('./data/sandbox.db'),
-  REPLYWRIGHT_PLATFORM: z.enum(['sandbox', 'bluesky', 'x']).default('sandbox'),
+  REPLYWRIGHT_PLATFORM: z.enum(['sandbox', 'bluesky', 'x', 'mastodon']).default('sandbox'),
   REPLYWRIGHT_ACCOUNT: z
     .string()
     // Bluesky handles have dots and dashes (bot.example.com).
@@ -91,6 +91,16 @@ export const configSchema = z.object({
   // Sandbox traffic (only for the embedded sandbox)
   SANDBOX_TRAFFIC_PER_MIN: z.coerce.number().min(0).default(30),
   SANDBOX_SEED: int(0).default(42),
+  /**
+   * How the sandbox plays idempotency: `permanent` (a repeated key returns the original post),
+   * `window:<seconds>` (Mastodon: 3600) or `none` (X). The sandbox adapter declares the same.
+   */
+  SANDBOX_KEYS: z
+    .string()
+    .regex(/^(permanent|none|window:\d{1,7})$/, 'expected permanent, none or window:<seconds>')
+    .default('permanent'),
+  /** How long the sandbox takes to show a new post in its listings (an indexing delay). */
+  SANDBOX_VISIBILITY_LAG_MS: int(0).default(0),
 
   // Bluesky (REPLYWRIGHT_PLATFORM=bluesky)
   REPLYWRIGHT_BLUESKY_SERVICE: z.url().default('https://bsky.social'),
@@ -106,6 +116,13 @@ export const configSchema = z.object({
 
   INSPECT: bool.default(false),
   REPLYWRIGHT_INSPECT_URL: z.string().regex(/^wss?:\/\//, 'expected a ws:// URL').default('ws://127.0.0.1:8788'),
+
+  // Mastodon (REPLYWRIGHT_PLATFORM=mastodon). Without REPLYWRIGHT_MASTODON_URL the adapter talks to the sandbox's Mastodon dialect.
+  REPLYWRIGHT_MASTODON_URL: z.url().optional(),
+  /** An application token with read:statuses read:notifications read:accounts write:statuses (secret). */
+  REPLYWRIGHT_MASTODON_TOKEN: z.string().min(1).optional(),
+  /** Replies keep the mention's visibility or narrower, and never go wider than this. */
+  REPLYWRIGHT_MASTODON_MAX_VISIBILITY: z.enum(['public', 'unlisted', 'private', 'direct']).default('public'),
 
   // X (REPLYWRIGHT_PLATFORM=x). Without REPLYWRIGHT_X_API_URL the adapter talks to the sandbox's X dialect.
   REPLYWRIGHT_X_API_URL: z.url().optional(),

@@ -11,7 +11,7 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_SANDBOX_URL: 'Use an external sandbox at this URL instead of starting one.',
   REPLYWRIGHT_DB: 'SQLite file of the pipeline (WAL mode).',
   REPLYWRIGHT_SANDBOX_DB: 'SQLite file of the embedded sandbox.',
-  REPLYWRIGHT_PLATFORM: 'Platform adapter (`sandbox`, `bluesky`, `x`).',
+  REPLYWRIGHT_PLATFORM: 'Platform adapter (`sandbox`, `bluesky`, `x`, `mastodon`).',
   REPLYWRIGHT_ACCOUNT: "The bot's handle on the platform.",
   REPLYWRIGHT_APPROVAL: '`auto` approves permits; `manual` parks them for an operator (expiring after the approval TTL).',
   REPLYWRIGHT_POSTER: '`api` posts through the platform API; `browser` through Chromium (sites that allow it only).',
@@ -49,6 +49,10 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_TRACES_DIR: 'Where failed browser posts leave a Playwright trace and a screenshot.',
   SANDBOX_TRAFFIC_PER_MIN: 'Synthetic posts per minute on the embedded sandbox.',
   SANDBOX_SEED: 'Seed of the sandbox traffic and faults.',
+  SANDBOX_KEYS:
+    'How the sandbox plays idempotency keys: `permanent`, `window:<seconds>` (Mastodon: 3600) or `none` (X). Also what the sandbox adapter declares.',
+  SANDBOX_VISIBILITY_LAG_MS:
+    'How long the sandbox takes to show a new post in its listings; the sandbox adapter declares it, and absence is judged only after it.',
   REPLYWRIGHT_SANDBOX_TOKEN: "The sandbox bot's API token (dev default when unset; secret).",
   REPLYWRIGHT_SANDBOX_PASSWORD: "The sandbox bot's web password for the browser poster (dev default when unset; secret).",
   REPLYWRIGHT_BLUESKY_SERVICE: 'Bluesky: the PDS or entryway to sign in at (an `http://` URL works for a local network).',
@@ -59,6 +63,12 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_PROOF_TARGETS: 'Proof target overrides, e.g. `queueSize=5,permitsUsed=2`.',
   INSPECT: 'Report actors to the Stately inspector (@statelyai/inspect); start one with `npm run inspector`.',
   REPLYWRIGHT_INSPECT_URL: "WebSocket URL of the inspector server `INSPECT=1` reports to.",
+  REPLYWRIGHT_MASTODON_URL:
+    'Mastodon: the instance, e.g. `https://mastodon.social`. Unset: the sandbox (embedded or REPLYWRIGHT_SANDBOX_URL) in its Mastodon dialect.',
+  REPLYWRIGHT_MASTODON_TOKEN:
+    "Mastodon: the account's application token, scopes `read:statuses read:notifications read:accounts write:statuses` (secret). Unset on the sandbox: the sandbox bot's token.",
+  REPLYWRIGHT_MASTODON_MAX_VISIBILITY:
+    'Mastodon: the widest visibility a reply may have (`public`, `unlisted`, `private`, `direct`); a reply never goes wider than the mention either.',
   REPLYWRIGHT_X_API_URL:
     'X: the API base, `https://api.x.com` for the real X. Unset: the sandbox (embedded or REPLYWRIGHT_SANDBOX_URL) in its X dialect.',
   REPLYWRIGHT_X_ACCESS_TOKEN:

@@ -21,6 +21,8 @@ const report: InvariantReport = {
 
 const result: ChaosResult = {
   seed: 7,
+  keys: 'none',
+  visibilityLagMs: 1500,
   counters: {
     kills: 30,
     killsInPosting: 11,
@@ -48,7 +50,7 @@ const result: ChaosResult = {
 describe('chaos report', () => {
   it('ends with the one-line summary scripts grep for', () => {
     expect(chaosSummary(result)).toBe(
-      'chaos: kills=30 duplicates=0 undetected_ghosts=1 lost_permits=0 incomplete_traces=0',
+      'chaos: keys=none visibility_lag_ms=1500 kills=30 duplicates=0 undetected_ghosts=1 lost_permits=0 incomplete_traces=0',
     );
   });
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { bearerToken, tokenMatches } from '../../tokens.ts';
+import { behaviourPatchSchema } from './behaviour.ts';
 import { faultPatchSchema } from './faults.ts';
 import type { SandboxPlatform } from './platform.ts';
 import { TRAFFIC_KINDS, type TrafficGenerator } from './traffic.ts';
@@ -54,6 +55,12 @@ export function createAdminRoutes(
   admin.post('/admin/faults', async (c) => {
     platform.faults.update(validate(faultPatchSchema, await jsonBody(c)));
     return c.json(faultsView());
+  });
+
+  admin.get('/admin/behaviour', (c) => c.json(platform.behaviour.config));
+
+  admin.post('/admin/behaviour', async (c) => {
+    return c.json(platform.behaviour.update(validate(behaviourPatchSchema, await jsonBody(c))));
   });
 
   admin.post('/admin/ghost', async (c) => {

@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { hostPolicy } from '../../edge/hostAllowList.ts';
 import { type Clock, systemClock } from '../../runtime/clock.ts';
 import type { MastodonLimits } from './mastodon/rateLimits.ts';
+import type { SandboxBehaviourPatch } from './behaviour.ts';
 import { SandboxPlatform } from './platform.ts';
 import { createSandboxApp } from './server.ts';
 import { TrafficGenerator } from './traffic.ts';
@@ -24,6 +25,8 @@ export interface StartSandboxOptions {
   mastodonLimits?: MastodonLimits;
   /** Default: the system clock. A SimulatedClock also drives traffic, rate-limit windows and latency faults. */
   clock?: Clock;
+  /** Idempotency mode and visibility lag; unset keeps what the sandbox DB has (permanent, 0 when new). */
+  behaviour?: SandboxBehaviourPatch;
 }
 
 export interface RunningSandbox {
@@ -55,6 +58,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     seed: options.seed,
     account: options.account,
   });
+  if (options.behaviour) platform.behaviour.update(options.behaviour);
   const traffic = new TrafficGenerator(platform, {
     seed: options.seed,
     perMin: options.trafficPerMin,
