@@ -11,6 +11,9 @@ import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { seededIds } from '../../src/runtime/ids.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
 import { SIM_INTERVALS } from '../../src/sim/simulation.ts';
+import { openStore, type Store } from '../../db/store.ts';
+import type { PipelineDeps } from '../../src/actors/deps.ts';
+import type { ReplyChannel } from '../../src/actors/replyChannel.ts';
 import { tempStore } from './tempStore.ts';
 
 /** The simulator's job timing: minutes-scale, as in production. */
@@ -18,6 +21,8 @@ export const TEST_INTERVALS = SIM_INTERVALS;
 
 export interface PipelineFixture {
   app: Replywright;
+  /** The replywright DB file. */
+  path: string;
   clock: SimulatedClock;
   platform: SandboxPlatform;
   adapter: PlatformAdapter;
@@ -27,6 +32,11 @@ export interface PipelineFixture {
   cycle(): Promise<void>;
   /** A root post by `author` that mentions the bot: an opted-in target. */
   mention(author: string, text?: string): string;
+  /**
+   * Stops this replywright and boots a new one on the same file (after `between` ran, say a
+   * restore over it), against the same platform and clock.
+   */
+  reboot(between?: () => Promise<void>): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -36,9 +46,13 @@ export async function pipelineFixture(
     env?: Record<string, string>;
     platform?: (adapter: PlatformAdapter) => PlatformAdapter;
     generator?: ReplyGenerator;
+    /** How replies are sent; the platform API by default. */
+    channel?: (deps: PipelineDeps) => ReplyChannel;
+    /** The simulated clock's start (epoch ms). */
+    start?: number;
   } = {},
 ): Promise<PipelineFixture> {
-  const clock = new SimulatedClock();
+  const clock = new SimulatedClock(options.start);
   const t = await tempStore();
   const config = loadConfig({
     REPLYWRIGHT_MIN_SPACING_SEC: '0',
@@ -54,22 +68,32 @@ export async function pipelineFixture(
   });
   const inProcess = createSandboxInProcessAdapter({ platform, clock });
   const adapter = options.platform ? options.platform(inProcess) : inProcess;
-  const app = await createReplywright({
-    config,
-    log: silentLogger,
-    platform: adapter,
-    generator: options.generator ?? createTemplateGenerator(),
-    clock,
-    ids: seededIds(seededRandom(7), () => clock.now()),
-    intervals: TEST_INTERVALS,
-    store: t.store,
-    supervise: false,
-  });
-  await app.start();
+  const ids = seededIds(seededRandom(7), () => clock.now());
+  const boot = async (store: Store) => {
+    const instance = await createReplywright({
+      config,
+      log: silentLogger,
+      platform: adapter,
+      generator: options.generator ?? createTemplateGenerator(),
+      channel: options.channel,
+      clock,
+      ids,
+      intervals: TEST_INTERVALS,
+      store,
+      supervise: false,
+    });
+    await instance.start();
+    return instance;
+  };
+  let store = t.store;
+  let app = await boot(store);
   let n = 0;
   const run = (job: JobName) => clock.settleWhileAdvancing(app.runOnce(job));
   return {
-    app,
+    get app() {
+      return app;
+    },
+    path: t.path,
     clock,
     platform,
     adapter,
@@ -87,9 +111,17 @@ export async function pipelineFixture(
           `@${config.REPLYWRIGHT_ACCOUNT} how do I keep replies from posting twice after a crash? (${n})`,
       }).post.id;
     },
+    async reboot(between) {
+      await app.stop();
+      store.close();
+      await between?.();
+      store = await openStore(t.path);
+      app = await boot(store);
+    },
     async cleanup() {
       await app.stop();
       platform.close();
+      store.close();
       t.cleanup();
     },
   };
