@@ -33,6 +33,16 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster, end to end in Chromium', () => {
     expect(replies.map((r) => r.inReplyToId).sort()).toEqual(targets.map((t) => t.id).sort());
     // The sandbox labels posts made through its web UI (a logged-in session), not its API.
     expect(new Set(replies.map((r) => r.origin))).toEqual(new Set(['web']));
+    // The composer carried each permit's own key (?key=…), so a repeated click could not post twice.
+    const keys = new Map(
+      (stack.app.store.statement('select actual_post_id as postId, idempotency_key as k from permits').all() as {
+        postId: string | null;
+        k: string;
+      }[]).map((r) => [r.postId, r.k]),
+    );
+    for (const reply of stack.sandbox.platform.groundTruth({ author: stack.config.REPLYWRIGHT_ACCOUNT })) {
+      if (reply.inReplyToId !== null) expect(reply.idempotencyKey).toBe(keys.get(reply.id));
+    }
 
     for (const permit of stack.permits().filter((p) => p.state === 'used')) {
       expect(traceGaps(stack.app.store, permit.id, permit.actualPostId!)).toEqual([]);

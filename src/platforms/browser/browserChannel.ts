@@ -67,7 +67,9 @@ export function createBrowserChannel(options: BrowserChannelOptions): ReplyChann
         if (isCreateCall(profile, request.method(), request.url())) createRequests++;
       });
 
-      const response = await page.goto(profileUrl(profile.postUrl, options.baseUrl, permit.targetPostId), {
+      const url = new URL(profileUrl(profile.postUrl, options.baseUrl, permit.targetPostId));
+      if (profile.keyParam) url.searchParams.set(profile.keyParam, permit.idempotencyKey);
+      const response = await page.goto(url.toString(), {
         waitUntil: 'domcontentloaded',
       });
       const status = response?.status() ?? 0;

@@ -30,6 +30,15 @@ export const browserProfileSchema = z
         path: z.string().refine(isRegExp, 'not a valid regular expression'),
       })
       .strict(),
+    /**
+     * Where the site's composer can carry the permit's idempotency key (a query parameter of
+     * the post page its create call sends on), so a repeated click cannot post twice. Sites
+     * without one leave it out: the own-reply lookup before every attempt is all there is.
+     */
+    keyParam: z
+      .string()
+      .regex(/^[a-z_]{1,20}$/)
+      .optional(),
     /** Dot path of the new id in the create call's JSON response, e.g. `id` or `data.post.id`. */
     newIdPath: z.string().regex(/^[A-Za-z0-9_$]+(\.[A-Za-z0-9_$]+)*$/),
     /** Shown instead of the composer when the session is gone. */

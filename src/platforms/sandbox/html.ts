@@ -85,7 +85,11 @@ form.addEventListener('submit', async (event) => {
   const button = form.querySelector('button');
   button.disabled = true;
   problem.textContent = '';
-  const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
+  // A poster that knows its reply's key passes it in the page URL (?key=…); a person gets a fresh one per click.
+  const given = new URLSearchParams(location.search).get('key');
+  const key = given && /^[A-Za-z0-9_-]{1,100}$/.test(given)
+    ? given
+    : crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
   try {
     const response = await fetch('/api/posts', {
       method: 'POST',
