@@ -34,6 +34,8 @@ export const REDACTED_PATHS = [
   '*.clientSecret',
   'REPLYWRIGHT_BLUESKY_APP_PASSWORD',
   '*.REPLYWRIGHT_BLUESKY_APP_PASSWORD',
+  'REPLYWRIGHT_MASTODON_TOKEN',
+  '*.REPLYWRIGHT_MASTODON_TOKEN',
   'appPassword',
   '*.appPassword',
   'accessJwt',

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { PlatformAdapter } from '../platforms/contract.ts';
 import { blueskyFromConfig } from '../platforms/bluesky/fromConfig.ts';
+import { mastodonFromConfig } from '../platforms/mastodon/fromConfig.ts';
 import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
 import { createSandboxHttpAdapter } from '../platforms/sandbox/httpAdapter.ts';
 import type { CallRecorder } from '../platforms/usage.ts';
@@ -11,9 +12,16 @@ export function sandboxAccountToken(config: Config, env: Record<string, string |
   return env.REPLYWRIGHT_SANDBOX_TOKEN ?? defaultAccountToken(config.REPLYWRIGHT_ACCOUNT);
 }
 
-/** Whether the platform runs on the sandbox: the sandbox itself, or X without REPLYWRIGHT_X_API_URL (its X dialect). */
+/**
+ * Whether the platform runs on the sandbox: the sandbox itself, or X or Mastodon without
+ * REPLYWRIGHT_X_API_URL / REPLYWRIGHT_MASTODON_URL (their dialects of it).
+ */
 export function needsSandbox(config: Config): boolean {
-  return config.REPLYWRIGHT_PLATFORM === 'sandbox' || (config.REPLYWRIGHT_PLATFORM === 'x' && !config.REPLYWRIGHT_X_API_URL);
+  return (
+    config.REPLYWRIGHT_PLATFORM === 'sandbox' ||
+    (config.REPLYWRIGHT_PLATFORM === 'x' && !config.REPLYWRIGHT_X_API_URL) ||
+    (config.REPLYWRIGHT_PLATFORM === 'mastodon' && !config.REPLYWRIGHT_MASTODON_URL)
+  );
 }
 
 export function platformFromConfig(
@@ -32,6 +40,8 @@ export function platformFromConfig(
       });
     case 'bluesky':
       return blueskyFromConfig(config);
+    case 'mastodon':
+      return mastodonFromConfig(config, { sandboxUrl: baseUrl, sandboxToken: sandboxAccountToken(config, env) });
     case 'x':
       return xFromConfig(config, { sandboxUrl: baseUrl, sandboxToken: sandboxAccountToken(config, env), ...deps });
   }

@@ -12,6 +12,7 @@ import {
 } from '../../src/platforms/contract.ts';
 import { AccountMismatch } from '../../src/platforms/mastodon/accountState.ts';
 import { MastodonAdapter } from '../../src/platforms/mastodon/adapter.ts';
+import { botFlagRisk } from '../../src/platforms/mastodon/botFlag.ts';
 import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import {
@@ -50,7 +51,8 @@ describe('MastodonAdapter against the sandbox’s Mastodon dialect', () => {
       visibilityLagMs: 5_000,
       responseTimeoutMs: 12_000,
     });
-    expect(adapter.accountRisks()).toEqual([]);
+    expect(adapter.accountFacts).toEqual(facts);
+    expect(botFlagRisk(facts)).toBeNull();
   });
 
   it('mentions: the contract’s posts, oldest first, with a min_id cursor that pages forward without a gap', async () => {
@@ -291,15 +293,17 @@ describe('MastodonAdapter against the sandbox’s Mastodon dialect', () => {
     const wrong = s.adapter({ account: 'someone_else' });
     await expect(wrong.connect()).rejects.toThrow(AccountMismatch);
     await expect(wrong.mentions(null)).rejects.toThrow(/belongs to @humanish/);
-    const unlabelled = s.adapter({ account: 'humanish' });
-    expect((await unlabelled.connect()).bot).toBe(false);
-    expect(unlabelled.accountRisks()).toEqual([
+    const seen: boolean[] = [];
+    const unlabelled = s.adapter({ account: 'humanish', onAccountFacts: (facts) => seen.push(facts.bot) });
+    const facts = await unlabelled.connect();
+    expect(seen).toEqual([false]);
+    expect(botFlagRisk(facts)).toEqual(
       expect.objectContaining({
         setting: 'REPLYWRIGHT_ACCOUNT',
         value: 'humanish',
         why: expect.stringMatching(/not marked as a bot/),
       }),
-    ]);
+    );
   });
 });
 

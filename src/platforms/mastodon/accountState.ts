@@ -37,14 +37,22 @@ export class AccountState {
   readonly #clock: Clock;
   readonly #expected: string;
   readonly #refreshMs: number;
+  readonly #onFacts: ((facts: AccountFacts) => void) | undefined;
   #facts: AccountFacts | null = null;
   #loading: Promise<AccountFacts> | null = null;
 
-  constructor(client: mastodon.rest.Client, clock: Clock, expectedUsername: string, refreshMs: number) {
+  constructor(
+    client: mastodon.rest.Client,
+    clock: Clock,
+    expectedUsername: string,
+    refreshMs: number,
+    onFacts?: (facts: AccountFacts) => void,
+  ) {
     this.#client = client;
     this.#clock = clock;
     this.#expected = expectedUsername.toLowerCase();
     this.#refreshMs = refreshMs;
+    this.#onFacts = onFacts;
   }
 
   /** The last facts read, if any (no I/O). */
@@ -89,6 +97,7 @@ export class AccountState {
       charactersReservedPerUrl: statuses?.charactersReservedPerUrl ?? DEFAULT_URL_LENGTH,
       checkedAt: this.#clock.now(),
     };
+    this.#onFacts?.(this.#facts);
     return this.#facts;
   }
 }

@@ -1,5 +1,4 @@
 import type { mastodon } from 'masto';
-import type { RiskySetting } from '../../config/risks.ts';
 import { type Clock, systemClock } from '../../runtime/clock.ts';
 import {
   type CreateReplyRequest,
@@ -47,6 +46,8 @@ export interface MastodonAdapterOptions {
   refreshMs?: number;
   clock?: Clock;
   client?: mastodon.rest.Client;
+  /** Called after every read of the account (its `bot` flag may change). */
+  onAccountFacts?: (facts: AccountFacts) => void;
 }
 
 /** Mastodon's page sizes: notifications up to 80 (40 asked), statuses and search up to 40. */
@@ -89,7 +90,13 @@ export class MastodonAdapter implements PlatformAdapter {
         token: options.token,
         timeoutMs: options.timeoutMs ?? 10_000,
       });
-    this.#state = new AccountState(this.#client, this.#clock, this.account, options.refreshMs ?? 600_000);
+    this.#state = new AccountState(
+      this.#client,
+      this.#clock,
+      this.account,
+      options.refreshMs ?? 600_000,
+      options.onAccountFacts,
+    );
     this.#maxVisibility = options.maxVisibility ?? 'public';
     this.#capabilities = {
       idempotency: options.idempotency ?? { kind: 'window', seconds: 3_600 },
@@ -112,17 +119,9 @@ export class MastodonAdapter implements PlatformAdapter {
     return { maxTextLength: Math.max(1, max - MENTION_RESERVE), rateLimitedUntil: this.#rateLimitedUntil };
   }
 
-  /** The dashboard's warning while the account is not marked as a bot (as last read). */
-  accountRisks(): RiskySetting[] {
-    const facts = this.#state.known;
-    if (!facts || facts.bot) return [];
-    return [
-      {
-        setting: 'REPLYWRIGHT_ACCOUNT',
-        value: facts.acct,
-        why: 'the Mastodon account is not marked as a bot (Preferences → Profile → "This is an automated account"); automated accounts must be, on most servers',
-      },
-    ];
+  /** The account as last read (no I/O); null before the first read. */
+  get accountFacts(): AccountFacts | null {
+    return this.#state.known;
   }
 
   async mentions(cursor: string | null): Promise<Page> {
