@@ -16,6 +16,7 @@ import { parsePostId, POST_COLLECTION, postIdOf, postUri } from './postIds.ts';
 import { MAX_GRAPHEMES, replyRecord } from './replyRecord.ts';
 import { BlueskySession } from './session.ts';
 import type { BlueskyState, ReplyPlan } from './state.ts';
+import { ThreadSweep } from './threadSweep.ts';
 import { isTid, tidFromTime, tidMicros } from './tid.ts';
 import {
   notificationPost,
@@ -63,6 +64,9 @@ const OVERLAP_MS = 2 * 60_000;
 /** Other clients' record keys carry their own clocks: read this far past `since` before stopping. */
 const RKEY_SKEW_MS = 10 * 60_000;
 const MAX_OWN_PAGES = 50;
+/** Own posts whose threads are swept for replies the notifications missed. */
+const SWEEP_LOOKBACK_MS = 24 * 3_600_000;
+const SWEEP_MIN_INTERVAL_MS = 5_000;
 
 /**
  * `PlatformAdapter` for Bluesky (the AT Protocol), over @atproto/api's credential session.
@@ -88,6 +92,7 @@ export class BlueskyAdapter implements PlatformAdapter {
   readonly #account: string;
   #rateLimitedUntil: number | null = null;
   #labelChecked = false;
+  readonly #sweep: ThreadSweep;
 
   constructor(options: BlueskyAdapterOptions) {
     this.name = options.name ?? 'bluesky';
@@ -103,6 +108,7 @@ export class BlueskyAdapter implements PlatformAdapter {
       fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       now: this.#now,
     });
+    this.#sweep = new ThreadSweep((nsid, params) => this.#get(nsid, params), SWEEP_MIN_INTERVAL_MS);
     this.#capabilities = {
       idempotency: { kind: 'permanent' },
       visibilityLagMs: options.visibilityLagMs ?? 2_000,
@@ -162,9 +168,14 @@ export class BlueskyAdapter implements PlatformAdapter {
     return addBotLabel((request, expect) => this.#call('create', request, expect), self.did);
   }
 
+  /**
+   * Mentions of and replies to the account: its notifications (reasons `mention`, `reply`)
+   * newer than the cursor, plus replies to its own recent posts that no notification
+   * announced (see threadSweep.ts).
+   */
   async mentions(cursor: string | null): Promise<Page> {
     const self = await this.connect();
-    return this.#newerThan(cursor, self, async (apiCursor) => {
+    const page = await this.#newerThan(cursor, self, async (apiCursor) => {
       const body = await this.#get('app.bsky.notification.listNotifications', {
         limit: LIST_LIMIT,
         reasons: [...OPT_IN_REASONS],
@@ -179,6 +190,16 @@ export class BlueskyAdapter implements PlatformAdapter {
         return { at, parsed: notificationPost(notification.value, self) };
       });
     });
+    const ownUris: string[] = [];
+    await this.#eachOwnPost(this.#now() - SWEEP_LOOKBACK_MS, (post) => {
+      const ref = parsePostId(post.id);
+      if (ref) ownUris.push(postUri(ref));
+    });
+    const seen = new Set(page.posts.map((p) => p.id));
+    for (const post of await this.#sweep.replies(ownUris, self, this.#now())) {
+      if (!seen.has(post.id)) page.posts.push(post);
+    }
+    return page;
   }
 
   async search(query: string, cursor: string | null): Promise<Page> {
