@@ -48,7 +48,7 @@ export interface InvariantReport {
 }
 
 /**
- * DESIGN.md's invariants checked against the platform's own record and the DB: no duplicate
+ * The nine invariants (README.md) checked against the platform's own record and the DB: no duplicate
  * reply per target, every own post explained by exactly one used permit (or an injected
  * ghost that was detected), no permit left non-terminal past its deadline, a complete trace
  * chain for every used permit, every job run ended, one SLO event per scheduler run, no

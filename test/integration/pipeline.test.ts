@@ -3,7 +3,7 @@ import { runSimulation } from '../../src/sim/simulation.ts';
 
 /**
  * The whole pipeline against the sandbox on the simulated clock, checked against the
- * sandbox's own record of what was posted (DESIGN.md invariants 1–8): non-root targets,
+ * sandbox's own record of what was posted (invariants 1–8 in README.md): non-root targets,
  * spam, parody, keyword-only posts, opt-outs and already-replied targets never get a reply;
  * caps hold; every reply has its full trace chain; every run ended; one SLO event per run.
  */

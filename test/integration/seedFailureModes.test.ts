@@ -5,7 +5,7 @@ import { withOverrides } from '../../src/platforms/delegate.ts';
 import { checkInvariants } from '../../src/proof/invariants.ts';
 import { type PipelineFixture, pipelineFixture } from '../support/pipeline.ts';
 
-/** The old system's failure modes (DESIGN.md, "What the old system suffered"), as named tests. */
+/** The old system's failure modes (what the system replywright replaces suffered), as named tests. */
 let fixture: PipelineFixture | undefined;
 afterEach(async () => {
   await fixture?.cleanup();
