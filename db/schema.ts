@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The one schema source. Times are epoch milliseconds (integer); ids are text.
@@ -281,6 +281,38 @@ export const instanceHolder = sqliteTable('instance_holder', {
   startedAt: integer('started_at').notNull(),
   heartbeatAt: integer('heartbeat_at').notNull(),
 });
+
+/**
+ * Every call a paid platform's adapter made (X), priced: `billed` items at the unit's price.
+ * Spend per window, cost per reply, /metrics and the daily budget read it (src/spend/).
+ */
+export const platformCalls = sqliteTable(
+  'platform_calls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform').notNull(),
+    at: integer('at').notNull(),
+    operation: text('operation').notNull(),
+    outcome: text('outcome', { enum: ['ok', 'failed', 'unknown'] }).notNull(),
+    unit: text('unit').notNull(),
+    items: integer('items').notNull(),
+    billed: integer('billed').notNull(),
+    costUsd: real('cost_usd').notNull(),
+  },
+  (t) => [index('platform_calls_at').on(t.at)],
+);
+
+/** Resources already billed on a UTC day: X bills a resource once per day. Older days are pruned. */
+export const platformBilled = sqliteTable(
+  'platform_billed',
+  {
+    platform: text('platform').notNull(),
+    day: text('day').notNull(),
+    unit: text('unit').notNull(),
+    resourceId: text('resource_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.day, t.unit, t.resourceId] })],
+);
 
 export const controls = sqliteTable('controls', {
   key: text('key').primaryKey(),

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppHandle } from '../src/app/types.ts';
 import { queueSize } from '../src/proof/queries.ts';
+import { DAY_MS, spendSinceId, spendWindow } from '../src/spend/queries.ts';
 
 /**
  * Prometheus metrics for one app, in a private Registry (two apps in one process never share
@@ -29,6 +30,11 @@ export function createMetrics(app: AppHandle): Metrics {
   const candidates = new Gauge({ name: 'replywright_candidates', help: 'Candidates by state', labelNames: ['state'], registers });
   const childUp = new Gauge({ name: 'replywright_supervisor_child_up', help: '1 when the job actor runs', labelNames: ['child'], registers });
   const paused = new Gauge({ name: 'replywright_paused', help: '1 when the kill switch is on', registers });
+  const platformCalls = new Counter({ name: 'replywright_platform_calls_total', help: 'Calls the platform adapter made to a paid API, by operation and outcome', labelNames: ['platform', 'operation', 'outcome'], registers });
+  const platformSpend = new Counter({ name: 'replywright_platform_spend_usd_total', help: 'What those calls cost at the configured prices (USD)', labelNames: ['platform', 'operation'], registers });
+  const spend24h = new Gauge({ name: 'replywright_platform_spend_usd_24h', help: 'Platform spend of the last 24 h (USD)', registers });
+  const costPerReply = new Gauge({ name: 'replywright_cost_per_reply_usd_24h', help: 'Platform spend of the last 24 h per reply posted in it (USD; absent without a reply)', registers });
+  const budget = new Gauge({ name: 'replywright_daily_budget_usd', help: 'REPLYWRIGHT_DAILY_BUDGET_USD (absent when unset)', registers });
   const durations = new Histogram({
     name: 'replywright_job_run_duration_seconds',
     help: 'Duration of finished job runs, by job and status',
@@ -38,6 +44,7 @@ export function createMetrics(app: AppHandle): Metrics {
   });
 
   let lastEventId = 0;
+  let lastCallId = 0;
   let ghostsSeen = 0;
   const runs = new Map(JOBS.map((job) => [job, { watermark: 0, seenAtWatermark: new Set<string>(), pending: new Set<string>() }]));
   const { store } = app;
@@ -63,6 +70,20 @@ export function createMetrics(app: AppHandle): Metrics {
     childUp.reset();
     for (const [child, h] of Object.entries(health.supervisor.children)) childUp.set({ child }, h.status === 'running' ? 1 : 0);
     paused.set(app.controls.isPaused() ? 1 : 0);
+
+    // Priced platform calls: only rows new since the last scrape are read.
+    const calls = spendSinceId(store, lastCallId);
+    for (const r of calls.rows) {
+      platformCalls.inc({ platform: r.platform, operation: r.operation, outcome: r.outcome }, r.calls);
+      if (r.spendUsd > 0) platformSpend.inc({ platform: r.platform, operation: r.operation }, r.spendUsd);
+    }
+    lastCallId = calls.lastId;
+    const day = spendWindow(store, app.clock.now(), DAY_MS);
+    spend24h.set(day.spendUsd);
+    costPerReply.reset();
+    if (day.costPerReplyUsd !== null) costPerReply.set(day.costPerReplyUsd);
+    budget.reset();
+    if (app.config.REPLYWRIGHT_DAILY_BUDGET_USD !== undefined) budget.set(app.config.REPLYWRIGHT_DAILY_BUDGET_USD);
 
     for (const job of JOBS) {
       const track = runs.get(job)!;

@@ -6,6 +6,7 @@ import { capBudget, funnel } from '../src/proof/funnel.ts';
 import { queueSize } from '../src/proof/queries.ts';
 import { buildProofReport, type ProofReport } from '../src/proof/report.ts';
 import type { ProofTargets } from '../src/proof/targets.ts';
+import { spendSummary } from '../src/spend/queries.ts';
 
 /**
  * The read models shared by the JSON API and the dashboard, so both always show the same
@@ -26,6 +27,7 @@ export function diagnosisView(app: AppHandle, windowMs: number, targets: ProofTa
     paused: app.controls.isPaused(),
     lowWatermark: targets.queueSize,
     caps: { perHour: app.config.REPLYWRIGHT_CAP_PER_HOUR, perDay: app.config.REPLYWRIGHT_CAP_PER_DAY },
+    dailyBudgetUsd: app.config.REPLYWRIGHT_DAILY_BUDGET_USD ?? null,
   });
 }
 
@@ -47,6 +49,8 @@ export function statusView(app: AppHandle, windowMs: number, targets: ProofTarge
     queueSize: queueSize(app.store, now),
     caps: capBudget(app.store, now, { perHour: config.REPLYWRIGHT_CAP_PER_HOUR, perDay: config.REPLYWRIGHT_CAP_PER_DAY }),
     blocking: diagnosisView(app, windowMs, targets),
+    /** What the platform calls cost: this window, the last 24 h, per reply, against the daily budget. */
+    spend: spendSummary(app.store, { now, windowMs, dailyBudgetUsd: config.REPLYWRIGHT_DAILY_BUDGET_USD ?? null }),
     config: publicConfig(config),
   };
 }

@@ -54,6 +54,8 @@ export const SLO_REASONS = [
   'queue_empty',
   'all_expired',
   'cap_reached',
+  /** REPLYWRIGHT_DAILY_BUDGET_USD: the platform spend of the last 24 h reached it. */
+  'budget_reached',
   'spacing',
   'quiet_hours',
   'paused',

@@ -14,6 +14,7 @@ import {
   riskBanner,
   traceCard,
 } from './sections.ts';
+import { spendCard, xRulesReminder } from './spendCard.ts';
 import { STYLES } from './styles.ts';
 import { ghostsCard, permitsCard, queueCard } from './tables.ts';
 
@@ -44,8 +45,9 @@ function header(config: Config, windowLabel: string): Safe {
 }
 
 export function liveSection(d: DashboardData): Safe {
-  return h`${riskBanner(d)}${controlsBar(d)}
+  return h`${riskBanner(d)}${xRulesReminder(d.status)}${controlsBar(d)}
     <div class="grid">${funnelCard(d.status)}${diagnosisCard(d.diagnosis)}</div>
+    ${spendCard(d.status)}
     <div class="grid">${proofTable(d.report)}
       <section class="card" data-testid="latest-trace"><h2>Latest posted reply · trace chain</h2>${traceCard(d.report.trace, d.report.window)}</section></div>
     <div class="grid">${queueCard(d)}${permitsCard(d)}</div>

@@ -2,10 +2,11 @@ import type { SloReason } from '../events.ts';
 import { EVENT } from '../events.ts';
 import { type GeneratedReply, GenerationFailed } from '../generators/types.ts';
 import { contentHash, type PlatformPost, RateLimited } from '../platforms/contract.ts';
-import { type CapPolicy, checkCaps } from '../policy/caps.ts';
+import { budgetUntil, type CapPolicy, checkCaps, DAY_MS } from '../policy/caps.ts';
 import { gateContent } from '../policy/contentGate.ts';
 import { describeError } from '../runtime/errors.ts';
 import type { RunContext, RunStats } from '../runtime/jobRun.ts';
+import { chargesSince } from '../spend/queries.ts';
 import type { PipelineDeps } from './deps.ts';
 import { rootColumn, rootStatus } from './postFacts.ts';
 import { type QueueHead, queueHead, queueSize, releaseStranded, sweepExpired } from './queue.ts';
@@ -75,6 +76,9 @@ async function schedule(deps: PipelineDeps, options: SchedulerOptions, run: RunC
   }
   const caps = checkCaps(now, { postTimes: permitTimesAgainstCaps(store, now) }, options.caps);
   if (!caps.ok) return { reason: caps.reason, posted: false, detail: { until: caps.until } };
+  const budget = options.caps.dailyBudgetUsd ?? null;
+  const budgetEnds = budget === null ? null : budgetUntil(now, chargesSince(store, now - DAY_MS), budget);
+  if (budgetEnds !== null) return { reason: 'budget_reached', posted: false, detail: { until: budgetEnds } };
 
   if (queueSize(store, now) < deps.config.REPLYWRIGHT_QUEUE_LOW_WATERMARK) options.onQueueLow?.();
   const head = queueHead(store, now);

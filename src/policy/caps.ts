@@ -14,6 +14,8 @@ export interface CapPolicy {
   /** Minimum time between two permits. */
   minSpacingMs: number;
   quietHours: QuietHours | null;
+  /** Platform spend (USD) allowed in any rolling 24 hours; null or absent: no budget. */
+  dailyBudgetUsd?: number | null;
 }
 
 export interface CapHistory {
@@ -34,6 +36,7 @@ export function capPolicyFrom(config: Config): CapPolicy {
     perDay: config.REPLYWRIGHT_CAP_PER_DAY,
     minSpacingMs: config.REPLYWRIGHT_MIN_SPACING_SEC * 1000,
     quietHours: config.REPLYWRIGHT_QUIET_HOURS,
+    dailyBudgetUsd: config.REPLYWRIGHT_DAILY_BUDGET_USD ?? null,
   };
 }
 
@@ -93,4 +96,38 @@ export function checkCaps(now: number, history: CapHistory, policy: CapPolicy): 
       return { ok: false, reason: 'spacing', until: latest + policy.minSpacingMs };
   }
   return { ok: true };
+}
+
+/** One platform charge: when, and how much (USD). */
+export interface Charge {
+  at: number;
+  usd: number;
+}
+
+/**
+ * The daily budget, checked like a cap: when the platform spend of the rolling 24 hours has
+ * reached `budgetUsd`, the time it next drops below it (the earliest charges leaving the
+ * window); null while below, or without a budget.
+ *
+ * @example budgetUntil(now, [{ at: now - 3_600_000, usd: 5 }], 5) // now + 23 h
+ */
+export function budgetUntil(
+  now: number,
+  charges: readonly Charge[],
+  budgetUsd: number | null,
+): number | null {
+  if (budgetUsd === null) return null;
+  // In millionths of a dollar, so that sums of prices like 0.001 compare exactly.
+  const micros = (usd: number) => Math.round(usd * 1e6);
+  const inWindow = charges
+    .filter((c) => c.at > now - DAY_MS && Number.isFinite(c.at) && Number.isFinite(c.usd))
+    .sort((a, b) => a.at - b.at);
+  const budget = micros(budgetUsd);
+  let total = inWindow.reduce((n, c) => n + micros(c.usd), 0);
+  if (total < budget) return null;
+  for (const charge of inWindow) {
+    total -= micros(charge.usd);
+    if (total < budget) return charge.at + DAY_MS;
+  }
+  return now + DAY_MS;
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../../db/store.ts';
 import { EVENT, JOB_EVENT } from '../events.ts';
+import { DAY_MS, spendWindow } from '../spend/queries.ts';
 import { formatDuration } from './duration.ts';
 import {
   candidateStats,
@@ -26,7 +27,8 @@ import { countEvents, eventData, isPausedInStore, queueSize, rangeOf, scalar, ta
  *     `all_expired`, or the queue is under its watermark and no permit was created). Its cause
  *     is named: fetch not completing, no candidates discovered, evaluations rejected (top
  *     reason codes), entries expiring unpicked, or too few candidates.
- *  6. `cap_reached`, `quiet_hours` — the latest scheduler run said so; `spacing` only when
+ *  6. `cap_reached`, `budget_reached` (REPLYWRIGHT_DAILY_BUDGET_USD), `quiet_hours` — the latest
+ *     scheduler run said so; `spacing` only when
  *     nothing was posted in the window (otherwise it is the normal pause between replies).
  *  7. `generator_failing` — the latest run, or half of the window's runs, ended `generation_failed`.
  *  8. `scheduler_blocked` — the latest run ended with another non-progress reason.
@@ -46,6 +48,7 @@ export type DiagnosisCode =
   | 'fetch_failing'
   | 'queue_starvation'
   | 'cap_reached'
+  | 'budget_reached'
   | 'spacing'
   | 'quiet_hours'
   | 'generator_failing'
@@ -72,6 +75,8 @@ export interface DiagnoseOptions {
   /** The queue's low watermark (config REPLYWRIGHT_QUEUE_LOW_WATERMARK). */
   lowWatermark?: number;
   caps?: { perHour: number; perDay: number };
+  /** REPLYWRIGHT_DAILY_BUDGET_USD, for the budget's sentence. */
+  dailyBudgetUsd?: number | null;
 }
 
 const STARVED = new Set(['queue_empty', 'all_expired']);
@@ -146,6 +151,19 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
   const capEvidence = { latestSloReason: latestReason, sloReasons: slo.reasons, ...capUsage(store, now, options.caps) };
   if (latestReason === 'cap_reached') {
     return result('cap_reached', 'Cap reached', capSentence(capEvidence), capEvidence);
+  }
+  if (latestReason === 'budget_reached') {
+    const spend = spendWindow(store, now, DAY_MS);
+    const until = timeOf(eventData(slo.latest?.detail ?? null).until);
+    const budget = options.dailyBudgetUsd ?? null;
+    const of = budget === null ? '' : ` of the $${budget} daily budget`;
+    const waits = until === null ? '' : `; new permits wait until ${iso(until)}`;
+    return result('budget_reached', 'Daily budget reached', `platform spend of the last 24 h is $${spend.spendUsd.toFixed(3)}${of}${waits}`, {
+      latestSloReason: latestReason,
+      spendUsd: spend.spendUsd,
+      dailyBudgetUsd: budget,
+      until,
+    });
   }
   if (latestReason === 'quiet_hours') {
     return result('quiet_hours', 'Quiet hours', `the scheduler is in quiet hours${detailOf(slo.latest)}`, capEvidence);

@@ -1,6 +1,7 @@
 import { listMigrations } from '../../db/migrate.ts';
 import type { Store } from '../../db/store.ts';
 import { EVENT, JOB_EVENT } from '../events.ts';
+import { type SpendWindow, spendWindow } from '../spend/queries.ts';
 import { formatDuration } from './duration.ts';
 import { countEvents, countEventsEver, eventData, queueSize, rangeOf, scalar, type Tally, tally } from './queries.ts';
 import { DEFAULT_TARGETS, type ProofTargets } from './targets.ts';
@@ -75,6 +76,8 @@ export interface ProofReport {
   jobRuns: JobRunBalance[];
   ghosts: { platform: string; postId: string; kind: string; detectedAt: number }[];
   trace: TraceChain | null;
+  /** What the platform calls of the window cost (src/spend/). */
+  spend: SpendWindow;
   rows: ProofRow[];
 }
 
@@ -152,6 +155,7 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
     .all(since, now) as ProofReport['ghosts'];
   const latest = latestPostedPermitId(store, since);
   const trace = latest ? traceChain(store, latest) : null;
+  const spend = spendWindow(store, now, windowMs);
 
   const atLeast = (key: keyof typeof counts & keyof ProofTargets, metric: string, detail?: string): ProofRow => ({
     key,
@@ -201,6 +205,24 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
       pass: quarantinedCount === 0,
       ...(quarantinedCount > 0 ? { detail: describeQuarantined(quarantined, quarantinedCount) } : {}),
     },
+    {
+      key: 'platformSpend',
+      metric: 'Platform spend (priced calls)',
+      target: 'report',
+      actual: `$${spend.spendUsd.toFixed(3)}`,
+      pass: true,
+      informational: true,
+      detail: `${spend.calls} calls${spend.byOperation.length ? `: ${spend.byOperation.map((o) => `${o.operation} ${o.calls}`).join(', ')}` : ''}`,
+    },
+    {
+      key: 'costPerReply',
+      metric: 'Cost per reply',
+      target: 'report',
+      actual: spend.costPerReplyUsd === null ? 'no reply posted' : `$${spend.costPerReplyUsd.toFixed(4)}`,
+      pass: true,
+      informational: true,
+      detail: `${spend.replies} replies; ${spend.callsPerReply ?? '—'} calls per reply`,
+    },
     ...jobRuns.map(
       (b): ProofRow => ({
         key: `jobRuns.${b.job}`,
@@ -243,6 +265,7 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
     jobRuns,
     ghosts,
     trace,
+    spend,
     rows,
   };
 }

@@ -124,6 +124,7 @@ describe('capPolicyFrom', () => {
       perDay: 30,
       minSpacingMs: 45_000,
       quietHours: { from: '22:00', to: '06:30' },
+      dailyBudgetUsd: null,
     });
   });
 

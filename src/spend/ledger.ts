@@ -1,0 +1,81 @@
+import type { Store } from '../../db/store.ts';
+import type { PlatformCall } from '../platforms/usage.ts';
+import { isPerResource, type UnitPrices } from './prices.ts';
+
+/**
+ * Every platform call an adapter reports, counted and priced in the store (`platform_calls`).
+ * Reads are billed per resource, once per resource and UTC day as X bills them
+ * (`platform_billed` remembers what was billed today and yesterday); writes per request, a
+ * create with an unknown outcome as if it posted; failed calls cost nothing.
+ *
+ * The adapter exists before the store is open, so calls wait in memory until `attach`.
+ *
+ * @example
+ * const ledger = new SpendLedger(config.REPLYWRIGHT_X_PRICES_USD);
+ * const platform = platformFromConfig(config, url, env, { onCall: ledger.record });
+ * ledger.attach(app.store);
+ */
+export class SpendLedger {
+  readonly prices: UnitPrices;
+  #store: Store | null = null;
+  #pending: PlatformCall[] = [];
+  #prunedDay = '';
+
+  constructor(prices: UnitPrices) {
+    this.prices = prices;
+  }
+
+  /** Bound, so it can be handed to an adapter as its `onCall`. */
+  readonly record = (call: PlatformCall): void => {
+    if (this.#store === null) {
+      this.#pending.push(call);
+      return;
+    }
+    this.#write(this.#store, call);
+  };
+
+  attach(store: Store): void {
+    this.#store = store;
+    for (const call of this.#pending.splice(0)) this.#write(store, call);
+  }
+
+  #write(store: Store, call: PlatformCall): void {
+    const day = utcDay(call.at);
+    store.tx(() => {
+      let billed = 0;
+      if (isPerResource(call.unit)) {
+        const insert = store.statement(
+          'insert or ignore into platform_billed (platform, day, unit, resource_id) values (?, ?, ?, ?)',
+        );
+        for (const id of new Set(call.resources))
+          billed += insert.run(call.platform, day, call.unit, id).changes;
+      } else if (call.unit !== 'free' && call.outcome !== 'failed') {
+        billed = 1;
+      }
+      store
+        .statement(
+          `insert into platform_calls (platform, at, operation, outcome, unit, items, billed, cost_usd)
+           values (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          call.platform,
+          call.at,
+          call.operation,
+          call.outcome,
+          call.unit,
+          call.resources.length,
+          billed,
+          billed * this.prices[call.unit],
+        );
+      if (day !== this.#prunedDay) {
+        store.statement('delete from platform_billed where day < ?').run(utcDay(call.at - 86_400_000));
+        this.#prunedDay = day;
+      }
+    });
+  }
+}
+
+/** 'YYYY-MM-DD' of `ms` in UTC: X's deduplication window. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
