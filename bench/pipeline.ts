@@ -2,6 +2,7 @@ import { type Replywright, createReplywright } from '../src/app/replywright.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createGenerator } from '../src/generators/index.ts';
 import { silentLogger } from '../src/logging.ts';
+import type { PlatformAdapter } from '../src/platforms/contract.ts';
 import { createSandboxInProcessAdapter } from '../src/platforms/sandbox/inProcessAdapter.ts';
 import { SandboxPlatform } from '../src/platforms/sandbox/platform.ts';
 import { SEED_USERS } from '../src/platforms/sandbox/traffic.ts';
@@ -79,7 +80,12 @@ export const OPEN_CAPS: Record<string, string> = {
 
 export async function benchPipeline(
   dbPath: string,
-  options: { supervise?: boolean; env?: Record<string, string> } = {},
+  options: {
+    supervise?: boolean;
+    env?: Record<string, string>;
+    /** Wraps the platform adapter (to count its calls, say). */
+    platform?: (adapter: PlatformAdapter) => PlatformAdapter;
+  } = {},
 ): Promise<BenchPipeline> {
   const config = loadConfig({ ...BENCH_ENV, ...OPEN_CAPS, REPLYWRIGHT_DB: dbPath, ...options.env });
   // The platform lives next to the DB, so a DB booted again meets the posts it already made.
@@ -89,7 +95,8 @@ export async function benchPipeline(
     account: BENCH_ACCOUNT,
   });
   for (const user of SEED_USERS) platform.ensureUser(user);
-  const adapter = createSandboxInProcessAdapter({ platform });
+  const inProcess = createSandboxInProcessAdapter({ platform });
+  const adapter = options.platform ? options.platform(inProcess) : inProcess;
   const app = await createReplywright({
     config,
     log: silentLogger,

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { PlatformAdapter } from '../src/platforms/contract.ts';
+import { withOverrides } from '../src/platforms/delegate.ts';
 import { createSandboxInProcessAdapter } from '../src/platforms/sandbox/inProcessAdapter.ts';
 import { benchPipeline } from './pipeline.ts';
 import { fmt, fmtRatio, nowMs, ratio, summarize } from './stats.ts';
@@ -19,7 +21,10 @@ export const postPathBench: BenchFn = async ({ quick, workDir }) => {
   const n = quick ? 20 : 300;
   const store = await freshStore(workDir, 'post');
   store.close();
-  const pipeline = await benchPipeline(store.path);
+  // Every platform call the poster makes, by method: the price of asking before posting.
+  const calls = new Map<string, number>();
+  let counting = false;
+  const pipeline = await benchPipeline(store.path, { platform: (a) => countingCalls(a, calls, () => counting) });
   const { app, platform } = pipeline;
   await app.start();
   const bare = createSandboxInProcessAdapter({ platform });
@@ -32,7 +37,9 @@ export const postPathBench: BenchFn = async ({ quick, workDir }) => {
       throw new Error(`scheduler run ${i} ended ${String(scheduled.reason)}`);
     }
     let t = nowMs();
+    counting = i >= 3;
     const stats = await app.runOnce('poster');
+    counting = false;
     const posterMs = nowMs() - t;
     if (stats.posted !== 1) throw new Error(`poster run ${i} did not post: ${JSON.stringify(stats)}`);
     const target = platform.createPost({ author: 'alice', text: `a root post to answer, number ${i}` }).post;
@@ -64,6 +71,13 @@ export const postPathBench: BenchFn = async ({ quick, workDir }) => {
       comparisons: [{ against: 'bare createReply p99', ratio: ratio(p.p99, b.p99), referenceValue: b.p99 }],
       note: `${p.n} permits, ${used} used in all; includes the run bracket and the fsync'd \`posting\` commit`,
     },
+    {
+      measure: 'platform calls per posted reply (poster)',
+      value: [...calls.values()].reduce((a, b) => a + b, 0) / p.n,
+      unit: 'calls',
+      comparisons: [],
+      note: `${[...calls].map(([method, count]) => `${method} ${fmt(count / p.n)}`).join(', ')}: the target re-check, the own-reply lookup before the attempt (one read per reply, on every platform), the create`,
+    },
     browserRow(),
   ];
   return {
@@ -75,6 +89,21 @@ export const postPathBench: BenchFn = async ({ quick, workDir }) => {
     rssMb: process.memoryUsage().rss / 1_048_576,
   };
 };
+
+function countingCalls(
+  adapter: PlatformAdapter,
+  calls: Map<string, number>,
+  counting: () => boolean,
+): PlatformAdapter {
+  const count = (method: string) => {
+    if (counting()) calls.set(method, (calls.get(method) ?? 0) + 1);
+  };
+  return withOverrides(adapter, {
+    getPost: (id) => (count('getPost'), adapter.getPost(id)),
+    ownRepliesTo: (target, since) => (count('ownRepliesTo'), adapter.ownRepliesTo(target, since)),
+    createReply: (request) => (count('createReply'), adapter.createReply(request)),
+  });
+}
 
 /** The browser poster is measured by another engineer into bench/browser-post.json. */
 function browserRow(): Row {
