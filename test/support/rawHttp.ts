@@ -16,6 +16,8 @@ export interface RawOptions {
   halfClose?: boolean;
   /** Destroy the socket as soon as the first response bytes arrive (an aborted client). */
   abortOnFirstByte?: boolean;
+  /** Stop reading once the response head is in (a stream would never end). */
+  headOnly?: boolean;
   /** Give up reading after this long and destroy the socket (default 3 s). */
   timeoutMs?: number;
 }
@@ -41,6 +43,7 @@ export function rawRequest(url: string, request: string | Buffer, options: RawOp
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       if (options.abortOnFirstByte) finish();
+      else if (options.headOnly && Buffer.concat(chunks).includes('\r\n\r\n')) finish();
     });
     socket.on('end', finish);
     socket.on('close', finish);
