@@ -304,6 +304,7 @@ export function apiChannel(deps: Pick<PipelineDeps, 'platform'>): ReplyChannel {
   return {
     name: 'api',
     responseTimeoutMs: deps.platform.capabilities().responseTimeoutMs,
+    carriesKey: true,
     send: (permit) =>
       deps.platform.createReply({
         targetId: permit.targetPostId,

@@ -1,5 +1,5 @@
 import { EVENT } from '../events.ts';
-import { contentHash, type PlatformPost, RateLimited } from '../platforms/contract.ts';
+import { contentHash, type IdempotencyCapability, type PlatformPost, RateLimited } from '../platforms/contract.ts';
 import { describeError } from '../runtime/errors.ts';
 import { type RunContext, RunFailed, type RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
@@ -16,6 +16,8 @@ export interface ReconcilerOptions {
    * declared visibility lag is added on top, and absence needs two lookups that far apart.
    */
   settleMs: number;
+  /** Whether the reply channel sends the permit's key: only then can the platform's idempotency protect a retry. */
+  keyCarried: boolean;
 }
 
 interface OpenPermit {
@@ -75,7 +77,9 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
        from permits where platform = ? and state = 'unconfirmed' order by updated_at limit 50`,
     )
     .all(deps.platform.name) as OpenPermit[];
-  const lagMs = deps.platform.capabilities().visibilityLagMs;
+  const capabilities = deps.platform.capabilities();
+  const lagMs = capabilities.visibilityLagMs;
+  const idempotency: IdempotencyCapability = options.keyCarried ? capabilities.idempotency : { kind: 'none' };
   let found = 0;
   let absent = 0;
   let pending = 0;
@@ -100,7 +104,7 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
       if (result === 'recorded') found++;
       continue;
     }
-    if (!provenAbsent(deps, permit, options.settleMs, lagMs)) {
+    if (!provenAbsent(deps, permit, options.settleMs, lagMs, idempotency)) {
       pending++;
       continue;
     }
@@ -123,13 +127,21 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
  * attempt's posting deadline and the channel's response timeout have passed, and then the
  * platform's visibility lag; and (2) an earlier lookup after that point saw nothing either, at
  * least one visibility lag ago. The first empty lookup is recorded (`reply_absent_observed`);
- * the verdict comes from a later one.
+ * the verdict comes from a later one. Where the platform itself makes the retry harmless (a
+ * permanent key, sent by the channel), (1) alone is enough.
  */
-function provenAbsent(deps: PipelineDeps, permit: OpenPermit, settleMs: number, lagMs: number): boolean {
+function provenAbsent(
+  deps: PipelineDeps,
+  permit: OpenPermit,
+  settleMs: number,
+  lagMs: number,
+  idempotency: IdempotencyCapability,
+): boolean {
   const now = deps.clock.now();
   const startedAt = permit.postingStartedAt ?? permit.createdAt;
   const settledAt = startedAt + settleMs + lagMs;
   if (now < settledAt) return false;
+  if (retryIsHarmless(idempotency)) return true;
   const earlier = deps.store
     .statement(
       `select min(at) as at from events where type = ? and permit_id = ? and at >= ? and at <= ?`,
@@ -144,6 +156,15 @@ function provenAbsent(deps: PipelineDeps, permit: OpenPermit, settleMs: number, 
     data: JSON.stringify({ attempt: permit.attempts, settledAt, visibilityLagMs: lagMs }),
   });
   return false;
+}
+
+/**
+ * A retry under the permit's key cannot post twice only where the key is remembered for good.
+ * A key window (Mastodon's hour) is no such promise: the retry may wait past it (quiet hours,
+ * caps, a 429), so absence there is proven as if there were no key.
+ */
+function retryIsHarmless(idempotency: IdempotencyCapability): boolean {
+  return idempotency.kind === 'permanent';
 }
 
 function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): { ghosts: number; linked: number } {

@@ -27,6 +27,12 @@ export interface ReplyChannel {
    * that long after the posting deadline, so absence is judged only after it has passed.
    */
   readonly responseTimeoutMs: number;
+  /**
+   * Whether the platform receives the permit's idempotency key with each attempt. Only then
+   * does the platform's idempotency protect a retry; a composer that makes a fresh key per
+   * click gets none.
+   */
+  readonly carriesKey: boolean;
   send(
     permit: PostAttempt,
     signal: AbortSignal,

@@ -133,6 +133,7 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
     reconciler: createReconcilerWork(deps, {
       lookbackMs: 24 * 3_600_000,
       settleMs: intervals.postingDeadlineMs + channel.responseTimeoutMs,
+      keyCarried: channel.carriesKey,
     }),
   };
   const runOnce = (job: JobName) =>

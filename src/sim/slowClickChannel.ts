@@ -27,6 +27,7 @@ export function slowClickChannel(
   return {
     name: 'browser',
     responseTimeoutMs: SLOW_CLICK_RESPONSE_MS,
+    carriesKey: false,
     async send(permit) {
       if (random() < 0.3) await clock.sleep(Math.max(0, deadlineMs - 500 - Math.floor(random() * 2_500)));
       if (!(await beforeClick(permit))) throw new PlatformUnavailable('pre-click check failed: not clicking');

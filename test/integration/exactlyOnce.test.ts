@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPreClickCheck } from '../../src/actors/preClickCheck.ts';
 import type { PostAttempt, ReplyChannel } from '../../src/actors/replyChannel.ts';
 import { backupDatabase, restoreDatabase } from '../../src/ops/backup.ts';
+import { diagnose } from '../../src/proof/diagnosis.ts';
 import { OutcomeUnknown } from '../../src/platforms/contract.ts';
 import { withOverrides } from '../../src/platforms/delegate.ts';
 import { type PipelineFixture, pipelineFixture } from '../support/pipeline.ts';
@@ -75,6 +76,9 @@ describe('restore and rollback (scenario 1)', () => {
     expect(one<{ state: string }>(fixture, 'select state from permits')).toEqual({ state: 'approved' });
     await fixture.run('poster');
     expect(one<{ state: string }>(fixture, 'select state from permits')).toEqual({ state: 'approved' });
+    expect(diagnose(fixture.app.store, { now: fixture.clock.now(), windowMs: 1_800_000 }).code).toBe(
+      'restore_reconcile_pending',
+    );
     await fixture.run('reconciler');
     expect(one<{ state: string; n: number }>(fixture, "select state, (select count(*) from events where type = 'restore_reconciled') as n from permits")).toEqual({ state: 'used', n: 1 });
     expect(one(fixture, "select count(*) as n from events where type = 'existing_reply_found'")).toEqual({ n: 1 });
@@ -90,6 +94,7 @@ describe('honest absence (scenario 3)', () => {
       return {
         name: 'browser',
         responseTimeoutMs: 5_000,
+        carriesKey: false,
         async send(permit: PostAttempt) {
           const { clock, platform } = f();
           const deadline = (deps.host.get('permit', permit.permitId)?.context.postingDeadlineAt ?? 0) - 1_000;
@@ -126,6 +131,7 @@ describe('honest absence (scenario 3)', () => {
     fixture = await pipelineFixture({
       platform: (a) => withOverrides(a, { capabilities: () => ({ ...a.capabilities(), visibilityLagMs: 10_000 }) }),
     });
+    fixture.platform.behaviour.update({ idempotency: 'none' });
     fixture.mention('tess_ops');
     await fixture.run('fetch');
     await fixture.run('scheduler');
@@ -160,6 +166,7 @@ describe('honest absence (scenario 3)', () => {
       channel: (deps) => ({
         name: 'api',
         responseTimeoutMs: 1_000,
+        carriesKey: false,
         send: (permit) => {
           attempts++;
           if (attempts === 1) return new Promise((resolve) => (release = resolve));
@@ -209,6 +216,14 @@ describe('rules bind when a reply is spent (scenario 4)', () => {
     for (const id of ids) fixture.app.deps.controls.approvePermit(id, 'operator');
     for (let i = 0; i < 3; i++) await fixture.run('poster');
     expect(fixture.platform.groundTruth({ author: BOT })).toHaveLength(0);
+    const latestPoster = fixture.app.store
+      .statement("select stats from job_runs where job = 'poster' order by started_at desc limit 1")
+      .get() as { stats: string };
+    expect(JSON.parse(latestPoster.stats)).toMatchObject({ skipped: 'quiet_hours', posted: 0 });
+    expect(diagnose(fixture.app.store, { now: fixture.clock.now(), windowMs: 3 * 3_600_000 })).toMatchObject({
+      code: 'poster_waiting',
+      blocking: 'Poster waiting: quiet_hours',
+    });
     await fixture.clock.advanceTo(Date.UTC(2026, 0, 10, 6, 0, 0));
     for (let i = 0; i < 30; i++) {
       await fixture.run('poster');

@@ -159,6 +159,7 @@ export function timed(channel: ReplyChannel, times: number[]): ReplyChannel {
   return {
     name: channel.name,
     responseTimeoutMs: channel.responseTimeoutMs,
+    carriesKey: channel.carriesKey,
     async send(permit, signal) {
       const started = performance.now();
       try {

@@ -136,6 +136,7 @@ export function createBrowserChannel(options: BrowserChannelOptions): ReplyChann
     // After the pre-click check (at the latest, the posting deadline) come the click and the
     // wait for the create call's response; the reply may land until both have run out.
     responseTimeoutMs: options.profile.timeouts.composerMs + options.profile.timeouts.responseMs,
+    carriesKey: options.profile.keyParam !== undefined,
     send: (permit, signal) => serialized(() => post(permit, signal)),
     async close() {
       await tail;
