@@ -8,4 +8,5 @@ export const BENCHES: { id: string; load: () => Promise<BenchFn> }[] = [
   { id: 'memory', load: async () => (await import('./memory.ts')).memoryBench },
   { id: 'http', load: async () => (await import('./http.ts')).httpBench },
   { id: 'post', load: async () => (await import('./postPath.ts')).postPathBench },
+  { id: 'x', load: async () => (await import('./xCost.ts')).xCostBench },
 ];

@@ -37,8 +37,9 @@ describe('npm run bench -- --quick', () => {
       'memory',
       'http',
       'post',
+      'x',
     ]);
-    expect(run.stdout.trim().split('\n')).toHaveLength(6);
+    expect(run.stdout.trim().split('\n')).toHaveLength(7);
     for (const result of report.results) {
       expect(result.rows.length).toBeGreaterThan(0);
       for (const row of result.rows.filter((r) => r.value !== null)) expect(row.value).toBeGreaterThan(0);

@@ -196,11 +196,11 @@ export class XAdapter implements PlatformAdapter {
   }
 
   async ownTimeline(since: number): Promise<PlatformPost[]> {
-    return (await this.#ownPostsSince(since)).reverse();
+    return (await this.#ownPostsSince('own_timeline', since)).reverse();
   }
 
   async ownRepliesTo(targetId: string, since: number): Promise<PlatformPost[]> {
-    return (await this.#ownPostsSince(since)).filter((p) => p.inReplyToId === targetId);
+    return (await this.#ownPostsSince('own_replies', since)).filter((p) => p.inReplyToId === targetId);
   }
 
   async createReply(request: CreateReplyRequest): Promise<{ postId: string }> {
@@ -256,9 +256,9 @@ export class XAdapter implements PlatformAdapter {
   }
 
   /** The account's posts made at or after `since`, oldest first, every page read. */
-  async #ownPostsSince(since: number): Promise<PlatformPost[]> {
+  async #ownPostsSince(operation: 'own_timeline' | 'own_replies', since: number): Promise<PlatformPost[]> {
     const me = await this.viewer();
-    const page = await this.#walk('own_posts', `users/${me.id}/tweets`, 'ownedRead', TIMELINE_PAGES, {
+    const page = await this.#walk(operation, `users/${me.id}/tweets`, 'ownedRead', TIMELINE_PAGES, {
       start_time: isoSeconds(since),
     });
     return page.posts.filter((p) => p.author === this.account && p.createdAt >= since);
