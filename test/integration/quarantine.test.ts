@@ -12,10 +12,13 @@ import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inPro
 import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
+import { quarantineActor } from '../../src/runtime/quarantine.ts';
 import { seededIds } from '../../src/runtime/ids.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
 import { TEST_INTERVALS } from '../support/pipeline.ts';
 import { CANDIDATE_STATES, isTerminal, PERMIT_STATES, seedChain } from '../support/actorStates.ts';
+import { ADMIN_TOKEN, httpHarness } from '../support/httpHarness.ts';
+import { REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 import { tempStore } from '../support/tempStore.ts';
 
 /**
@@ -314,5 +317,22 @@ describe('quarantine cannot stop the pipeline (issue #12)', () => {
     expect(markdown).toMatch(/\| Quarantined actors \| = 0 \| 2 \(.*pm-p.*\) \| FAIL \|/);
     const invariants = checkInvariants(w.store, [], { account: w.config.REPLYWRIGHT_ACCOUNT, now });
     expect(invariants.lostPermits).toEqual([]);
+  });
+
+  it('the dashboard shows them as a failing proof row with their ids', async () => {
+    const h = await httpHarness();
+    cleanups.push(() => h.cleanup());
+    seedHealthyState(h.fixture);
+    const c = h.fixture.candidate(REPORT_NOW - 2 * MIN);
+    h.fixture.queue(c, REPORT_NOW - 2 * MIN, REPORT_NOW + 30 * MIN);
+    quarantineActor(h.fixture.store, REPORT_NOW, c, {
+      code: 'unknown_version',
+      reason: 'unknown version 99 of candidate (current 1)',
+    });
+    const html = await (await h.request('/', { token: ADMIN_TOKEN })).text();
+    const row = /<tr data-testid="proof-row-quarantined" data-pass="false">[\s\S]*?<\/tr>/.exec(html)?.[0];
+    expect(row).toContain('Quarantined actors');
+    expect(row).toContain(`${c} (candidate, was queued: unknown_version)`);
+    expect(row).toContain('FAIL');
   });
 });
