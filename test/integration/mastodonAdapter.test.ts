@@ -152,10 +152,35 @@ describe('MastodonAdapter against the sandbox’s Mastodon dialect', () => {
     expect(truth.get(b.postId)).toMatchObject({
       in_reply_to_id: secret,
       visibility: 'direct',
-      text: '@bob We will look into it.',
+      text: `@bob@${new URL(s.url).host} We will look into it.`,
     });
     expect(truth.get(c.postId)).toMatchObject({ visibility: 'unlisted' });
     expect(truth.get(d.postId)).toMatchObject({ visibility: 'unlisted' });
+    // Read back, each reply has the text the pipeline generated: that is how it knows its own.
+    expect((await adapter.ownRepliesTo(secret, 0)).map((p) => p.text)).toEqual(['We will look into it.']);
+    expect((await adapter.ownRepliesTo(open, 0)).map((p) => p.text)).toEqual(['@alice Thanks for asking!']);
+    expect((await adapter.ownTimeline(0)).map((p) => p.text)).toEqual([
+      '@dave hello',
+      '@carol sure',
+      'We will look into it.',
+      '@alice Thanks for asking!',
+    ]);
+  });
+
+  it('a reply to another server’s account names it in full, and reads back as generated', async () => {
+    s = await serveMastodonSandbox();
+    const adapter = s.adapter();
+    const remote = s.post('carol@elsewhere.example', `@${BOT} hello from another server, a question`);
+    const [mention] = (await adapter.mentions(null)).posts;
+    expect(mention).toMatchObject({ id: remote, author: 'carol@elsewhere.example' });
+    const generated = "Thanks for asking! (bot; reply 'stop' to opt out)";
+    const { postId } = await adapter.createReply(request(remote, generated));
+    const [made] = await s.groundTruth(BOT);
+    expect(made).toMatchObject({ id: postId, text: `@carol@elsewhere.example ${generated}` });
+    const status = await s.masto().v1.statuses.$select(postId).fetch();
+    expect(status.mentions.map((m) => m.acct)).toEqual(['carol@elsewhere.example']);
+    expect(status.content).toContain('@<span>carol</span>');
+    expect((await adapter.ownRepliesTo(remote, 0)).map((p) => p.text)).toEqual([generated]);
   });
 
   it('createReply fails closed, nothing posted: a direct reply naming someone else, a vanished target, a text over the limit', async () => {

@@ -3,6 +3,7 @@ import type { JobName } from '../../machines/job.ts';
 import { createReplywright, type Replywright } from '../../src/app/replywright.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
+import type { ReplyGenerator } from '../../src/generators/types.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { mastodonFromConfig } from '../../src/platforms/mastodon/fromConfig.ts';
 import { seededIds } from '../../src/runtime/ids.ts';
@@ -24,6 +25,8 @@ import { tempStore } from '../support/tempStore.ts';
 interface Fixture {
   s: MastodonSandbox;
   app: Replywright;
+  /** Permit states and the ghosts the reconciler recorded: the pipeline's own account of it. */
+  books(): { permits: string[]; ghosts: number };
   cycles(n: number): Promise<void>;
   botReplies(): Promise<{ id: string; in_reply_to_id: string | null; visibility: string; text: string }[]>;
 }
@@ -33,7 +36,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function fixture(): Promise<Fixture> {
+async function fixture(options: { generator?: ReplyGenerator } = {}): Promise<Fixture> {
   const s = await serveMastodonSandbox();
   cleanups.push(() => s.stop());
   const t = await tempStore();
@@ -51,7 +54,7 @@ async function fixture(): Promise<Fixture> {
     config,
     log: silentLogger,
     platform,
-    generator: createTemplateGenerator(),
+    generator: options.generator ?? createTemplateGenerator(),
     clock: s.clock,
     ids: seededIds(seededRandom(7), () => s.clock.now()),
     intervals: SIM_INTERVALS,
@@ -64,6 +67,12 @@ async function fixture(): Promise<Fixture> {
   return {
     s,
     app,
+    books: () => ({
+      permits: (
+        t.store.statement('select state from permits order by created_at').all() as { state: string }[]
+      ).map((p) => p.state),
+      ghosts: (t.store.statement('select count(*) as n from ghosts').get() as { n: number }).n,
+    }),
     async cycles(n) {
       for (let i = 0; i < n; i++) {
         for (const job of ['fetch', 'scheduler', 'poster', 'reconciler'] as const) await run(job);
@@ -120,5 +129,45 @@ describe('the pipeline on Mastodon (the sandbox’s Mastodon dialect)', () => {
     expect(replies.find((r) => r.in_reply_to_id === secret)).toMatchObject({ visibility: 'direct' });
     expect(replies.find((r) => r.in_reply_to_id === secret)!.text).toMatch(/^@bob /);
     expect(replies.find((r) => r.in_reply_to_id === unlisted)).toMatchObject({ visibility: 'unlisted' });
+  }, 60_000);
+
+  it('another server’s account is answered in full (@user@domain) and the pipeline knows the reply as its own', async () => {
+    const f = await fixture();
+    const remote = f.s.post('carol@elsewhere.example', question(5));
+    await f.cycles(5);
+    const replies = await f.botReplies();
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ in_reply_to_id: remote });
+    expect(replies[0]!.text).toMatch(/^@carol@elsewhere\.example /);
+    expect(f.books()).toEqual({ permits: ['used'], ghosts: 0 });
+  }, 60_000);
+
+  it('a generator that leaves the mention out: the adapter adds it, and the reply is still the permit’s own', async () => {
+    const bare: ReplyGenerator = {
+      name: 'bare',
+      generate: async () => ({ text: 'Thanks for the question, we are on it.', model: null, costUsd: 0 }),
+    };
+    const f = await fixture({ generator: bare });
+    const mention = f.s.post('alice', question(6));
+    await f.cycles(5);
+    const replies = await f.botReplies();
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ in_reply_to_id: mention });
+    expect(replies[0]!.text).toBe(`@alice@${new URL(f.s.url).host} Thanks for the question, we are on it.`);
+    expect(f.books()).toEqual({ permits: ['used'], ghosts: 0 });
+  }, 60_000);
+
+  it('a response lost after the status was made ends in exactly one reply, found by the own-reply lookup', async () => {
+    const f = await fixture();
+    await f.s.admin('/admin/faults', { dropResponseRate: 1 });
+    // Another server's account: the adapter puts @carol@elsewhere.example in front, and the
+    // lookup must still know the status as this permit's reply.
+    const mention = f.s.post('carol@elsewhere.example', question(7));
+    await f.cycles(3);
+    await f.s.admin('/admin/faults', { dropResponseRate: 0 });
+    await f.cycles(6);
+    const replies = await f.botReplies();
+    expect(replies.map((r) => r.in_reply_to_id)).toEqual([mention]);
+    expect(f.books()).toEqual({ permits: ['used'], ghosts: 0 });
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import {
 } from '../../src/platforms/contract.ts';
 import { classifyMastoError } from '../../src/platforms/mastodon/errors.ts';
 import { decodeEntities, hasRichMarkup, htmlToText } from '../../src/platforms/mastodon/htmlText.ts';
-import { replyText } from '../../src/platforms/mastodon/replyText.ts';
+import { generatedText, replyText } from '../../src/platforms/mastodon/replyText.ts';
 import type { MastodonStatus } from '../../src/platforms/mastodon/schemas.ts';
 import { statusLength } from '../../src/platforms/mastodon/statusLength.ts';
 import {
@@ -23,7 +23,7 @@ import { MastodonRateLimits } from '../../src/platforms/sandbox/mastodon/rateLim
 import type { MetaStore } from '../../src/platforms/sandbox/schema.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 
-const LIMIT = { maxCharacters: 500, charactersReservedPerUrl: 23 };
+const LIMIT = { domain: 'home.example', maxCharacters: 500, charactersReservedPerUrl: 23 };
 
 describe('htmlToText', () => {
   it('reads Mastodon’s content back to its text: paragraphs, breaks, mentions, shortened links, entities', () => {
@@ -104,18 +104,38 @@ describe('visibility and reply text', () => {
     expect(narrowest('limited', 'public')).toBe('direct');
   });
 
-  it('starts with the author’s @acct, prepending it when missing', () => {
+  it('starts with the author’s mention, putting the full @user@domain in front when missing', () => {
     expect(replyText('@alice thanks', 'alice', 'public', LIMIT)).toBe('@alice thanks');
     expect(replyText('@Alice, thanks', 'alice', 'public', LIMIT)).toBe('@Alice, thanks');
+    expect(replyText('@alice@home.example thanks', 'alice', 'public', LIMIT)).toBe(
+      '@alice@home.example thanks',
+    );
+    expect(replyText('thanks', 'alice', 'public', LIMIT)).toBe('@alice@home.example thanks');
     expect(replyText('thanks', 'alice@far.example', 'public', LIMIT)).toBe('@alice@far.example thanks');
     expect(replyText('@alice thanks', 'alice@far.example', 'public', LIMIT)).toBe(
       '@alice@far.example @alice thanks',
     );
+    expect(replyText('thanks', 'dev', 'public', { ...LIMIT, domain: 'localhost:3000' })).toBe(
+      '@dev@localhost:3000 thanks',
+    );
+  });
+
+  it('reading its own replies back, the account gets exactly the generated text', () => {
+    for (const [generated, acct] of [
+      ['@alice thanks', 'alice'],
+      ['thanks, really', 'alice'],
+      ['thanks, really', 'alice@far.example'],
+      ['Thanks for raising "queues". (bot; reply \'stop\' to opt out)', 'dev@localhost:3000'],
+    ] as const) {
+      expect(generatedText(replyText(generated, acct, 'direct', LIMIT))).toBe(generated);
+    }
   });
 
   it('refuses a private or direct reply that would reach someone else, and one over the limit', () => {
     expect(() => replyText('@bob ask @carol', 'bob', 'direct', LIMIT)).toThrow(PlatformRejected);
     expect(() => replyText('@bob ask @carol', 'bob', 'private', LIMIT)).toThrow(/would also reach @carol/);
+    expect(() => replyText('ask @carol@far.example', 'bob', 'direct', LIMIT)).toThrow(/@carol@far.example/);
+    expect(replyText('@bob@home.example hi', 'bob', 'direct', LIMIT)).toBe('@bob@home.example hi');
     expect(replyText('@bob ask @carol', 'bob', 'public', LIMIT)).toBe('@bob ask @carol');
     expect(() => replyText(`@bob ${'x'.repeat(500)}`, 'bob', 'public', LIMIT)).toThrow(
       /over the instance's 500/,

@@ -11,6 +11,8 @@ export interface AccountFacts {
   acct: string;
   /** The profile's "This is an automated account" flag. */
   bot: boolean;
+  /** The instance's own domain (local accounts' acct has none). */
+  domain: string;
   maxCharacters: number;
   charactersReservedPerUrl: number;
   checkedAt: number;
@@ -41,14 +43,18 @@ export class AccountState {
   #facts: AccountFacts | null = null;
   #loading: Promise<AccountFacts> | null = null;
 
+  readonly #url: string;
+
   constructor(
     client: mastodon.rest.Client,
+    url: string,
     clock: Clock,
     expectedUsername: string,
     refreshMs: number,
     onFacts?: (facts: AccountFacts) => void,
   ) {
     this.#client = client;
+    this.#url = url;
     this.#clock = clock;
     this.#expected = expectedUsername.toLowerCase();
     this.#refreshMs = refreshMs;
@@ -88,11 +94,13 @@ export class AccountState {
     const rawInstance = await read('GET /api/v2/instance', () => this.#client.v2.instance.fetch());
     const instance = instanceSchema.safeParse(rawInstance);
     const statuses = instance.success ? instance.data.configuration.statuses : null;
+    const domain = (instance.success ? instance.data.domain : null) ?? new URL(this.#url).host;
     this.#facts = {
       id: account.data.id,
       username: account.data.username,
       acct: account.data.acct,
       bot: account.data.bot === true,
+      domain,
       maxCharacters: statuses?.maxCharacters ?? DEFAULT_MAX_CHARACTERS,
       charactersReservedPerUrl: statuses?.charactersReservedPerUrl ?? DEFAULT_URL_LENGTH,
       checkedAt: this.#clock.now(),

@@ -15,7 +15,7 @@ import type { CallKind } from '../httpErrors.ts';
 import { type AccountFacts, AccountState, DEFAULT_MAX_CHARACTERS } from './accountState.ts';
 import { createMastodonClient } from './client.ts';
 import { classifyMastoError, isNotFound } from './errors.ts';
-import { MENTION_RESERVE, replyText } from './replyText.ts';
+import { generatedText, MENTION_RESERVE, replyText } from './replyText.ts';
 import {
   firstIssue,
   type MastodonStatus,
@@ -55,6 +55,7 @@ const PAGE = 40;
 /** Own-status walks stop here (40 × 100 statuses): a misbehaving server cannot loop us forever. */
 const MAX_PAGES = 100;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const OWN_SOURCES = 5_000;
 
 /**
  * `PlatformAdapter` for Mastodon on the `masto` client. Mentions come from
@@ -78,6 +79,8 @@ export class MastodonAdapter implements PlatformAdapter {
   readonly #capabilities: PlatformCapabilities;
   readonly #maxVisibility: Visibility;
   readonly #accountIds = new Map<string, string>();
+  /** Source texts of own statuses by id and edit time: read once each, not on every lookup. */
+  readonly #ownSources = new Map<string, string>();
   #rateLimitedUntil: number | null = null;
 
   constructor(options: MastodonAdapterOptions) {
@@ -92,6 +95,7 @@ export class MastodonAdapter implements PlatformAdapter {
       });
     this.#state = new AccountState(
       this.#client,
+      options.url,
       this.#clock,
       this.account,
       options.refreshMs ?? 600_000,
@@ -202,23 +206,18 @@ export class MastodonAdapter implements PlatformAdapter {
       throw new PlatformUnavailable(
         `getPost ${id}: malformed status (${firstIssue(status.error, 'status')})`,
       );
+    if (status.data.account.id === self.id) return this.#ownPost(status.data, self);
     const converted = toPlatformPost(status.data, self, await this.#sourceText(status.data));
     if (!converted.ok) throw new PlatformUnavailable(`getPost ${id}: ${converted.reason}`);
     return converted.post;
   }
 
   async ownTimeline(since: number): Promise<PlatformPost[]> {
-    const posts: PlatformPost[] = [];
-    await this.#eachOwnStatus(since, (post) => posts.push(post));
-    return posts;
+    return this.#ownStatuses(since, () => true);
   }
 
   async ownRepliesTo(targetId: string, since: number): Promise<PlatformPost[]> {
-    const replies: PlatformPost[] = [];
-    await this.#eachOwnStatus(since, (post) => {
-      if (post.inReplyToId === targetId) replies.push(post);
-    });
-    return replies.reverse();
+    return (await this.#ownStatuses(since, (status) => status.inReplyToId === targetId)).reverse();
   }
 
   async createReply(request: CreateReplyRequest): Promise<{ postId: string }> {
@@ -261,9 +260,14 @@ export class MastodonAdapter implements PlatformAdapter {
     return { postId: id };
   }
 
-  /** Visits the account's own statuses made at or after `since`, newest first. */
-  async #eachOwnStatus(since: number, visit: (post: PlatformPost) => void): Promise<void> {
+  /**
+   * The account's own statuses made at or after `since` that `wanted` keeps, newest first, with
+   * the text the pipeline generated (their source, without the mention `replyText` added): the
+   * pipeline knows its own replies by that text.
+   */
+  async #ownStatuses(since: number, wanted: (status: MastodonStatus) => boolean): Promise<PlatformPost[]> {
     const self = await this.#facts();
+    const posts: PlatformPost[] = [];
     let maxId: string | null = null;
     for (let i = 0; i < MAX_PAGES; i++) {
       const raw: unknown = await this.#read('GET /api/v1/accounts/:id/statuses', () =>
@@ -271,19 +275,45 @@ export class MastodonAdapter implements PlatformAdapter {
           .$select(self.id)
           .statuses.list({ limit: PAGE, excludeReblogs: true, ...(maxId ? { maxId } : {}) }),
       );
-      if (!Array.isArray(raw) || raw.length === 0) return;
+      if (!Array.isArray(raw) || raw.length === 0) return posts;
       for (const item of raw) {
         const status = statusSchema.safeParse(item);
         if (!status.success) continue;
-        const converted = toPlatformPost(status.data, self);
-        if (!converted.ok) continue;
-        if (converted.post.createdAt < since) return;
-        visit(converted.post);
+        if (Date.parse(status.data.createdAt) < since) return posts;
+        if (!wanted(status.data)) continue;
+        const post = await this.#ownPost(status.data, self);
+        if (post) posts.push(post);
       }
       const last = statusSchema.safeParse(raw.at(-1));
-      if (!last.success || last.data.id === maxId) return;
+      if (!last.success || last.data.id === maxId) return posts;
       maxId = last.data.id;
     }
+    return posts;
+  }
+
+  /** One of the account's statuses with its generated text; null when it is gone meanwhile. */
+  async #ownPost(status: MastodonStatus, self: Self): Promise<PlatformPost | null> {
+    const key = `${status.id}:${status.editedAt ?? ''}`;
+    let source = this.#ownSources.get(key);
+    if (source === undefined) {
+      try {
+        const raw = await this.#read(
+          'GET /api/v1/statuses/:id/source',
+          () => this.#client.v1.statuses.$select(status.id).source.fetch(),
+          { notFound: true },
+        );
+        const parsed = sourceSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        source = parsed.data.text;
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+      this.#ownSources.set(key, source);
+      if (this.#ownSources.size > OWN_SOURCES) this.#ownSources.delete(this.#ownSources.keys().next().value!);
+    }
+    const converted = toPlatformPost(status, self, generatedText(source));
+    return converted.ok ? converted.post : null;
   }
 
   async #statusPage(raw: unknown, self: Self, cursor: string | null): Promise<Page> {

@@ -30,6 +30,7 @@ export const statusSchema = z.looseObject({
   reblogsCount: z.number().int().nonnegative().nullish(),
   repliesCount: z.number().int().nonnegative().nullish(),
   reblog: z.unknown().nullish(),
+  editedAt: z.string().nullish(),
 });
 
 export const notificationSchema = z.looseObject({
@@ -41,6 +42,7 @@ export const notificationSchema = z.looseObject({
 export const sourceSchema = z.looseObject({ id, text: z.string() });
 
 export const instanceSchema = z.looseObject({
+  domain: z.string().min(1).nullish(),
   configuration: z.looseObject({
     statuses: z.looseObject({
       maxCharacters: z.number().int().positive(),

@@ -5,7 +5,7 @@
  * grapheme clusters (an emoji with modifiers is one).
  */
 const URL_PATTERN = /https?:\/\/[^\s<>"]+/giu;
-const REMOTE_MENTION = /(?<![\p{L}\p{N}_/])@([a-z0-9_]+)@[a-z0-9.-]+[a-z0-9]/giu;
+const REMOTE_MENTION = /(?<![\p{L}\p{N}_/])@([a-z0-9_]+)@[a-z0-9.-]*[a-z0-9](?::\d{1,5})?/giu;
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 export const DEFAULT_URL_LENGTH = 23;

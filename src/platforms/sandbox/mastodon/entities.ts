@@ -21,11 +21,13 @@ export class MastodonEntities {
     this.domain = new URL(baseUrl).host;
   }
 
+  /** A handle with a domain (`carol@elsewhere.example`) plays an account of another server. */
   account(user: SandboxUser) {
-    const url = `${this.baseUrl}/@${user.handle}`;
+    const [username, domain] = user.handle.split('@') as [string, string | undefined];
+    const url = domain ? `https://${domain}/@${username}` : `${this.baseUrl}/@${user.handle}`;
     return {
       id: accountIdOf(user.handle),
-      username: user.handle,
+      username,
       acct: user.handle,
       display_name: user.displayName,
       locked: false,
@@ -35,7 +37,7 @@ export class MastodonEntities {
       created_at: new Date(user.createdAt).toISOString(),
       note: user.isParody ? '<p>Parody account.</p>' : '',
       url,
-      uri: `${this.baseUrl}/users/${user.handle}`,
+      uri: domain ? `https://${domain}/users/${username}` : `${this.baseUrl}/users/${user.handle}`,
       avatar: `${this.baseUrl}/avatars/original/missing.png`,
       avatar_static: `${this.baseUrl}/avatars/original/missing.png`,
       header: `${this.baseUrl}/headers/original/missing.png`,

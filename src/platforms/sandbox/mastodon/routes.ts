@@ -73,7 +73,7 @@ export function createMastodonRoutes(
     const e = entities(c);
     const [username, domain] = (c.req.query('acct') ?? '').replace(/^@/, '').split('@');
     const local = domain === undefined || domain.toLowerCase() === e.domain.toLowerCase();
-    const user = local && username ? platform.getUser(username) : null;
+    const user = !username ? null : platform.getUser(local ? username : `${username}@${domain}`);
     if (!user) throw new SandboxError(404, NOT_FOUND);
     return c.json(e.account(user));
   });

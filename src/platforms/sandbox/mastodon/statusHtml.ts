@@ -11,7 +11,7 @@ export interface MentionTarget {
 }
 
 const TOKEN =
-  /(https?:\/\/[^\s<>"]+)|(?<![\p{L}\p{N}_/])@([A-Za-z0-9_]{1,30})(?:@([A-Za-z0-9.-]+[A-Za-z0-9]))?|(?<![\p{L}\p{N}_&/])#([\p{L}\p{N}_]+)/gu;
+  /(https?:\/\/[^\s<>"]+)|(?<![\p{L}\p{N}_/])@([A-Za-z0-9_]{1,30})(?:@([A-Za-z0-9.-]*[A-Za-z0-9](?::\d{1,5})?))?|(?<![\p{L}\p{N}_&/])#([\p{L}\p{N}_]+)/gu;
 
 export function escapeHtml(text: string): string {
   return text
