@@ -10,8 +10,8 @@ import { createLogger, REDACTED_PATHS } from '../../src/logging.ts';
 import { MastodonAdapter } from '../../src/platforms/mastodon/adapter.ts';
 import {
   checkMastodonAccount,
+  forMastodonInstance,
   mastodonFromConfig,
-  withMastodonAccount,
 } from '../../src/platforms/mastodon/fromConfig.ts';
 import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
@@ -77,7 +77,7 @@ describe('mastodonFromConfig', () => {
 });
 
 describe('start-up', () => {
-  it('reads the username from the token when REPLYWRIGHT_ACCOUNT is unset; an unreachable instance is a clear error', async () => {
+  it('a real instance: the username from the token when REPLYWRIGHT_ACCOUNT is unset, prod speed unless set; unreachable, a clear error', async () => {
     s = await serveMastodonSandbox();
     const env = {
       REPLYWRIGHT_PLATFORM: 'mastodon',
@@ -85,12 +85,17 @@ describe('start-up', () => {
       REPLYWRIGHT_MASTODON_TOKEN: MASTODON_TOKEN,
     };
     const renamed = { ...env, REPLYWRIGHT_ACCOUNT: 'someone_else' };
-    expect((await withMastodonAccount(loadConfig(env), env)).REPLYWRIGHT_ACCOUNT).toBe('replywright_bot');
-    expect((await withMastodonAccount(loadConfig(renamed), renamed)).REPLYWRIGHT_ACCOUNT).toBe(
+    expect((await forMastodonInstance(loadConfig(env), env)).REPLYWRIGHT_ACCOUNT).toBe('replywright_bot');
+    expect((await forMastodonInstance(loadConfig(renamed), renamed)).REPLYWRIGHT_ACCOUNT).toBe(
       'someone_else',
     );
+    expect((await forMastodonInstance(loadConfig(env), env)).REPLYWRIGHT_SPEED).toBe('prod');
+    const dev = { ...renamed, REPLYWRIGHT_SPEED: 'dev' };
+    expect((await forMastodonInstance(loadConfig(dev), dev)).REPLYWRIGHT_SPEED).toBe('dev');
+    const sandbox = { REPLYWRIGHT_PLATFORM: 'mastodon' };
+    expect(await forMastodonInstance(loadConfig(sandbox), sandbox)).toEqual(loadConfig(sandbox));
     const down = { ...env, REPLYWRIGHT_MASTODON_URL: 'http://127.0.0.1:9' };
-    await expect(withMastodonAccount(loadConfig(down), down)).rejects.toThrow(/set REPLYWRIGHT_ACCOUNT/);
+    await expect(forMastodonInstance(loadConfig(down), down)).rejects.toThrow(/set REPLYWRIGHT_ACCOUNT/);
   });
 
   it('stops on another account’s token or a refused one; only warns while the instance is unreachable', async () => {

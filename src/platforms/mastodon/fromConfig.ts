@@ -43,21 +43,20 @@ export function mastodonFromConfig(config: Config, options: MastodonFromConfigOp
 }
 
 /**
- * On a real instance the account's username comes from the token when REPLYWRIGHT_ACCOUNT is
- * not set, so two variables are enough. That needs the instance at start-up; set
- * REPLYWRIGHT_ACCOUNT to start while it is unreachable.
+ * Defaults for a real instance, so two variables are enough:
+ * - the account's username comes from the token when REPLYWRIGHT_ACCOUNT is not set (that
+ *   needs the instance at start-up; set REPLYWRIGHT_ACCOUNT to start while it is unreachable);
+ * - REPLYWRIGHT_SPEED is `prod` unless set: `dev`'s seconds-scale jobs make about 100
+ *   requests a minute, over Mastodon's 300 per 5 minutes; `prod` makes under 10.
  */
-export async function withMastodonAccount(
+export async function forMastodonInstance(
   config: Config,
   env: Record<string, string | undefined>,
 ): Promise<Config> {
-  if (
-    config.REPLYWRIGHT_PLATFORM !== 'mastodon' ||
-    !config.REPLYWRIGHT_MASTODON_URL ||
-    env.REPLYWRIGHT_ACCOUNT
-  )
-    return config;
-  if (!config.REPLYWRIGHT_MASTODON_TOKEN) return config; // mastodonFromConfig names the missing token
+  if (config.REPLYWRIGHT_PLATFORM !== 'mastodon' || !config.REPLYWRIGHT_MASTODON_URL) return config;
+  const speed = env.REPLYWRIGHT_SPEED ? {} : { REPLYWRIGHT_SPEED: 'prod' };
+  // Without a token mastodonFromConfig names what is missing.
+  if (env.REPLYWRIGHT_ACCOUNT || !config.REPLYWRIGHT_MASTODON_TOKEN) return loadConfig({ ...env, ...speed });
   const client = createMastodonClient({
     url: config.REPLYWRIGHT_MASTODON_URL,
     token: config.REPLYWRIGHT_MASTODON_TOKEN,
@@ -72,7 +71,7 @@ export async function withMastodonAccount(
         `(${describeError(error)}); set REPLYWRIGHT_ACCOUNT to the account's username`,
     );
   }
-  return loadConfig({ ...env, REPLYWRIGHT_ACCOUNT: username });
+  return loadConfig({ ...env, ...speed, REPLYWRIGHT_ACCOUNT: username });
 }
 
 /**
