@@ -74,6 +74,31 @@ describe('mastodonFromConfig', () => {
     const adapter = mastodonFromConfig(config, { sandboxUrl: s.url, sandboxToken: MASTODON_TOKEN });
     expect((await adapter.connect()).acct).toBe('replywright_bot');
   });
+
+  it('on the sandbox it declares what the dialect plays: the hour narrowed by SANDBOX_KEYS, its lag', () => {
+    const declared = (env: Record<string, string>) =>
+      mastodonFromConfig(loadConfig({ REPLYWRIGHT_PLATFORM: 'mastodon', ...env }), {
+        sandboxUrl: 'http://127.0.0.1:1',
+        sandboxToken: 't',
+      }).capabilities();
+    expect(declared({})).toMatchObject({
+      idempotency: { kind: 'window', seconds: 3600 },
+      visibilityLagMs: 0,
+    });
+    expect(declared({ SANDBOX_KEYS: 'none', SANDBOX_VISIBILITY_LAG_MS: '1500' })).toMatchObject({
+      idempotency: { kind: 'none' },
+      visibilityLagMs: 1500,
+    });
+    expect(declared({ SANDBOX_KEYS: 'window:60' }).idempotency).toEqual({ kind: 'window', seconds: 60 });
+    // A real instance: Mastodon's own guarantees, whatever the sandbox settings say.
+    expect(
+      declared({
+        SANDBOX_KEYS: 'none',
+        REPLYWRIGHT_MASTODON_URL: 'https://m.example',
+        REPLYWRIGHT_MASTODON_TOKEN: 't',
+      }),
+    ).toMatchObject({ idempotency: { kind: 'window', seconds: 3600 }, visibilityLagMs: 30_000 });
+  });
 });
 
 describe('start-up', () => {

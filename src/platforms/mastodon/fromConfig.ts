@@ -3,6 +3,8 @@ import { setPlatformRisk } from '../../config/risks.ts';
 import type { Logger } from '../../logging.ts';
 import { describeError } from '../../runtime/errors.ts';
 import { PlatformRejected } from '../contract.ts';
+import { parseIdempotencyMode } from '../sandbox/behaviour.ts';
+import { mastodonIdempotency } from '../sandbox/mastodon/idempotency.ts';
 import { AccountMismatch } from './accountState.ts';
 import { MastodonAdapter } from './adapter.ts';
 import { BOT_FLAG_FIX, botFlagRisk } from './botFlag.ts';
@@ -38,6 +40,14 @@ export function mastodonFromConfig(config: Config, options: MastodonFromConfigOp
     token: (url ? config.REPLYWRIGHT_MASTODON_TOKEN : undefined) ?? options.sandboxToken,
     account: config.REPLYWRIGHT_ACCOUNT,
     maxVisibility: config.REPLYWRIGHT_MASTODON_MAX_VISIBILITY,
+    // On the sandbox, what its dialect plays: Mastodon's hour, narrowed by SANDBOX_KEYS (never
+    // declared wider than it is), and its own listing lag.
+    ...(url
+      ? {}
+      : {
+          idempotency: mastodonIdempotency(parseIdempotencyMode(config.SANDBOX_KEYS)),
+          visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS,
+        }),
     onAccountFacts: (facts) => setPlatformRisk('mastodon_bot_flag', botFlagRisk(facts)),
   });
 }
