@@ -1,6 +1,7 @@
 import type { Store } from '../../db/store.ts';
 import { EVENT, JOB_EVENT } from '../events.ts';
 import { DAY_MS, spendWindow } from '../spend/queries.ts';
+import { restoreReconcileSince } from '../actors/restoreMarker.ts';
 import { formatDuration } from './duration.ts';
 import {
   candidateStats,
@@ -34,8 +35,12 @@ import { countEvents, eventData, isPausedInStore, queueSize, rangeOf, scalar, ta
  *  8. `scheduler_blocked` — the latest run ended with another non-progress reason.
  *  9. `permits_rejected` — permits were rejected and none used (top reason codes).
  * 10. `poster_failing` — posting failed at least as often as it succeeded (top error classes).
- * 11. `awaiting_approval` — permits wait for an operator (manual mode).
- * 12. `none` — healthy.
+ * 11. `poster_waiting` — approved permits wait because a rule checked when a reply is spent
+ *     holds (quiet hours, caps, spacing, the author's cooldown), as the latest poster run said.
+ * 12. `awaiting_approval` — permits wait for an operator (manual mode).
+ * 13. `none` — healthy.
+ * Right after `paused`: `restore_reconcile_pending` — a restored database has not yet been
+ * reconciled with the platform, and nothing posts until it has.
  *
  * @example
  * const d = diagnose(store, { now: Date.now(), windowMs: 30 * 60_000 });
@@ -56,6 +61,8 @@ export type DiagnosisCode =
   | 'permits_rejected'
   | 'poster_failing'
   | 'awaiting_approval'
+  | 'restore_reconcile_pending'
+  | 'poster_waiting'
   | 'none';
 
 export interface Diagnosis {
@@ -96,6 +103,16 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
     return result('paused', 'Paused (kill switch)', 'the kill switch is on: no new permits or posts', {
       pausedSince: row?.at ?? null,
     });
+  }
+
+  const restoredSince = restoreReconcileSince(store);
+  if (restoredSince !== null) {
+    return result(
+      'restore_reconcile_pending',
+      'Reconciling after a restore',
+      `a restored database must read the account's posts since ${iso(restoredSince)} before it posts again (the next reconciler run)`,
+      { since: restoredSince },
+    );
   }
 
   const limited = latestEvent(store, EVENT.platformRateLimited);
@@ -217,6 +234,17 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
     );
   }
 
+  const approved = scalar(store, "select count(*) as n from permits where state = 'approved'");
+  const held = approved > 0 ? latestPosterSkip(store) : null;
+  if (held) {
+    return result(
+      'poster_waiting',
+      `Poster waiting: ${held}`,
+      `${approved} approved permit${approved === 1 ? '' : 's'} wait: the latest poster run held them (${held}), a rule checked again when a reply is spent`,
+      { approved, reason: held },
+    );
+  }
+
   const awaiting = store
     .statement("select count(*) as n, min(created_at) as oldest from permits where state = 'awaiting_approval'")
     .get() as { n: number; oldest: number | null };
@@ -235,6 +263,20 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
     cause: `healthy: ${used} repl${used === 1 ? 'y' : 'ies'} posted in ${w}, queue ${queue}`,
     evidence: { used, queueSize: queue, sloReasons: slo.reasons },
   };
+}
+
+/** Why the latest completed poster run posted nothing, when it said so (its `skipped` stat). */
+function latestPosterSkip(store: Store): string | null {
+  const row = store
+    .statement("select stats from job_runs where job = 'poster' and status = 'completed' order by started_at desc limit 1")
+    .get() as { stats: string | null } | undefined;
+  if (!row?.stats) return null;
+  try {
+    const skipped = (JSON.parse(row.stats) as { skipped?: unknown }).skipped;
+    return typeof skipped === 'string' && skipped !== '' ? skipped : null;
+  } catch {
+    return null;
+  }
 }
 
 function result(code: DiagnosisCode, blocking: string, cause: string, evidence: Record<string, unknown>): Diagnosis {
