@@ -9,4 +9,5 @@ export const BENCHES: { id: string; load: () => Promise<BenchFn> }[] = [
   { id: 'http', load: async () => (await import('./http.ts')).httpBench },
   { id: 'post', load: async () => (await import('./postPath.ts')).postPathBench },
   { id: 'x', load: async () => (await import('./xCost.ts')).xCostBench },
+  { id: 'blueskyLatency', load: async () => (await import('./blueskyLatency.ts')).blueskyLatencyBench },
 ];

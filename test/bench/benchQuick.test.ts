@@ -38,8 +38,9 @@ describe('npm run bench -- --quick', () => {
       'http',
       'post',
       'x',
+      'blueskyLatency',
     ]);
-    expect(run.stdout.trim().split('\n')).toHaveLength(7);
+    expect(run.stdout.trim().split('\n')).toHaveLength(8);
     for (const result of report.results) {
       expect(result.rows.length).toBeGreaterThan(0);
       for (const row of result.rows.filter((r) => r.value !== null)) expect(row.value).toBeGreaterThan(0);
