@@ -297,6 +297,25 @@ describe('MastodonAdapter against the sandbox’s Mastodon dialect', () => {
     await expect(down.mentions(null)).rejects.toThrow(PlatformUnavailable);
   });
 
+  it('a malformed notification is reported with its reason, and the cursor still moves past it', async () => {
+    const url = await fakeMastodon((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          req.url?.includes('min_id=12') ? [] : [{ id: '12', type: 'mention', status: { id: 'x' } }],
+        ),
+      );
+    });
+    const adapter = new MastodonAdapter({ url, token: 't', account: BOT });
+    const page = await adapter.mentions('11');
+    expect(page.posts).toEqual([]);
+    expect(page.invalid).toEqual([
+      { raw: expect.anything(), reason: expect.stringMatching(/^notification\.status/) },
+    ]);
+    expect(page.nextCursor).toBe('12');
+    expect(await adapter.mentions('12')).toEqual({ posts: [], invalid: [], nextCursor: '12' });
+  });
+
   it('a proxy’s HTML 502 on create is OutcomeUnknown, on a read PlatformUnavailable', async () => {
     const url = await fakeMastodon((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' });

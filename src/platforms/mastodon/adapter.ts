@@ -148,6 +148,9 @@ export class MastodonAdapter implements PlatformAdapter {
       const parsed = notificationSchema.safeParse(item);
       if (!parsed.success) {
         page.invalid.push({ raw: item, reason: firstIssue(parsed.error, 'notification') });
+        // Its id still moves the cursor past it: a broken item is reported once, not every run.
+        const id = rawId(item);
+        if (id) ids.push(id);
         continue;
       }
       ids.push(parsed.data.id);
@@ -328,6 +331,9 @@ export class MastodonAdapter implements PlatformAdapter {
       const parsed = statusSchema.safeParse(item);
       if (!parsed.success) {
         page.invalid.push({ raw: item, reason: firstIssue(parsed.error, 'status') });
+        // Its id still moves the cursor past it: a broken item is reported once, not every run.
+        const id = rawId(item);
+        if (id) ids.push(id);
         continue;
       }
       ids.push(parsed.data.id);
@@ -413,4 +419,9 @@ export class MastodonAdapter implements PlatformAdapter {
       throw failure;
     }
   }
+}
+
+function rawId(item: unknown): string | null {
+  const id = (item as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && ID.test(id) ? id : null;
 }
