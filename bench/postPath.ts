@@ -99,9 +99,18 @@ function countingCalls(
     if (counting()) calls.set(method, (calls.get(method) ?? 0) + 1);
   };
   return withOverrides(adapter, {
-    getPost: (id) => (count('getPost'), adapter.getPost(id)),
-    ownRepliesTo: (target, since) => (count('ownRepliesTo'), adapter.ownRepliesTo(target, since)),
-    createReply: (request) => (count('createReply'), adapter.createReply(request)),
+    getPost: (id) => {
+      count('getPost');
+      return adapter.getPost(id);
+    },
+    ownRepliesTo: (target, since) => {
+      count('ownRepliesTo');
+      return adapter.ownRepliesTo(target, since);
+    },
+    createReply: (request) => {
+      count('createReply');
+      return adapter.createReply(request);
+    },
   });
 }
 
