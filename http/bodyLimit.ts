@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import { BodyTooLarge, declaresMoreThan, readLimitedText } from '../src/edge/limitedBody.ts';
+import { BodyTooLarge, declaresMoreThan, readLimitedText, withCappedBody } from '../src/edge/limitedBody.ts';
 import { MUTATING_METHODS } from './auth.ts';
 import type { HttpEnv } from './env.ts';
 import { HttpError } from './errors.ts';
@@ -16,11 +16,15 @@ const tooLarge = (cause?: unknown) =>
 /**
  * Refuses, on the Content-Length header alone, a mutating request that announces more than
  * the limit — before the token check, so even an unauthenticated one is answered at once and
- * never read. A body without a length is cut off by `readBodyText` instead.
+ * never read. A body without a length is capped instead: whoever reads it gets at most the
+ * limit, then an error.
  */
 export function refuseOversizeBodies() {
   return createMiddleware<HttpEnv>(async (c, next) => {
-    if (MUTATING_METHODS.has(c.req.method) && declaresMoreThan(c.req.raw, BODY_LIMIT_BYTES)) throw tooLarge();
+    if (MUTATING_METHODS.has(c.req.method)) {
+      if (declaresMoreThan(c.req.raw, BODY_LIMIT_BYTES)) throw tooLarge();
+      c.req.raw = withCappedBody(c.req.raw, BODY_LIMIT_BYTES);
+    }
     await next();
   });
 }

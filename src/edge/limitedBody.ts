@@ -4,8 +4,12 @@
  * one that streams more (chunked, or lying about its length) is cut off at the limit. Either
  * way at most `maxBytes` are ever held in memory.
  *
+ * `withCappedBody` makes the same true of any code that reads the body its own way: the
+ * stream it reads from errors (BodyTooLarge) once the limit is passed.
+ *
  * @example
  * if (declaresMoreThan(c.req.raw, LIMIT)) return c.json({ error: 'payload_too_large' }, 413);
+ * c.req.raw = withCappedBody(c.req.raw, LIMIT);
  * const text = await readLimitedText(c.req.raw, LIMIT); // throws BodyTooLarge
  */
 export class BodyTooLarge extends Error {
@@ -47,4 +51,40 @@ export async function readLimitedText(request: Request, maxBytes: number): Promi
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The same request with a body that fails (BodyTooLarge) past `maxBytes`, for a mutating
+ * request. Nothing is read here, nor when the request is built: the original body is opened
+ * at the first read — by a handler, after its own token check — and pulled a chunk at a time.
+ * (Opening it earlier would start @hono/node-server reading the socket into memory.) The copy
+ * carries no abort signal, for the same reason; no mutating route listens to one.
+ */
+export function withCappedBody(request: Request, maxBytes: number): Request {
+  let source: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let size = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!source) {
+          const original = request.body;
+          if (!original) return controller.close();
+          source = original.getReader();
+        }
+        const { done, value } = await source.read();
+        if (done) return controller.close();
+        size += value.byteLength;
+        if (size > maxBytes) {
+          controller.error(new BodyTooLarge(maxBytes));
+          await source.cancel().catch(() => {});
+          return;
+        }
+        controller.enqueue(value);
+      },
+      cancel: (reason) => source?.cancel(reason),
+    },
+    // No read ahead: a chunk is pulled only when the reader asks for one.
+    { highWaterMark: 0 },
+  );
+  return new Request(request.url, { method: request.method, headers: request.headers, body, duplex: 'half' } as RequestInit);
 }

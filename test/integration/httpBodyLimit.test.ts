@@ -74,6 +74,22 @@ describe('sandbox POST bodies', () => {
       body: JSON.stringify({ text: 'hello', pad: 'p'.repeat(64 * 1024) }),
     });
     expect(post.status).toBe(413);
+    // A route that reads its body its own way (the X dialect's c.req.json()) is capped too: a
+    // valid post padded past the limit, sent without a length, is refused, not created.
+    const padded = new TextEncoder().encode(`{"text":"hello from a padded body"}${' '.repeat(64 * 1024)}`);
+    const tweet = await fetch(`${sandbox.url}/2/tweets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${defaultAccountToken('replywright_bot')}`, 'content-type': 'application/json' },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < padded.length; i += 8_192) controller.enqueue(padded.subarray(i, i + 8_192));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect([400, 413]).toContain(tweet.status);
+    expect(sandbox.platform.latest(50).some((p) => p.text === 'hello from a padded body')).toBe(false);
     const head = requestHead('POST', '/login', new URL(sandbox.url).host, {
       'content-type': 'application/x-www-form-urlencoded',
       'content-length': FIFTY_MB,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { type HostPolicy, hostAllowed } from '../../edge/hostAllowList.ts';
-import { BodyTooLarge, declaresMoreThan } from '../../edge/limitedBody.ts';
+import { BodyTooLarge, declaresMoreThan, withCappedBody } from '../../edge/limitedBody.ts';
 import { createAdminRoutes } from './adminRoutes.ts';
 import { createApiRoutes, type SandboxBindings } from './apiRoutes.ts';
 import { defaultAccountToken, defaultPassword } from './auth.ts';
@@ -51,10 +51,12 @@ export function createSandboxApp(platform: SandboxPlatform, options: SandboxAppO
     await next();
   });
   const tooLarge = { error: `request bodies are limited to ${BODY_LIMIT_BYTES} bytes` };
-  // On the Content-Length alone, before any token check: a body announced too large is never read.
+  // On the Content-Length alone, before any token check: a body announced too large is never
+  // read. Any other body is capped, for every route however it reads it (the API and dialects).
   app.use('*', async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && declaresMoreThan(c.req.raw, BODY_LIMIT_BYTES)) {
-      return c.json(tooLarge, 413);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      if (declaresMoreThan(c.req.raw, BODY_LIMIT_BYTES)) return c.json(tooLarge, 413);
+      c.req.raw = withCappedBody(c.req.raw, BODY_LIMIT_BYTES);
     }
     await next();
   });
