@@ -15,6 +15,8 @@ export interface ChaosWorld {
   /** SANDBOX_KEYS and SANDBOX_VISIBILITY_LAG_MS for both processes: the sandbox plays them, the pipeline declares them. */
   keys: string;
   visibilityLagMs: number;
+  /** Which API the pipeline speaks: the sandbox's own, or its X dialect (REPLYWRIGHT_PLATFORM=x). */
+  platform: 'sandbox' | 'x';
 }
 
 export interface Started {
@@ -50,6 +52,8 @@ export function bootPipeline(world: ChaosWorld, sandboxUrl: string): Promise<Sta
     REPLYWRIGHT_MIN_SPACING_SEC: '0',
     // The sandbox has eight repliable authors: a cooldown would starve a long run of targets.
     REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: '0',
+    REPLYWRIGHT_PLATFORM: world.platform,
+    REPLYWRIGHT_X_TOKEN_FILE: join(world.dir, 'x-token.json'),
     ...behaviourEnv(world),
   }));
 }

@@ -41,8 +41,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     adminToken: randomBytes(18).toString('hex'),
     seed: options.seed,
     readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
-    keys: options.keys ?? 'permanent',
+    // X's dialect keeps no idempotency key, whatever the sandbox's own API plays.
+    keys: options.platform === 'x' ? 'none' : (options.keys ?? 'permanent'),
     visibilityLagMs: options.visibilityLagMs ?? 0,
+    platform: options.platform ?? 'sandbox',
   };
   const counters: ChaosCounters = {
     kills: 0,
@@ -100,6 +102,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const verdict = verify(store, truth, { account: ACCOUNT, now: settled.stoppedAt });
       result = {
         seed: options.seed,
+        platform: world.platform,
         keys: world.keys,
         visibilityLagMs: world.visibilityLagMs,
         counters,

@@ -11,6 +11,11 @@ export interface ChaosOptions {
   keys?: string;
   /** The sandbox's visibility lag in listings (default 0). */
   visibilityLagMs?: number;
+  /**
+   * `x`: the pipeline runs with REPLYWRIGHT_PLATFORM=x against the sandbox's X v2 dialect (no
+   * idempotency key there: keys are `none` whatever `keys` says). Default `sandbox`.
+   */
+  platform?: 'sandbox' | 'x';
   /** Sandbox traffic, posts per minute (default 120). */
   trafficPerMin?: number;
   /** How long one boot may take to answer /healthz (default 90 s: the machine may be busy). */
@@ -47,6 +52,8 @@ export interface JobBalance {
 
 export interface ChaosResult {
   seed: number;
+  /** Absent or `sandbox`: the sandbox's own API; `x`: its X dialect. */
+  platform?: 'sandbox' | 'x';
   keys: string;
   visibilityLagMs: number;
   counters: ChaosCounters;

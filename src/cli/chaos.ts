@@ -5,7 +5,7 @@ import { idempotencyModeSchema } from '../platforms/sandbox/behaviour.ts';
 import { parseFlags, UsageError } from './opsArgs.ts';
 
 const USAGE =
-  'npm run chaos -- --kills N --seed S [--keys permanent|none|window:N] [--visibility-lag-ms N] [--keep DIR]';
+  'npm run chaos -- --kills N --seed S [--keys permanent|none|window:N] [--visibility-lag-ms N] [--platform sandbox|x] [--keep DIR]';
 
 /**
  * `npm run chaos -- --kills N --seed S [--keys none] [--visibility-lag-ms N] [--keep DIR]`: SIGKILL the real pipeline process N
@@ -19,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   let keep: string | undefined;
   let keys: string;
   let visibilityLagMs: number;
+  let platform: 'sandbox' | 'x';
   try {
     const flags = parseFlags(argv, {
       '--kills': 'string',
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
       '--keep': 'string',
       '--keys': 'string',
       '--visibility-lag-ms': 'string',
+      '--platform': 'string',
     });
     kills = positiveInt(flags['--kills'] ?? '30', '--kills');
     seed = positiveInt(flags['--seed'] ?? '1', '--seed', 0);
@@ -34,6 +36,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!mode.success) throw new UsageError(`--keys: ${mode.error.issues[0]?.message}`);
     keys = mode.data;
     visibilityLagMs = positiveInt(flags['--visibility-lag-ms'] ?? '0', '--visibility-lag-ms', 0);
+    const named = flags['--platform'] ?? 'sandbox';
+    if (named !== 'sandbox' && named !== 'x') throw new UsageError('--platform: expected sandbox or x');
+    platform = named;
+    // The X dialect keeps no idempotency key.
+    if (platform === 'x') keys = 'none';
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`chaos: ${error.message}\nusage: ${USAGE}`);
@@ -44,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     seed,
     keys,
     visibilityLagMs,
+    platform,
     keepDir: keep,
     progress: (line) => console.log(line),
   });
@@ -56,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!result.ok || keep) console.log(`\nrun directory (DBs and logs): ${result.dir}`);
   console.log(
-    `reproduce: npm run chaos -- --kills ${kills} --seed ${seed} --keys ${keys} --visibility-lag-ms ${visibilityLagMs}`,
+    `reproduce: npm run chaos -- --kills ${kills} --seed ${seed} --keys ${keys} --visibility-lag-ms ${visibilityLagMs}${platform === 'x' ? ' --platform x' : ''}`,
   );
   console.log(chaosSummary(result));
   return result.ok ? 0 : 1;

@@ -3,7 +3,7 @@ import { idempotencyModeSchema } from '../platforms/sandbox/behaviour.ts';
 import { runSimulation } from '../sim/simulation.ts';
 
 const USAGE =
-  'npm run sim -- [--seeds A..B] [--minutes N] [--keys permanent|none|window:N] [--visibility-lag-ms N] [--no-faults] [--no-crashes] [--no-slow-clicks]';
+  'npm run sim -- [--seeds A..B] [--minutes N] [--keys permanent|none|window:N] [--visibility-lag-ms N] [--no-faults] [--no-crashes] [--no-slow-clicks] [--platform sandbox|x]';
 
 /**
  * `npm run sim -- --seeds 1..1000 [--minutes 30] [--keys none] [--visibility-lag-ms 1500]`
@@ -32,12 +32,17 @@ export async function main(argv: string[]): Promise<number> {
   if (!Number.isFinite(minutes) || minutes <= 0) return usageError(`invalid --minutes ${values.minutes}`);
   if (!Number.isInteger(lag) || lag < 0) return usageError(`invalid --visibility-lag-ms ${values['visibility-lag-ms']}`);
   if (!keys.success) return usageError(`invalid --keys ${values.keys}: ${keys.error.issues[0]?.message}`);
+  const platform: 'sandbox' | 'x' | null = values.platform === 'x' ? 'x' : values.platform === 'sandbox' ? 'sandbox' : null;
+  if (platform === null) return usageError(`invalid --platform ${values.platform}: expected sandbox or x`);
+  // X offers no idempotency key (its dialect ignores --keys) and forbids scripting its website.
+  if (platform === 'x' && !['none', 'permanent'].includes(keys.data)) return usageError('--platform x plays --keys none');
   const run = {
     minutes,
     faults: !values['no-faults'],
     crashes: !values['no-crashes'],
-    slowClicks: !values['no-slow-clicks'],
-    keys: keys.data,
+    slowClicks: platform === 'x' ? false : !values['no-slow-clicks'],
+    keys: platform === 'x' ? 'none' : keys.data,
+    platform,
     visibilityLagMs: lag,
   };
   const started = Date.now();
@@ -58,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `sim: keys=${run.keys} visibility_lag_ms=${lag} slow_clicks=${run.slowClicks} seeds=${totals.seeds} failed=${totals.failed} crashes=${totals.crashes} ghosts=${totals.ghosts} targets_mutated=${totals.mutated} replies=${totals.posted} seconds=${seconds}`,
+    `sim: ${platform === 'x' ? 'platform=x ' : ''}keys=${run.keys} visibility_lag_ms=${lag} slow_clicks=${run.slowClicks} seeds=${totals.seeds} failed=${totals.failed} crashes=${totals.crashes} ghosts=${totals.ghosts} targets_mutated=${totals.mutated} replies=${totals.posted} seconds=${seconds}`,
   );
   return totals.failed === 0 ? 0 : 1;
 }
@@ -76,6 +81,7 @@ function parse(argv: string[]) {
       'no-faults': { type: 'boolean', default: false },
       'no-crashes': { type: 'boolean', default: false },
       'no-slow-clicks': { type: 'boolean', default: false },
+      platform: { type: 'string', default: 'sandbox' },
     },
   }).values;
 }

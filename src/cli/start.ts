@@ -11,6 +11,7 @@ import { createLogger } from '../logging.ts';
 import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { checkMastodonAccount, forMastodonInstance } from '../platforms/mastodon/fromConfig.ts';
 import { startSandbox } from '../platforms/sandbox/main.ts';
+import { xApiEnvDefaults } from '../platforms/x/fromConfig.ts';
 import { SpendLedger } from '../spend/ledger.ts';
 import { parseXPrices } from '../spend/prices.ts';
 import { applyPendingRestore } from '../ops/pendingRestore.ts';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const instanceLock = await acquireInstanceLock(databasePath(env));
   const restoredAtStart = applyPendingRestore(instanceLock.dbPath);
   if (!env.REPLYWRIGHT_ADMIN_TOKEN) env.REPLYWRIGHT_ADMIN_TOKEN = devAdminToken(env.REPLYWRIGHT_DB ?? './data/replywright.db');
+  xApiEnvDefaults(env);
   const config = await forMastodonInstance(loadConfig(env), env);
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
   if (restoredAtStart) log.warn({ db: instanceLock.dbPath }, 'swapped in the restore staged with --at-next-start');

@@ -18,8 +18,10 @@ import { checkInvariants, type InvariantReport } from '../proof/invariants.ts';
 import { SimulatedClock } from '../runtime/clock.ts';
 import { seededIds } from '../runtime/ids.ts';
 import { seededRandom } from '../runtime/random.ts';
+import type { PlatformAdapter } from '../platforms/contract.ts';
 import { eitherChannel } from './eitherChannel.ts';
 import { slowClickChannel } from './slowClickChannel.ts';
+import { serveXDialect } from './xDialect.ts';
 
 export interface SimulationOptions {
   seed: number;
@@ -39,6 +41,11 @@ export interface SimulationOptions {
    * deadline, a fresh key per click, responses lost while the server commits later.
    */
   slowClicks?: boolean;
+  /**
+   * `x`: the pipeline runs with REPLYWRIGHT_PLATFORM=x, its X adapter talking to the sandbox's X v2
+   * dialect over loopback HTTP (no idempotency key whatever `keys` says; no slow clicks).
+   */
+  platform?: 'sandbox' | 'x';
   /** Fixed fault rates instead of seeded ones. */
   faultRates?: { errorRate: number; rate429: number; dropResponseRate: number };
   config?: Record<string, string>;
@@ -105,6 +112,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     REPLYWRIGHT_MIN_SPACING_SEC: '60',
     REPLYWRIGHT_APPROVAL_TTL_MIN: '20',
     ...quietHoursFor(options.seed),
+    ...(options.platform === 'x' ? { REPLYWRIGHT_PLATFORM: 'x' } : {}),
     ...options.config,
   });
 
@@ -122,7 +130,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     idempotency: options.keys ?? 'permanent',
     visibilityLagMs: options.visibilityLagMs ?? 0,
   });
-  const adapter = createSandboxInProcessAdapter({ platform, clock });
+  const served = options.platform === 'x' ? await serveXDialect(platform, clock) : null;
+  const adapter: PlatformAdapter = served?.adapter ?? createSandboxInProcessAdapter({ platform, clock });
   if (options.faults) {
     const rates = options.faultRates ?? {
       errorRate: 0.05 + random() * 0.15,
@@ -179,7 +188,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       config,
       log: silentLogger,
       platform: platformWithCrashes,
-      channel: options.slowClicks
+      channel: options.slowClicks && !served
         ? (deps) => eitherChannel(slowClickChannel(deps, platform, clock, random), apiChannel(deps), random)
         : undefined,
       generator,
@@ -285,6 +294,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   if (debug) console.error(JSON.stringify(debug));
   await app.stop();
   store.close();
+  await served?.close();
   platform.close();
   rmSync(dir, { recursive: true, force: true });
   const flags = [
@@ -293,6 +303,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     `--keys ${options.keys ?? 'permanent'}`,
     `--visibility-lag-ms ${options.visibilityLagMs ?? 0}`,
     options.slowClicks ? '' : '--no-slow-clicks',
+    options.platform === 'x' ? '--platform x' : '',
   ]
     .filter(Boolean)
     .join(' ');

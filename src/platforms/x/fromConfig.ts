@@ -45,3 +45,14 @@ export function xFromConfig(config: Config, options: XFromConfigOptions): XAdapt
     now: options.now,
   });
 }
+
+/**
+ * On the real X API (REPLYWRIGHT_X_API_URL set), REPLYWRIGHT_SPEED is `prod` unless set: `dev`'s
+ * seconds-scale jobs poll about 40 times a minute (mentions and search near X's 300 per
+ * 15 minutes); `prod` polls under 2 times a minute. Empty polls cost nothing, but rate limits do.
+ */
+export function xApiEnvDefaults(env: Record<string, string | undefined>): void {
+  if (env.REPLYWRIGHT_PLATFORM === 'x' && env.REPLYWRIGHT_X_API_URL && !env.REPLYWRIGHT_SPEED) {
+    env.REPLYWRIGHT_SPEED = 'prod';
+  }
+}

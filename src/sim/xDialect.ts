@@ -1,0 +1,41 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
+import type { SandboxPlatform } from '../platforms/sandbox/platform.ts';
+import { createSandboxApp } from '../platforms/sandbox/server.ts';
+import { createXAdapter, type XAdapter } from '../platforms/x/adapter.ts';
+import { XAuth } from '../platforms/x/auth.ts';
+import type { Clock } from '../runtime/clock.ts';
+
+/**
+ * `--platform x` for the simulator: the sandbox served on a loopback port and the X adapter
+ * (twitter-api-v2 over real HTTP) against its X dialect, on the simulation's clock. Network
+ * timing is real, so a run on X replays the same traffic, faults and crash points but is not
+ * bit-for-bit repeatable the way an in-process run is.
+ */
+export async function serveXDialect(
+  platform: SandboxPlatform,
+  clock: Clock,
+): Promise<{ adapter: XAdapter; close(): Promise<void> }> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: createSandboxApp(platform).fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s),
+    );
+  });
+  const adapter = createXAdapter({
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    account: platform.account,
+    auth: new XAuth({ accessToken: defaultAccountToken(platform.account) }),
+    // Declared as the sandbox plays it; absence is judged only after it.
+    visibilityLagMs: platform.behaviour.config.visibilityLagMs,
+    now: () => clock.now(),
+  });
+  return {
+    adapter,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}
