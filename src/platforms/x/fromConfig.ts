@@ -39,6 +39,8 @@ export function xFromConfig(config: Config, options: XFromConfigOptions): XAdapt
       now: options.now,
     }),
     timeoutMs: 10_000,
+    // X shows a new post in the account's timeline within seconds; the sandbox declares what it plays.
+    visibilityLagMs: apiUrl ? 15_000 : config.SANDBOX_VISIBILITY_LAG_MS,
     // With no cursor yet, a post older than the policy's maximum age is never answered anyway.
     firstLookbackMs: config.REPLYWRIGHT_MAX_AGE_MIN * 60_000,
     onCall: options.onCall,
