@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   chownSync,
   closeSync,
   copyFileSync,
@@ -86,7 +87,8 @@ export async function backupDatabase(
     } finally {
       driver.close();
     }
-    // VACUUM INTO does not fsync its output.
+    // VACUUM INTO neither fsyncs its output nor makes it private: it holds everything the DB does.
+    chmodSync(tmp, 0o600);
     fsyncFile(tmp);
     const { applied: migrations } = await validateBackup(tmp, `backup of ${source}`);
     refuseExisting();
@@ -122,6 +124,7 @@ export async function restoreDatabase(
   const tmp = tempPathFor(to);
   try {
     copyFileSync(from, tmp);
+    chmodSync(tmp, 0o600);
     fsyncFile(tmp);
     const { applied: migrations, pending } = await validateBackup(tmp, `backup ${from}`);
     const reconcileSince = await markForReconcile(tmp);

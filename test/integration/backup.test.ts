@@ -1,5 +1,13 @@
 import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -143,6 +151,8 @@ describe('backupDatabase while the pipeline writes', () => {
 
       const snap = inspect(backup);
       expect(snap.integrity).toBe('ok');
+      // A backup holds everything the database does: readable by its owner only.
+      expect(statSync(backup).mode & 0o777).toBe(0o600);
       expect(snap.migrations).toEqual(shipped);
       expect(result.migrations).toEqual(shipped);
       // A prefix of the commits: ids contiguous from 1, every 10-row transaction whole.
