@@ -16,7 +16,7 @@ export interface ChaosWorld {
   keys: string;
   visibilityLagMs: number;
   /** Which API the pipeline speaks: the sandbox's own, or its X dialect (REPLYWRIGHT_PLATFORM=x). */
-  platform: 'sandbox' | 'x';
+  platform: 'sandbox' | 'x' | 'mastodon';
 }
 
 export interface Started {
@@ -36,6 +36,9 @@ export function startSandboxProcess(world: ChaosWorld): Promise<Started> {
     // Traffic starts once the harness has set its mix (POST /admin/traffic).
     SANDBOX_TRAFFIC_PER_MIN: '0',
     SANDBOX_SEED: String(world.seed),
+    // The Mastodon dialect at dev speed (~30× production's requests): its limits ×100, so the
+    // run measures exactly-once, not 429 stalls (the adapter's 429 handling has its own tests).
+    ...(world.platform === 'mastodon' ? { SANDBOX_MASTODON_LIMIT_SCALE: '100' } : {}),
     ...behaviourEnv(world),
   }));
 }

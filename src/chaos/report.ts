@@ -43,7 +43,7 @@ export function chaosProblems(result: ChaosResult): string[] {
 /** The last line of a run, for scripts and CI logs. */
 export function chaosSummary(result: ChaosResult): string {
   const r = result.report;
-  return `chaos: ${result.platform === 'x' ? 'platform=x ' : ''}keys=${result.keys} visibility_lag_ms=${result.visibilityLagMs} kills=${result.counters.kills} duplicates=${r.duplicates} undetected_ghosts=${r.undetectedGhosts.length} lost_permits=${r.lostPermits.length} incomplete_traces=${r.incompleteTraces.length}`;
+  return `chaos: ${result.platform && result.platform !== 'sandbox' ? `platform=${result.platform} ` : ''}keys=${result.keys} visibility_lag_ms=${result.visibilityLagMs} kills=${result.counters.kills} duplicates=${r.duplicates} undetected_ghosts=${r.undetectedGhosts.length} lost_permits=${r.lostPermits.length} incomplete_traces=${r.incompleteTraces.length}`;
 }
 
 function pct(part: number, whole: number): string {

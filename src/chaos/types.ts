@@ -13,9 +13,11 @@ export interface ChaosOptions {
   visibilityLagMs?: number;
   /**
    * `x`: the pipeline runs with REPLYWRIGHT_PLATFORM=x against the sandbox's X v2 dialect (no
-   * idempotency key there: keys are `none` whatever `keys` says). Default `sandbox`.
+   * idempotency key there: keys are `none` whatever `keys` says). `mastodon`: REPLYWRIGHT_PLATFORM=mastodon
+   * against its Mastodon dialect (Mastodon's one-hour key, narrowed by `keys`; the dialect's rate
+   * limits ×100 for dev speed). Default `sandbox`.
    */
-  platform?: 'sandbox' | 'x';
+  platform?: 'sandbox' | 'x' | 'mastodon';
   /** Sandbox traffic, posts per minute (default 120). */
   trafficPerMin?: number;
   /** How long one boot may take to answer /healthz (default 90 s: the machine may be busy). */
@@ -53,7 +55,7 @@ export interface JobBalance {
 export interface ChaosResult {
   seed: number;
   /** Absent or `sandbox`: the sandbox's own API; `x`: its X dialect. */
-  platform?: 'sandbox' | 'x';
+  platform?: 'sandbox' | 'x' | 'mastodon';
   keys: string;
   visibilityLagMs: number;
   counters: ChaosCounters;

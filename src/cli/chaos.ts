@@ -5,7 +5,7 @@ import { idempotencyModeSchema } from '../platforms/sandbox/behaviour.ts';
 import { parseFlags, UsageError } from './opsArgs.ts';
 
 const USAGE =
-  'npm run chaos -- --kills N --seed S [--keys permanent|none|window:N] [--visibility-lag-ms N] [--platform sandbox|x] [--keep DIR]';
+  'npm run chaos -- --kills N --seed S [--keys permanent|none|window:N] [--visibility-lag-ms N] [--platform sandbox|x|mastodon] [--keep DIR]';
 
 /**
  * `npm run chaos -- --kills N --seed S [--keys none] [--visibility-lag-ms N] [--keep DIR]`: SIGKILL the real pipeline process N
@@ -19,7 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   let keep: string | undefined;
   let keys: string;
   let visibilityLagMs: number;
-  let platform: 'sandbox' | 'x';
+  let platform: 'sandbox' | 'x' | 'mastodon';
   try {
     const flags = parseFlags(argv, {
       '--kills': 'string',
@@ -37,7 +37,8 @@ export async function main(argv: string[]): Promise<number> {
     keys = mode.data;
     visibilityLagMs = positiveInt(flags['--visibility-lag-ms'] ?? '0', '--visibility-lag-ms', 0);
     const named = flags['--platform'] ?? 'sandbox';
-    if (named !== 'sandbox' && named !== 'x') throw new UsageError('--platform: expected sandbox or x');
+    if (named !== 'sandbox' && named !== 'x' && named !== 'mastodon')
+      throw new UsageError('--platform: expected sandbox, x or mastodon');
     platform = named;
     // The X dialect keeps no idempotency key.
     if (platform === 'x') keys = 'none';
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!result.ok || keep) console.log(`\nrun directory (DBs and logs): ${result.dir}`);
   console.log(
-    `reproduce: npm run chaos -- --kills ${kills} --seed ${seed} --keys ${keys} --visibility-lag-ms ${visibilityLagMs}${platform === 'x' ? ' --platform x' : ''}`,
+    `reproduce: npm run chaos -- --kills ${kills} --seed ${seed} --keys ${keys} --visibility-lag-ms ${visibilityLagMs}${platform === 'sandbox' ? '' : ` --platform ${platform}`}`,
   );
   console.log(chaosSummary(result));
   return result.ok ? 0 : 1;

@@ -4,11 +4,12 @@ import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../logging.ts';
 import { defaultAccountToken, defaultPassword } from '../platforms/sandbox/auth.ts';
 import { startSandbox } from '../platforms/sandbox/main.ts';
+import { scaledLimits } from '../platforms/sandbox/mastodon/rateLimits.ts';
 
 /**
  * `npm run sandbox [-- --keys permanent|none|window:N] [--visibility-lag-ms N]`: the sandbox
  * platform alone. Reads SANDBOX_PORT, REPLYWRIGHT_SANDBOX_DB, SANDBOX_TRAFFIC_PER_MIN,
- * SANDBOX_SEED, SANDBOX_KEYS, SANDBOX_VISIBILITY_LAG_MS, REPLYWRIGHT_ACCOUNT and
+ * SANDBOX_SEED, SANDBOX_KEYS, SANDBOX_VISIBILITY_LAG_MS, SANDBOX_MASTODON_LIMIT_SCALE, REPLYWRIGHT_ACCOUNT and
  * REPLYWRIGHT_ADMIN_TOKEN from the config (the flags override the two SANDBOX_ settings), plus
  * REPLYWRIGHT_SANDBOX_TOKEN and REPLYWRIGHT_SANDBOX_PASSWORD (dev defaults otherwise).
  */
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   const config = loadConfig({
     ...process.env,
     ...(values.keys === undefined ? {} : { SANDBOX_KEYS: values.keys }),
-    ...(values['visibility-lag-ms'] === undefined ? {} : { SANDBOX_VISIBILITY_LAG_MS: values['visibility-lag-ms'] }),
+    ...(values['visibility-lag-ms'] === undefined
+      ? {}
+      : { SANDBOX_VISIBILITY_LAG_MS: values['visibility-lag-ms'] }),
   });
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
   const account = config.REPLYWRIGHT_ACCOUNT;
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     accountToken: process.env.REPLYWRIGHT_SANDBOX_TOKEN || defaultAccountToken(account),
     password: process.env.REPLYWRIGHT_SANDBOX_PASSWORD || defaultPassword(account),
     behaviour: { idempotency: config.SANDBOX_KEYS, visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS },
+    mastodonLimits: scaledLimits(config.SANDBOX_MASTODON_LIMIT_SCALE),
   });
   log.info(
     {
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
       trafficPerMin: config.SANDBOX_TRAFFIC_PER_MIN,
       keys: config.SANDBOX_KEYS,
       visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS,
+      mastodonLimitScale: config.SANDBOX_MASTODON_LIMIT_SCALE,
     },
     'sandbox listening',
   );

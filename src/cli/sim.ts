@@ -3,7 +3,7 @@ import { idempotencyModeSchema } from '../platforms/sandbox/behaviour.ts';
 import { runSimulation } from '../sim/simulation.ts';
 
 const USAGE =
-  'npm run sim -- [--seeds A..B] [--minutes N] [--keys permanent|none|window:N] [--visibility-lag-ms N] [--no-faults] [--no-crashes] [--no-slow-clicks] [--platform sandbox|x]';
+  'npm run sim -- [--seeds A..B] [--minutes N] [--keys permanent|none|window:N] [--visibility-lag-ms N] [--no-faults] [--no-crashes] [--no-slow-clicks] [--platform sandbox|x|mastodon]';
 
 /**
  * `npm run sim -- --seeds 1..1000 [--minutes 30] [--keys none] [--visibility-lag-ms 1500]`
@@ -30,17 +30,21 @@ export async function main(argv: string[]): Promise<number> {
   const lag = Number(values['visibility-lag-ms']);
   const keys = idempotencyModeSchema.safeParse(values.keys);
   if (!Number.isFinite(minutes) || minutes <= 0) return usageError(`invalid --minutes ${values.minutes}`);
-  if (!Number.isInteger(lag) || lag < 0) return usageError(`invalid --visibility-lag-ms ${values['visibility-lag-ms']}`);
+  if (!Number.isInteger(lag) || lag < 0)
+    return usageError(`invalid --visibility-lag-ms ${values['visibility-lag-ms']}`);
   if (!keys.success) return usageError(`invalid --keys ${values.keys}: ${keys.error.issues[0]?.message}`);
-  const platform: 'sandbox' | 'x' | null = values.platform === 'x' ? 'x' : values.platform === 'sandbox' ? 'sandbox' : null;
-  if (platform === null) return usageError(`invalid --platform ${values.platform}: expected sandbox or x`);
+  const platform = (['sandbox', 'x', 'mastodon'] as const).find((p) => p === values.platform) ?? null;
+  if (platform === null)
+    return usageError(`invalid --platform ${values.platform}: expected sandbox, x or mastodon`);
   // X offers no idempotency key (its dialect ignores --keys) and forbids scripting its website.
-  if (platform === 'x' && !['none', 'permanent'].includes(keys.data)) return usageError('--platform x plays --keys none');
+  if (platform === 'x' && !['none', 'permanent'].includes(keys.data))
+    return usageError('--platform x plays --keys none');
   const run = {
     minutes,
     faults: !values['no-faults'],
     crashes: !values['no-crashes'],
-    slowClicks: platform === 'x' ? false : !values['no-slow-clicks'],
+    // Slow clicks are the browser poster's, on the sandbox's own web UI.
+    slowClicks: platform === 'sandbox' ? !values['no-slow-clicks'] : false,
     keys: platform === 'x' ? 'none' : keys.data,
     platform,
     visibilityLagMs: lag,
@@ -63,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `sim: ${platform === 'x' ? 'platform=x ' : ''}keys=${run.keys} visibility_lag_ms=${lag} slow_clicks=${run.slowClicks} seeds=${totals.seeds} failed=${totals.failed} crashes=${totals.crashes} ghosts=${totals.ghosts} targets_mutated=${totals.mutated} replies=${totals.posted} seconds=${seconds}`,
+    `sim: ${platform === 'sandbox' ? '' : `platform=${platform} `}keys=${run.keys} visibility_lag_ms=${lag} slow_clicks=${run.slowClicks} seeds=${totals.seeds} failed=${totals.failed} crashes=${totals.crashes} ghosts=${totals.ghosts} targets_mutated=${totals.mutated} replies=${totals.posted} seconds=${seconds}`,
   );
   return totals.failed === 0 ? 0 : 1;
 }

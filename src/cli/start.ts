@@ -11,6 +11,7 @@ import { createLogger } from '../logging.ts';
 import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { checkMastodonAccount, forMastodonInstance } from '../platforms/mastodon/fromConfig.ts';
 import { startSandbox } from '../platforms/sandbox/main.ts';
+import { scaledLimits } from '../platforms/sandbox/mastodon/rateLimits.ts';
 import { xApiEnvDefaults } from '../platforms/x/fromConfig.ts';
 import { SpendLedger } from '../spend/ledger.ts';
 import { parseXPrices } from '../spend/prices.ts';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
         accountToken: env.REPLYWRIGHT_SANDBOX_TOKEN,
         password: env.REPLYWRIGHT_SANDBOX_PASSWORD,
         behaviour: { idempotency: config.SANDBOX_KEYS, visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS },
+        mastodonLimits: scaledLimits(config.SANDBOX_MASTODON_LIMIT_SCALE),
       });
   const sandboxUrl = config.REPLYWRIGHT_SANDBOX_URL ?? sandbox?.url ?? '';
   // Every call a paid platform's adapter makes is priced, and stored once the DB is open.

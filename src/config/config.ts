@@ -101,6 +101,8 @@ export const configSchema = z.object({
     .default('permanent'),
   /** How long the sandbox takes to show a new post in its listings (an indexing delay). */
   SANDBOX_VISIBILITY_LAG_MS: int(0).default(0),
+  /** Multiplies the sandbox's Mastodon dialect rate limits (1: Mastodon's own). */
+  SANDBOX_MASTODON_LIMIT_SCALE: z.coerce.number().min(1).max(10_000).default(1),
 
   // Bluesky (REPLYWRIGHT_PLATFORM=bluesky)
   REPLYWRIGHT_BLUESKY_SERVICE: z.url().default('https://bsky.social'),

@@ -53,6 +53,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'How the sandbox plays idempotency keys: `permanent`, `window:<seconds>` (Mastodon: 3600) or `none` (X). Also what the sandbox adapter declares.',
   SANDBOX_VISIBILITY_LAG_MS:
     'How long the sandbox takes to show a new post in its listings; the sandbox adapter declares it, and absence is judged only after it.',
+  SANDBOX_MASTODON_LIMIT_SCALE:
+    "Multiplies the sandbox's Mastodon dialect rate limits (300 requests / 5 min, 300 statuses / 3 h); 1 plays Mastodon's own. The chaos harness sets 100 for its dev-speed runs.",
   REPLYWRIGHT_SANDBOX_TOKEN: "The sandbox bot's API token (dev default when unset; secret).",
   REPLYWRIGHT_SANDBOX_PASSWORD: "The sandbox bot's web password for the browser poster (dev default when unset; secret).",
   REPLYWRIGHT_BLUESKY_SERVICE: 'Bluesky: the PDS or entryway to sign in at (an `http://` URL works for a local network).',

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../db/store.ts';
 import type { JobName } from '../../machines/job.ts';
+import { apiChannel } from '../actors/post.ts';
 import { createReplywright, type Replywright } from '../app/replywright.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import type { Intervals } from '../config/intervals.ts';
 import { createTemplateGenerator } from '../generators/template.ts';
 import { GenerationFailed, type ReplyGenerator } from '../generators/types.ts';
-import { apiChannel } from '../actors/post.ts';
 import { silentLogger } from '../logging.ts';
+import type { PlatformAdapter } from '../platforms/contract.ts';
 import { withOverrides } from '../platforms/delegate.ts';
 import { createSandboxInProcessAdapter } from '../platforms/sandbox/inProcessAdapter.ts';
 import { SandboxPlatform } from '../platforms/sandbox/platform.ts';
@@ -18,8 +19,8 @@ import { checkInvariants, type InvariantReport } from '../proof/invariants.ts';
 import { SimulatedClock } from '../runtime/clock.ts';
 import { seededIds } from '../runtime/ids.ts';
 import { seededRandom } from '../runtime/random.ts';
-import type { PlatformAdapter } from '../platforms/contract.ts';
 import { eitherChannel } from './eitherChannel.ts';
+import { serveMastodonDialect } from './mastodonDialect.ts';
 import { slowClickChannel } from './slowClickChannel.ts';
 import { serveXDialect } from './xDialect.ts';
 
@@ -44,8 +45,10 @@ export interface SimulationOptions {
   /**
    * `x`: the pipeline runs with REPLYWRIGHT_PLATFORM=x, its X adapter talking to the sandbox's X v2
    * dialect over loopback HTTP (no idempotency key whatever `keys` says; no slow clicks).
+   * `mastodon`: REPLYWRIGHT_PLATFORM=mastodon, the masto client against its Mastodon dialect
+   * (keys kept for Mastodon's hour, or less when `keys` is stricter; no slow clicks).
    */
-  platform?: 'sandbox' | 'x';
+  platform?: 'sandbox' | 'x' | 'mastodon';
   /** Fixed fault rates instead of seeded ones. */
   faultRates?: { errorRate: number; rate429: number; dropResponseRate: number };
   config?: Record<string, string>;
@@ -112,7 +115,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     REPLYWRIGHT_MIN_SPACING_SEC: '60',
     REPLYWRIGHT_APPROVAL_TTL_MIN: '20',
     ...quietHoursFor(options.seed),
-    ...(options.platform === 'x' ? { REPLYWRIGHT_PLATFORM: 'x' } : {}),
+    ...(options.platform && options.platform !== 'sandbox' ? { REPLYWRIGHT_PLATFORM: options.platform } : {}),
     ...options.config,
   });
 
@@ -130,7 +133,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     idempotency: options.keys ?? 'permanent',
     visibilityLagMs: options.visibilityLagMs ?? 0,
   });
-  const served = options.platform === 'x' ? await serveXDialect(platform, clock) : null;
+  const served =
+    options.platform === 'x'
+      ? await serveXDialect(platform, clock)
+      : options.platform === 'mastodon'
+        ? await serveMastodonDialect(platform, clock)
+        : null;
   const adapter: PlatformAdapter = served?.adapter ?? createSandboxInProcessAdapter({ platform, clock });
   if (options.faults) {
     const rates = options.faultRates ?? {
@@ -188,9 +196,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       config,
       log: silentLogger,
       platform: platformWithCrashes,
-      channel: options.slowClicks && !served
-        ? (deps) => eitherChannel(slowClickChannel(deps, platform, clock, random), apiChannel(deps), random)
-        : undefined,
+      channel:
+        options.slowClicks && !served
+          ? (deps) => eitherChannel(slowClickChannel(deps, platform, clock, random), apiChannel(deps), random)
+          : undefined,
       generator,
       clock,
       ids: seededIds(random, () => clock.now()),
@@ -303,7 +312,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     `--keys ${options.keys ?? 'permanent'}`,
     `--visibility-lag-ms ${options.visibilityLagMs ?? 0}`,
     options.slowClicks ? '' : '--no-slow-clicks',
-    options.platform === 'x' ? '--platform x' : '',
+    options.platform && options.platform !== 'sandbox' ? `--platform ${options.platform}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -326,7 +335,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 function quietHoursFor(seed: number): Record<string, string> {
   if (seed % 3 !== 0) return {};
   const from = 5 + (seed % 20);
-  return { REPLYWRIGHT_QUIET_HOURS: `08:${String(from).padStart(2, '0')}-08:${String(from + 10).padStart(2, '0')}` };
+  return {
+    REPLYWRIGHT_QUIET_HOURS: `08:${String(from).padStart(2, '0')}-08:${String(from + 10).padStart(2, '0')}`,
+  };
 }
 
 /** Deletes, or turns into a reply, the target of a queued candidate — after discovery. */

@@ -22,6 +22,18 @@ export const MASTODON_LIMITS: MastodonLimits = {
   statuses: { limit: 300, periodMs: 3 * 3_600_000 },
 };
 
+/**
+ * Mastodon's limits times `scale`, over the same windows. Only for harnesses that run the
+ * pipeline faster than production: the chaos run's dev-speed jobs make ~100 requests a minute
+ * (production ~8), and rate limits are not what it measures.
+ */
+export function scaledLimits(scale: number): MastodonLimits {
+  return {
+    requests: { ...MASTODON_LIMITS.requests, limit: Math.round(MASTODON_LIMITS.requests.limit * scale) },
+    statuses: { ...MASTODON_LIMITS.statuses, limit: Math.round(MASTODON_LIMITS.statuses.limit * scale) },
+  };
+}
+
 export interface LimitState {
   ok: boolean;
   limit: number;

@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
+import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
+import { mastodonIdempotency } from '../platforms/sandbox/mastodon/idempotency.ts';
+import type { SandboxPlatform } from '../platforms/sandbox/platform.ts';
+import { createSandboxApp } from '../platforms/sandbox/server.ts';
+import type { Clock } from '../runtime/clock.ts';
+
+/**
+ * `--platform mastodon` for the simulator: the sandbox served on a loopback port and the
+ * Mastodon adapter (the `masto` client over real HTTP) against its Mastodon dialect, on the
+ * simulation's clock, declaring what the dialect plays: Mastodon's one-hour key window
+ * narrowed by the sandbox's mode, and its listing lag. Network timing is real, so a run replays
+ * the same traffic, faults and crash points but is not bit-for-bit repeatable.
+ */
+export async function serveMastodonDialect(
+  platform: SandboxPlatform,
+  clock: Clock,
+): Promise<{ adapter: MastodonAdapter; close(): Promise<void> }> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: createSandboxApp(platform).fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s),
+    );
+  });
+  const adapter = new MastodonAdapter({
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    token: defaultAccountToken(platform.account),
+    account: platform.account,
+    idempotency: mastodonIdempotency(platform.behaviour.idempotency),
+    visibilityLagMs: platform.behaviour.config.visibilityLagMs,
+    clock,
+  });
+  return {
+    adapter,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}
