@@ -3,6 +3,7 @@ import type { PlatformAdapter } from '../platforms/contract.ts';
 import { blueskyFromConfig } from '../platforms/bluesky/fromConfig.ts';
 import { mastodonFromConfig } from '../platforms/mastodon/fromConfig.ts';
 import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
+import { parseIdempotencyMode } from '../platforms/sandbox/behaviour.ts';
 import { createSandboxHttpAdapter } from '../platforms/sandbox/httpAdapter.ts';
 import type { CallRecorder } from '../platforms/usage.ts';
 import { xFromConfig } from '../platforms/x/fromConfig.ts';
@@ -37,6 +38,9 @@ export function platformFromConfig(
         baseUrl,
         account: config.REPLYWRIGHT_ACCOUNT,
         token: sandboxAccountToken(config, env),
+        // What the sandbox was started with (the embedded one, or REPLYWRIGHT_SANDBOX_URL's).
+        idempotency: parseIdempotencyMode(config.SANDBOX_KEYS),
+        visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS,
       });
     case 'bluesky':
       return blueskyFromConfig(config);
