@@ -2,12 +2,9 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
-  closeSync,
   copyFileSync,
   existsSync,
-  fsyncSync,
   mkdirSync,
-  openSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -16,6 +13,7 @@ import {
 import { dirname, resolve } from 'node:path';
 import { openDriver } from '../../db/drivers/open.ts';
 import { markRestored } from '../actors/restoreMarker.ts';
+import { fsyncDir, fsyncFile } from './fsync.ts';
 import { formatVersions, type MigrationStatus, migrationStatus } from './migrationStatus.ts';
 
 /**
@@ -241,27 +239,6 @@ function tempPathFor(path: string): string {
 
 function removeTemp(tmp: string): void {
   for (const file of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) rmSync(file, { force: true });
-}
-
-function fsyncFile(path: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDir(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // not every platform can fsync a directory; the rename itself is still atomic
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 function isFile(path: string): boolean {

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fsyncDir } from './fsync.ts';
 
 /**
  * A restore staged for the next start. While replywright runs, `npm run restore` refuses to
@@ -24,16 +25,4 @@ export function applyPendingRestore(dbPath: string): boolean {
   renameSync(pending, dbPath);
   fsyncDir(dirname(dbPath));
   return true;
-}
-
-function fsyncDir(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // not every platform can fsync a directory; the rename itself is still atomic
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
