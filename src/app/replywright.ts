@@ -119,12 +119,25 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
   const channel =
     typeof options.channel === 'function' ? await options.channel(deps) : (options.channel ?? apiChannel(deps));
   let supervisor: Supervisor | null = null;
+  // A run that made work for the next job wakes it now rather than at its next interval: a
+  // queued candidate ticks the scheduler, a granted permit the poster.
+  const thenWake =
+    (next: JobName, madeWork: (stats: RunStats) => boolean, job: (run: RunContext) => Promise<RunStats>) =>
+    async (run: RunContext): Promise<RunStats> => {
+      const stats = await job(run);
+      if (madeWork(stats)) supervisor?.tick(next);
+      return stats;
+    };
   const work: Record<JobName, (run: RunContext) => Promise<RunStats>> = {
-    fetch: createFetchWork(deps, ingest),
-    scheduler: createSchedulerWork(deps, {
-      caps: capPolicyFrom(config),
-      onQueueLow: () => supervisor?.tick('fetch'),
-    }),
+    fetch: thenWake('scheduler', (stats) => Number(stats.queued) > 0, createFetchWork(deps, ingest)),
+    scheduler: thenWake(
+      'poster',
+      (stats) => stats.reason === 'permitted',
+      createSchedulerWork(deps, {
+        caps: capPolicyFrom(config),
+        onQueueLow: () => supervisor?.tick('fetch'),
+      }),
+    ),
     poster: createPosterWork(deps, {
       channel,
       resolveWindowMs,
