@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
 import { mastodonIdempotency } from '../platforms/sandbox/mastodon/idempotency.ts';
 import type { SandboxPlatform } from '../platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../platforms/sandbox/server.ts';
 import type { Clock } from '../runtime/clock.ts';
+import { serveSandboxOnLoopback } from './loopbackSandbox.ts';
 
 /**
  * `--platform mastodon` for the simulator: the sandbox served on a loopback port and the
@@ -18,25 +16,14 @@ export async function serveMastodonDialect(
   platform: SandboxPlatform,
   clock: Clock,
 ): Promise<{ adapter: MastodonAdapter; close(): Promise<void> }> {
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: createSandboxApp(platform).fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s),
-    );
-  });
+  const served = await serveSandboxOnLoopback(platform);
   const adapter = new MastodonAdapter({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: served.url,
     token: defaultAccountToken(platform.account),
     account: platform.account,
     idempotency: mastodonIdempotency(platform.behaviour.idempotency),
     visibilityLagMs: platform.behaviour.config.visibilityLagMs,
     clock,
   });
-  return {
-    adapter,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  };
+  return { adapter, close: served.close };
 }

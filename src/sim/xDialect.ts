@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
 import type { SandboxPlatform } from '../platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../platforms/sandbox/server.ts';
 import { createXAdapter, type XAdapter } from '../platforms/x/adapter.ts';
 import { XAuth } from '../platforms/x/auth.ts';
 import type { Clock } from '../runtime/clock.ts';
+import { serveSandboxOnLoopback } from './loopbackSandbox.ts';
 
 /**
  * `--platform x` for the simulator: the sandbox served on a loopback port and the X adapter
@@ -17,25 +15,14 @@ export async function serveXDialect(
   platform: SandboxPlatform,
   clock: Clock,
 ): Promise<{ adapter: XAdapter; close(): Promise<void> }> {
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: createSandboxApp(platform).fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s),
-    );
-  });
+  const served = await serveSandboxOnLoopback(platform);
   const adapter = createXAdapter({
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    baseUrl: served.url,
     account: platform.account,
     auth: new XAuth({ accessToken: defaultAccountToken(platform.account) }),
     // Declared as the sandbox plays it; absence is judged only after it.
     visibilityLagMs: platform.behaviour.config.visibilityLagMs,
     now: () => clock.now(),
   });
-  return {
-    adapter,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  };
+  return { adapter, close: served.close };
 }
