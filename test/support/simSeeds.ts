@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { runSimulation, type SimulationOptions } from '../../src/sim/simulation.ts';
+import { runSimulation, type SimulationOptions, type SimulationResult } from '../../src/sim/simulation.ts';
 
 /**
  * Runs simulation seeds `from..to` (traffic, platform faults, injected ghosts, mutated targets
@@ -23,4 +23,15 @@ export async function expectSeedsHold(
   expect(failures).toEqual([]);
   expect(crashes).toBeGreaterThan((to - from) / 2);
   expect(replies).toBeGreaterThan(to - from);
+}
+
+/** One simulated run on a platform's wire format held every invariant, with replies and crashes in it. */
+export function expectSimHeld(result: SimulationResult, platform: string): void {
+  expect(result.report.violations).toEqual([]);
+  expect(result.report.duplicates).toBe(0);
+  expect(result.report.lostPermits).toEqual([]);
+  expect(result.report.undetectedGhosts).toEqual([]);
+  expect(result.posted).toBeGreaterThan(0);
+  expect(result.crashes).toBeGreaterThan(0);
+  expect(result.command).toContain(`--platform ${platform}`);
 }
