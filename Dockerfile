@@ -49,6 +49,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # Starts as root only to hand the (root-owned, on Fly) volume to `node`, then runs the
 # command as `node` in place (setpriv execs): the app is the process that gets SIGTERM.
-ENTRYPOINT ["/bin/sh", "/app/ops/docker-entrypoint.sh"]
+ENTRYPOINT ["/bin/sh", "/app/deploy/docker-entrypoint.sh"]
 # `npm start` without npm in between: node runs tsx's loader itself.
 CMD ["node", "--import", "tsx", "src/cli/start.ts"]

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { candidateIdFor } from '../src/actors/ingest.ts';
+import { candidateIdFor } from '../src/jobs/ingest.ts';
 import type { PlatformPost } from '../src/platforms/contract.ts';
 import { tierOf } from '../src/policy/score.ts';
 

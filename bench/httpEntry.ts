@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createHttpApp } from '../http/app.ts';
 import { serveHttp } from '../http/serve.ts';
-import { ingestPage } from '../src/actors/ingest.ts';
+import { ingestPage } from '../src/jobs/ingest.ts';
 import { benchPipeline } from './pipeline.ts';
 import { optedInRoot } from './synthetic.ts';
 import { ingestDepsFor } from './workspace.ts';

@@ -1,6 +1,6 @@
 import { migrate } from '../db/migrate.ts';
 import { openStore } from '../db/store.ts';
-import { queueHead } from '../src/actors/queue.ts';
+import { queueHead } from '../src/jobs/queue.ts';
 import { seededDb } from './seed.ts';
 import { fmt, fmtRatio, nowMs, ratio, summarize } from './stats.ts';
 import type { BenchFn } from './types.ts';

@@ -4,7 +4,7 @@ import { migrate } from '../db/migrate.ts';
 import { openStore, type Store } from '../db/store.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { evaluationPolicyFrom } from '../src/policy/evaluate.ts';
-import type { IngestDeps } from '../src/actors/ingest.ts';
+import type { IngestDeps } from '../src/jobs/ingest.ts';
 import { systemClock } from '../src/runtime/clock.ts';
 import { EntityHost } from '../src/runtime/entityHost.ts';
 import { randomIds } from '../src/runtime/ids.ts';

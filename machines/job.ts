@@ -41,7 +41,7 @@ export function createJobMachine(name: JobName) {
       input: {} as JobInput,
     },
     actors: {
-      // Replaced with the job's effect by src/actors through machine.provide().
+      // Replaced with the job's effect by src/jobs through machine.provide().
       run: fromPromise<unknown, RunInput>(async () => {
         throw new Error(`no run effect provided for job ${name}`);
       }),

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ActorNotFound, TransitionRejected } from '../../src/actors/controls.ts';
+import { ActorNotFound, TransitionRejected } from '../../src/jobs/controls.ts';
 import type { AppHandle } from '../../src/app/types.ts';
 import { operatorOf, requireAdmin } from '../auth.ts';
 import type { HttpEnv } from '../env.ts';

@@ -1,10 +1,10 @@
-import type { PipelineDeps } from '../actors/deps.ts';
-import { apiChannel } from '../actors/post.ts';
-import { createPreClickCheck } from '../actors/preClickCheck.ts';
-import type { PostAttempt, ReplyChannel } from '../actors/replyChannel.ts';
+import type { PipelineDeps } from '../jobs/deps.ts';
+import { apiChannel } from '../jobs/post.ts';
+import { createPreClickCheck } from '../jobs/preClickCheck.ts';
+import type { PostAttempt, ReplyChannel } from '../jobs/replyChannel.ts';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
-import { defaultPassword } from '../platforms/sandbox/auth.ts';
+import { defaultPassword } from '../sandbox/auth.ts';
 
 export interface ChannelDeps {
   platform: PipelineDeps['platform'];

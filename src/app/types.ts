@@ -1,6 +1,6 @@
 import type { ChildHealth } from '../../machines/supervisor.ts';
 import type { Store } from '../../db/store.ts';
-import type { Controls } from '../actors/controls.ts';
+import type { Controls } from '../jobs/controls.ts';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import type { Clock } from '../runtime/clock.ts';

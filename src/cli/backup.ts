@@ -1,6 +1,6 @@
-import { backupDatabase } from '../ops/backup.ts';
-import { formatVersions } from '../ops/migrationStatus.ts';
-import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './opsArgs.ts';
+import { backupDatabase } from '../maintenance/backup.ts';
+import { formatVersions } from '../maintenance/migrationStatus.ts';
+import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './args.ts';
 
 /**
  * `npm run backup -- --to FILE [--db PATH] [--force]`: an online, consistent copy of

@@ -1,8 +1,8 @@
 import { killAllChildren } from '../chaos/children.ts';
 import { chaosProblems, chaosSummary, chaosTable } from '../chaos/report.ts';
 import { runChaos } from '../chaos/runChaos.ts';
-import { idempotencyModeSchema } from '../platforms/sandbox/behaviour.ts';
-import { parseFlags, UsageError } from './opsArgs.ts';
+import { idempotencyModeSchema } from '../sandbox/behaviour.ts';
+import { parseFlags, UsageError } from './args.ts';
 
 const USAGE =
   'npm run chaos -- --kills N --seed S [--keys permanent|none|window:N] [--visibility-lag-ms N] [--platform sandbox|x|mastodon] [--keep DIR]';

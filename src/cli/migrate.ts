@@ -3,8 +3,8 @@ import { openDriver } from '../../db/drivers/open.ts';
 import { acquireInstanceLock } from '../../db/instanceLock.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openStore } from '../../db/store.ts';
-import { formatVersions, migrationStatus, validateMigrationFiles } from '../ops/migrationStatus.ts';
-import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand } from './opsArgs.ts';
+import { formatVersions, migrationStatus, validateMigrationFiles } from '../maintenance/migrationStatus.ts';
+import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand } from './args.ts';
 
 /**
  * `npm run migrate [-- --db PATH]` applies the pending migrations to REPLYWRIGHT_DB (or PATH)

@@ -1,9 +1,9 @@
 import { acquireInstanceLock, type InstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
 import { resolve } from 'node:path';
-import { restoreDatabase } from '../ops/backup.ts';
-import { pendingRestorePath } from '../ops/pendingRestore.ts';
-import { formatVersions } from '../ops/migrationStatus.ts';
-import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './opsArgs.ts';
+import { restoreDatabase } from '../maintenance/backup.ts';
+import { pendingRestorePath } from '../maintenance/pendingRestore.ts';
+import { formatVersions } from '../maintenance/migrationStatus.ts';
+import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './args.ts';
 
 /**
  * `npm run restore -- --from FILE [--db PATH] [--force]`: replaces REPLYWRIGHT_DB (or PATH) with

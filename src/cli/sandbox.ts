@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../logging.ts';
-import { defaultAccountToken, defaultPassword } from '../platforms/sandbox/auth.ts';
-import { startSandbox } from '../platforms/sandbox/main.ts';
-import { scaledLimits } from '../platforms/sandbox/mastodon/rateLimits.ts';
+import { defaultAccountToken, defaultPassword } from '../sandbox/auth.ts';
+import { startSandbox } from '../sandbox/main.ts';
+import { scaledLimits } from '../sandbox/mastodon/rateLimits.ts';
 
 /**
  * `npm run sandbox [-- --keys permanent|none|window:N] [--visibility-lag-ms N]`: the sandbox

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { idempotencyModeSchema } from '../platforms/sandbox/behaviour.ts';
+import { idempotencyModeSchema } from '../sandbox/behaviour.ts';
 import { runSimulation } from '../sim/simulation.ts';
 
 const USAGE =

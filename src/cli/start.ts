@@ -10,13 +10,13 @@ import { createGenerator } from '../generators/index.ts';
 import { createLogger } from '../logging.ts';
 import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { checkMastodonAccount, forMastodonInstance } from '../platforms/mastodon/fromConfig.ts';
-import { startSandbox } from '../platforms/sandbox/main.ts';
-import { scaledLimits } from '../platforms/sandbox/mastodon/rateLimits.ts';
+import { startSandbox } from '../sandbox/main.ts';
+import { scaledLimits } from '../sandbox/mastodon/rateLimits.ts';
 import { xApiEnvDefaults } from '../platforms/x/fromConfig.ts';
 import { SpendLedger } from '../spend/ledger.ts';
 import { parseXPrices } from '../spend/prices.ts';
-import { applyPendingRestore } from '../ops/pendingRestore.ts';
-import { databasePath } from './opsArgs.ts';
+import { applyPendingRestore } from '../maintenance/pendingRestore.ts';
+import { databasePath } from './args.ts';
 
 /**
  * `npm start`: the built-in sandbox (unless REPLYWRIGHT_SANDBOX_URL points elsewhere), the

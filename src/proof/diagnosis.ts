@@ -1,7 +1,7 @@
 import type { Store } from '../../db/store.ts';
 import { EVENT, JOB_EVENT } from '../events.ts';
 import { DAY_MS, spendWindow } from '../spend/queries.ts';
-import { restoreReconcileSince } from '../actors/restoreMarker.ts';
+import { restoreReconcileSince } from '../jobs/restoreMarker.ts';
 import { formatDuration } from './duration.ts';
 import {
   candidateStats,

@@ -1,5 +1,5 @@
 import type { Store } from '../../db/store.ts';
-import { permitTimesAgainstCaps } from '../actors/targetFacts.ts';
+import { permitTimesAgainstCaps } from '../jobs/targetFacts.ts';
 import { countEventsByType, rangeOf, scalar, type Tally, tally } from './queries.ts';
 
 /**

@@ -103,6 +103,6 @@ export function tallyEventField(
 }
 
 /** The kill switch, as the scheduler and poster read it. */
-export { isPaused as isPausedInStore } from '../actors/controls.ts';
+export { isPaused as isPausedInStore } from '../jobs/controls.ts';
 /** Queue entries the scheduler could pick now (the scheduler's own count). */
-export { queueSize } from '../actors/queue.ts';
+export { queueSize } from '../jobs/queue.ts';

@@ -1,4 +1,4 @@
-import type { ReplyChannel } from '../actors/replyChannel.ts';
+import type { ReplyChannel } from '../jobs/replyChannel.ts';
 
 /** Sends each reply through `a` or `b` by a seeded coin; declares the weaker of their guarantees. */
 export function eitherChannel(a: ReplyChannel, b: ReplyChannel, random: () => number): ReplyChannel {

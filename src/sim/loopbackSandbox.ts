@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { SandboxPlatform } from '../platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../platforms/sandbox/server.ts';
+import type { SandboxPlatform } from '../sandbox/platform.ts';
+import { createSandboxApp } from '../sandbox/server.ts';
 
 /** The sandbox's HTTP face on a free loopback port, for a simulation that talks a wire format. */
 export async function serveSandboxOnLoopback(

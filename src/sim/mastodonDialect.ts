@@ -1,7 +1,7 @@
 import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
-import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
-import { mastodonIdempotency } from '../platforms/sandbox/mastodon/idempotency.ts';
-import type { SandboxPlatform } from '../platforms/sandbox/platform.ts';
+import { defaultAccountToken } from '../sandbox/auth.ts';
+import { mastodonIdempotency } from '../sandbox/mastodon/idempotency.ts';
+import type { SandboxPlatform } from '../sandbox/platform.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { serveSandboxOnLoopback } from './loopbackSandbox.ts';
 

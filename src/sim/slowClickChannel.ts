@@ -1,8 +1,8 @@
-import { createPreClickCheck } from '../actors/preClickCheck.ts';
-import type { PipelineDeps } from '../actors/deps.ts';
-import type { ReplyChannel } from '../actors/replyChannel.ts';
+import { createPreClickCheck } from '../jobs/preClickCheck.ts';
+import type { PipelineDeps } from '../jobs/deps.ts';
+import type { ReplyChannel } from '../jobs/replyChannel.ts';
 import { OutcomeUnknown, PlatformUnavailable } from '../platforms/contract.ts';
-import type { SandboxPlatform } from '../platforms/sandbox/platform.ts';
+import type { SandboxPlatform } from '../sandbox/platform.ts';
 import type { SimulatedClock } from '../runtime/clock.ts';
 
 /** What a click may take before the browser gives up waiting for its create call. */

@@ -1,5 +1,5 @@
-import { defaultAccountToken } from '../platforms/sandbox/auth.ts';
-import type { SandboxPlatform } from '../platforms/sandbox/platform.ts';
+import { defaultAccountToken } from '../sandbox/auth.ts';
+import type { SandboxPlatform } from '../sandbox/platform.ts';
 import { createXAdapter, type XAdapter } from '../platforms/x/adapter.ts';
 import { XAuth } from '../platforms/x/auth.ts';
 import type { Clock } from '../runtime/clock.ts';

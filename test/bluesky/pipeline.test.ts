@@ -1,6 +1,6 @@
 import type { AtpAgent } from '@atproto/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rateLimitedUntil } from '../../src/actors/rateLimit.ts';
+import { rateLimitedUntil } from '../../src/jobs/rateLimit.ts';
 import { postIdOf } from '../../src/platforms/bluesky/postIds.ts';
 import { type BlueskyPipeline, blueskyPipeline } from './blueskyPipeline.ts';
 import { botRecords, eventually, type LocalNetwork, postMentioning, startLocalNetwork } from './localNetwork.ts';

@@ -1,7 +1,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostAttempt, ReplyChannel } from '../../src/actors/replyChannel.ts';
+import type { PostAttempt, ReplyChannel } from '../../src/jobs/replyChannel.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { createBrowserChannel } from '../../src/platforms/browser/browserChannel.ts';
 import { loadProfile } from '../../src/platforms/browser/profile.ts';
@@ -14,7 +14,7 @@ import {
   PlatformUnavailable,
   RateLimited,
 } from '../../src/platforms/contract.ts';
-import { defaultPassword } from '../../src/platforms/sandbox/auth.ts';
+import { defaultPassword } from '../../src/sandbox/auth.ts';
 import { checkInvariants, traceGaps } from '../../src/proof/invariants.ts';
 import { type BrowserStack, browserStack, CHROMIUM, HAS_CHROMIUM } from '../support/browserStack.ts';
 

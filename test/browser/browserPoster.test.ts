@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiChannel } from '../../src/actors/post.ts';
-import type { PostAttempt } from '../../src/actors/replyChannel.ts';
+import { apiChannel } from '../../src/jobs/post.ts';
+import type { PostAttempt } from '../../src/jobs/replyChannel.ts';
 import { browserChannelFromConfig } from '../../src/app/channelFromConfig.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { contentHash } from '../../src/platforms/contract.ts';

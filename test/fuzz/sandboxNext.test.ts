@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPassword } from '../../src/platforms/sandbox/auth.ts';
-import { type RunningSandbox, startSandbox } from '../../src/platforms/sandbox/main.ts';
+import { defaultPassword } from '../../src/sandbox/auth.ts';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
 import { fuzzParameters, RunCount } from '../support/fuzz.ts';
 
 /**

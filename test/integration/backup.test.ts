@@ -20,7 +20,7 @@ import { openStore } from '../../db/store.ts';
 import { main as backupMain } from '../../src/cli/backup.ts';
 import { main as migrateMain } from '../../src/cli/migrate.ts';
 import { main as restoreMain } from '../../src/cli/restore.ts';
-import { backupDatabase, restoreDatabase } from '../../src/ops/backup.ts';
+import { backupDatabase, restoreDatabase } from '../../src/maintenance/backup.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const writerScript = join(root, 'test/support/eventWriter.ts');

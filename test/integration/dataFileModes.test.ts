@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../db/store.ts';
 import { writeDevAdminToken } from '../../src/app/devAdminToken.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
-import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 
 /**
  * Finding 6 of issue #11: ./data/*.db (and -wal, -shm) were 0644 in a 0755 directory, and the

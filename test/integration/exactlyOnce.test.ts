@@ -1,9 +1,9 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPreClickCheck } from '../../src/actors/preClickCheck.ts';
-import type { PostAttempt, ReplyChannel } from '../../src/actors/replyChannel.ts';
-import { backupDatabase, restoreDatabase } from '../../src/ops/backup.ts';
+import { createPreClickCheck } from '../../src/jobs/preClickCheck.ts';
+import type { PostAttempt, ReplyChannel } from '../../src/jobs/replyChannel.ts';
+import { backupDatabase, restoreDatabase } from '../../src/maintenance/backup.ts';
 import { diagnose } from '../../src/proof/diagnosis.ts';
 import { OutcomeUnknown } from '../../src/platforms/contract.ts';
 import { withOverrides } from '../../src/platforms/delegate.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultAccountToken } from '../../src/platforms/sandbox/auth.ts';
-import { type RunningSandbox, startSandbox } from '../../src/platforms/sandbox/main.ts';
+import { defaultAccountToken } from '../../src/sandbox/auth.ts';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
 import { ADMIN_TOKEN } from '../support/httpHarness.ts';
 import { rawRequest, requestHead } from '../support/rawHttp.ts';
 import { type ServedHarness, servedHarness } from '../support/servedHarness.ts';

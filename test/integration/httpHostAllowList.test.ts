@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../src/platforms/sandbox/main.ts';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
 import { ADMIN_TOKEN } from '../support/httpHarness.ts';
 import { rawRequest, requestHead } from '../support/rawHttp.ts';
 import { type ServedHarness, servedHarness } from '../support/servedHarness.ts';

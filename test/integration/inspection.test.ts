@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
-import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { freePort, waitFor } from '../support/startProcess.ts';
 import { tempStore } from '../support/tempStore.ts';
 

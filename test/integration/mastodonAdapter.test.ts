@@ -13,7 +13,7 @@ import {
 import { AccountMismatch } from '../../src/platforms/mastodon/accountState.ts';
 import { MastodonAdapter } from '../../src/platforms/mastodon/adapter.ts';
 import { botFlagRisk } from '../../src/platforms/mastodon/botFlag.ts';
-import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import {
   MASTODON_BOT as BOT,

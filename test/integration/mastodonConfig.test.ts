@@ -13,7 +13,7 @@ import {
   forMastodonInstance,
   mastodonFromConfig,
 } from '../../src/platforms/mastodon/fromConfig.ts';
-import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { MASTODON_TOKEN, type MastodonSandbox, serveMastodonSandbox } from '../support/mastodonSandbox.ts';
 

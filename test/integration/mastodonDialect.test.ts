@@ -1,6 +1,6 @@
 import { MastoHttpError, type mastodon } from 'masto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountIdOf } from '../../src/platforms/sandbox/mastodon/accountIds.ts';
+import { accountIdOf } from '../../src/sandbox/mastodon/accountIds.ts';
 import { type MastodonSandbox, serveMastodonSandbox } from '../support/mastodonSandbox.ts';
 
 /**

@@ -9,7 +9,7 @@ import { renderProof } from '../../src/proof/render.ts';
 import { buildProofReport } from '../../src/proof/report.ts';
 import { diagnose } from '../../src/proof/diagnosis.ts';
 import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
-import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
 import { quarantineActor } from '../../src/runtime/quarantine.ts';

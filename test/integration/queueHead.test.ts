@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { queueHead } from '../../src/actors/queue.ts';
+import { queueHead } from '../../src/jobs/queue.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
 import { insertCandidateRow, insertQueueEntryRow } from '../support/fixtures.ts';
 import { tempStore } from '../support/tempStore.ts';

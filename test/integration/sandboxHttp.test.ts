@@ -8,7 +8,7 @@ import {
   RateLimited,
 } from '../../src/platforms/contract.ts';
 import { createSandboxHttpAdapter } from '../../src/platforms/sandbox/httpAdapter.ts';
-import { type RunningSandbox, startSandbox } from '../../src/platforms/sandbox/main.ts';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
 
 const ADMIN = 'integration-admin-token';
 const TOKEN = 'integration-account-token';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
-import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { tempStore } from '../support/tempStore.ts';
 

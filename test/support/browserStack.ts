@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PipelineDeps } from '../../src/actors/deps.ts';
-import type { ReplyChannel } from '../../src/actors/replyChannel.ts';
+import type { PipelineDeps } from '../../src/jobs/deps.ts';
+import type { ReplyChannel } from '../../src/jobs/replyChannel.ts';
 import { createChannel } from '../../src/app/channelFromConfig.ts';
 import { platformFromConfig } from '../../src/app/platformFromConfig.ts';
 import { createReplywright, type Replywright } from '../../src/app/replywright.ts';
@@ -10,11 +10,11 @@ import { type Config, loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
 import { silentLogger } from '../../src/logging.ts';
 import type { PlatformAdapter } from '../../src/platforms/contract.ts';
-import type { FaultPatch } from '../../src/platforms/sandbox/faults.ts';
-import { fetchGroundTruth } from '../../src/platforms/sandbox/groundTruth.ts';
-import { type RunningSandbox, startSandbox } from '../../src/platforms/sandbox/main.ts';
-import { QUESTIONS } from '../../src/platforms/sandbox/texts.ts';
-import type { SandboxPost } from '../../src/platforms/sandbox/types.ts';
+import type { FaultPatch } from '../../src/sandbox/faults.ts';
+import { fetchGroundTruth } from '../../src/sandbox/groundTruth.ts';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
+import { QUESTIONS } from '../../src/sandbox/texts.ts';
+import type { SandboxPost } from '../../src/sandbox/types.ts';
 import type { GroundTruthPost } from '../../src/proof/invariants.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { createRestAPIClient, type mastodon } from 'masto';
 import { MastodonAdapter, type MastodonAdapterOptions } from '../../src/platforms/mastodon/adapter.ts';
-import { type RunningSandbox, startSandbox } from '../../src/platforms/sandbox/main.ts';
-import type { MastodonLimits } from '../../src/platforms/sandbox/mastodon/rateLimits.ts';
-import type { PostVisibility } from '../../src/platforms/sandbox/types.ts';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
+import type { MastodonLimits } from '../../src/sandbox/mastodon/rateLimits.ts';
+import type { PostVisibility } from '../../src/sandbox/types.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 
 export const MASTODON_BOT = 'replywright_bot';

@@ -1,6 +1,6 @@
 import { SimulatedClock } from '../../src/runtime/clock.ts';
-import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
-import { SEED_USERS } from '../../src/platforms/sandbox/traffic.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
+import { SEED_USERS } from '../../src/sandbox/traffic.ts';
 
 /** An in-memory sandbox on a simulated clock, with the traffic generator's users. */
 export async function memorySandbox(seed = 1): Promise<{ platform: SandboxPlatform; clock: SimulatedClock }> {

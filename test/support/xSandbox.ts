@@ -3,10 +3,10 @@ import { serve } from '@hono/node-server';
 import { XAuth } from '../../src/platforms/x/auth.ts';
 import { createXAdapter, type XAdapter, type XAdapterOptions } from '../../src/platforms/x/adapter.ts';
 import type { PlatformCall } from '../../src/platforms/usage.ts';
-import { defaultAccountToken } from '../../src/platforms/sandbox/auth.ts';
-import { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../../src/platforms/sandbox/server.ts';
-import type { XDialectOptions } from '../../src/platforms/sandbox/x/routes.ts';
+import { defaultAccountToken } from '../../src/sandbox/auth.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
+import { createSandboxApp } from '../../src/sandbox/server.ts';
+import type { XDialectOptions } from '../../src/sandbox/x/routes.ts';
 import { type Clock, SimulatedClock } from '../../src/runtime/clock.ts';
 
 export const X_ACCOUNT = 'replywright_bot';

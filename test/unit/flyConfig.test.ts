@@ -203,7 +203,7 @@ describe('operations files', () => {
   });
 
   it('the Litestream sample replicates REPLYWRIGHT_DB with no literal credential', () => {
-    const yml = read('ops/litestream.yml');
+    const yml = read('deploy/litestream.yml');
     expect(yml).toMatch(new RegExp(`^\\s*- path: ${fly.env.REPLYWRIGHT_DB}\\s*$`, 'm'));
     for (const line of yml.split('\n').filter((l) => !l.trim().startsWith('#'))) {
       const match = line.match(/^\s*([\w-]+):\s*(\S.*)$/);

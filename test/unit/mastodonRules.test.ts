@@ -18,9 +18,9 @@ import {
   toPlatformPost,
 } from '../../src/platforms/mastodon/toPlatformPost.ts';
 import { narrowest } from '../../src/platforms/mastodon/visibility.ts';
-import { keyRemembered, mastodonIdempotency } from '../../src/platforms/sandbox/mastodon/idempotency.ts';
-import { MastodonRateLimits } from '../../src/platforms/sandbox/mastodon/rateLimits.ts';
-import type { MetaStore } from '../../src/platforms/sandbox/schema.ts';
+import { keyRemembered, mastodonIdempotency } from '../../src/sandbox/mastodon/idempotency.ts';
+import { MastodonRateLimits } from '../../src/sandbox/mastodon/rateLimits.ts';
+import type { MetaStore } from '../../src/sandbox/schema.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 
 const LIMIT = { domain: 'home.example', maxCharacters: 500, charactersReservedPerUrl: 23 };

@@ -11,7 +11,7 @@ import {
   REPLIES,
   REPLIES_TO_BOT,
   STOP_TEXTS,
-} from '../../src/platforms/sandbox/texts.ts';
+} from '../../src/sandbox/texts.ts';
 
 /**
  * Opt-outs as people write them (issue #11, finding 7): a phrase in any case, with polite

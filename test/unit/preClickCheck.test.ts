@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PermitContext } from '../../machines/permit.ts';
-import { createPreClickCheck } from '../../src/actors/preClickCheck.ts';
-import type { PostAttempt } from '../../src/actors/replyChannel.ts';
+import { createPreClickCheck } from '../../src/jobs/preClickCheck.ts';
+import type { PostAttempt } from '../../src/jobs/replyChannel.ts';
 import { silentLogger } from '../../src/logging.ts';
 import type { PlatformAdapter, PlatformPost } from '../../src/platforms/contract.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';

@@ -7,10 +7,10 @@ import {
   RateLimited,
 } from '../../src/platforms/contract.ts';
 import { fetchFailure, rateLimitReset } from '../../src/platforms/httpErrors.ts';
-import { defaultAccountToken } from '../../src/platforms/sandbox/auth.ts';
+import { defaultAccountToken } from '../../src/sandbox/auth.ts';
 import { createSandboxHttpAdapter } from '../../src/platforms/sandbox/httpAdapter.ts';
-import type { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../../src/platforms/sandbox/server.ts';
+import type { SandboxPlatform } from '../../src/sandbox/platform.ts';
+import { createSandboxApp } from '../../src/sandbox/server.ts';
 import { memorySandbox } from '../support/sandbox.ts';
 
 const BOT = 'replywright_bot';

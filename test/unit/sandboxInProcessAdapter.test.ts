@@ -6,7 +6,7 @@ import {
   RateLimited,
 } from '../../src/platforms/contract.ts';
 import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
-import type { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
+import type { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { memorySandbox } from '../support/sandbox.ts';
 
 let platform: SandboxPlatform;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractMentions, type SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
-import { SandboxError } from '../../src/platforms/sandbox/types.ts';
+import { extractMentions, type SandboxPlatform } from '../../src/sandbox/platform.ts';
+import { SandboxError } from '../../src/sandbox/types.ts';
 import { memorySandbox } from '../support/sandbox.ts';
 
 let platform: SandboxPlatform;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultAccountToken } from '../../src/platforms/sandbox/auth.ts';
-import type { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../../src/platforms/sandbox/server.ts';
-import { TrafficGenerator } from '../../src/platforms/sandbox/traffic.ts';
+import { defaultAccountToken } from '../../src/sandbox/auth.ts';
+import type { SandboxPlatform } from '../../src/sandbox/platform.ts';
+import { createSandboxApp } from '../../src/sandbox/server.ts';
+import { TrafficGenerator } from '../../src/sandbox/traffic.ts';
 import { memorySandbox } from '../support/sandbox.ts';
 
 const ADMIN = 'admin-token-for-tests';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../../src/platforms/sandbox/server.ts';
-import { TrafficGenerator } from '../../src/platforms/sandbox/traffic.ts';
+import type { SandboxPlatform } from '../../src/sandbox/platform.ts';
+import { createSandboxApp } from '../../src/sandbox/server.ts';
+import { TrafficGenerator } from '../../src/sandbox/traffic.ts';
 import { memorySandbox } from '../support/sandbox.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultPassword } from '../../src/platforms/sandbox/auth.ts';
-import type { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../../src/platforms/sandbox/server.ts';
+import { defaultPassword } from '../../src/sandbox/auth.ts';
+import type { SandboxPlatform } from '../../src/sandbox/platform.ts';
+import { createSandboxApp } from '../../src/sandbox/server.ts';
 import { memorySandbox } from '../support/sandbox.ts';
 
 let platform: SandboxPlatform;

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { defaultAccountToken } from '../../src/platforms/sandbox/auth.ts';
-import type { SandboxPlatform } from '../../src/platforms/sandbox/platform.ts';
-import { createSandboxApp } from '../../src/platforms/sandbox/server.ts';
-import { weightedLength } from '../../src/platforms/sandbox/x/tweetShape.ts';
-import { xUserId } from '../../src/platforms/sandbox/x/userIds.ts';
+import { defaultAccountToken } from '../../src/sandbox/auth.ts';
+import type { SandboxPlatform } from '../../src/sandbox/platform.ts';
+import { createSandboxApp } from '../../src/sandbox/server.ts';
+import { weightedLength } from '../../src/sandbox/x/tweetShape.ts';
+import { xUserId } from '../../src/sandbox/x/userIds.ts';
 import type { SimulatedClock } from '../../src/runtime/clock.ts';
 import { memorySandbox } from '../support/sandbox.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Bluesky lists (notifications, author feeds, search) come newest first with a cursor that
  * pages BACKWARDS, and have no "since". The pipeline's cursor means "pass back to get only
- * newer items" (src/actors/fetch.ts persists each page's `nextCursor` with the page). This
+ * newer items" (src/jobs/fetch.ts persists each page's `nextCursor` with the page). This
  * turns one into the other with a durable watermark:
  *
  * - `top`: the newest item time handed out so far. A call reads from the newest page down to

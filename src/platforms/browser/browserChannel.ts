@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import type { PostAttempt, ReplyChannel } from '../../actors/replyChannel.ts';
+import type { PostAttempt, ReplyChannel } from '../../jobs/replyChannel.ts';
 import type { Logger } from '../../logging.ts';
 import { describeError, ReplywrightError } from '../../runtime/errors.ts';
 import { OutcomeUnknown, PlatformRejected, PlatformUnavailable } from '../contract.ts';

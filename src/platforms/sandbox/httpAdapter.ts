@@ -10,8 +10,8 @@ import {
   RateLimited,
 } from '../contract.ts';
 import { type CallKind, fetchFailure, statusFailure } from '../httpErrors.ts';
-import { MAX_TEXT_LENGTH } from './types.ts';
-import { parseWirePost } from './wire.ts';
+import { MAX_TEXT_LENGTH } from '../../sandbox/types.ts';
+import { parseWirePost } from '../../sandbox/wire.ts';
 
 export interface SandboxHttpAdapterOptions {
   baseUrl: string;

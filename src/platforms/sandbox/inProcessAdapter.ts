@@ -11,9 +11,9 @@ import {
   PlatformUnavailable,
   RateLimited,
 } from '../contract.ts';
-import type { SandboxPlatform } from './platform.ts';
-import { MAX_TEXT_LENGTH, type PostPage, SandboxError } from './types.ts';
-import { parseWirePost, toWire } from './wire.ts';
+import type { SandboxPlatform } from '../../sandbox/platform.ts';
+import { MAX_TEXT_LENGTH, type PostPage, SandboxError } from '../../sandbox/types.ts';
+import { parseWirePost, toWire } from '../../sandbox/wire.ts';
 
 export interface SandboxInProcessAdapterOptions {
   platform: SandboxPlatform;
