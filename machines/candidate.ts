@@ -81,6 +81,7 @@ export const candidateMachine = setup({
       },
     },
     queued: {
+      tags: ['admitted', 'in_queue'],
       on: {
         EXPIRE: { target: 'expired', actions: assign({ reasonCode: 'queue_ttl' }) },
         SELECT: {
@@ -91,6 +92,7 @@ export const candidateMachine = setup({
       },
     },
     selected: {
+      tags: ['admitted', 'in_queue'],
       on: {
         DECIDE: { target: 'decided', actions: assign({ decisionId: ({ event }) => event.decisionId }) },
         RELEASE: { target: 'queued', actions: ['recordReason', assign({ schedulerRunId: null })] },
@@ -98,6 +100,7 @@ export const candidateMachine = setup({
       },
     },
     decided: {
+      tags: ['admitted'],
       on: {
         PERMIT: { target: 'permitted', actions: assign({ permitId: ({ event }) => event.permitId }) },
         RELEASE: {
@@ -108,6 +111,7 @@ export const candidateMachine = setup({
       },
     },
     permitted: {
+      tags: ['admitted'],
       on: {
         POSTED: { target: 'posted', actions: assign({ postedPostId: ({ event }) => event.postId }) },
         FAIL: { target: 'failed', actions: 'recordReason' },
@@ -115,7 +119,7 @@ export const candidateMachine = setup({
     },
     rejected: { type: 'final' },
     expired: { type: 'final' },
-    posted: { type: 'final' },
+    posted: { type: 'final', tags: ['succeeded'] },
     failed: { type: 'final' },
   },
 });

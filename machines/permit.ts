@@ -108,6 +108,7 @@ export const permitMachine = setup({
   initial: 'pending',
   states: {
     pending: {
+      tags: ['holds_target', 'unspent'],
       on: {
         SUBMIT: [
           { guard: 'missingRootId', target: 'rejected', actions: assign({ reasonCode: 'missing_root_id' }) },
@@ -119,6 +120,7 @@ export const permitMachine = setup({
       },
     },
     awaiting_approval: {
+      tags: ['holds_target', 'unspent'],
       on: {
         APPROVE: 'approved',
         REJECT: { target: 'rejected', actions: 'recordReason' },
@@ -126,6 +128,7 @@ export const permitMachine = setup({
       },
     },
     approved: {
+      tags: ['holds_target', 'unspent', 'may_post'],
       on: {
         CLAIM: [
           { guard: 'claimedTargetGone', target: 'rejected', actions: assign({ reasonCode: 'target_deleted' }) },
@@ -156,6 +159,7 @@ export const permitMachine = setup({
       },
     },
     posting: {
+      tags: ['holds_target', 'attempted', 'may_post', 'in_flight'],
       on: {
         POSTED: {
           target: 'used',
@@ -182,6 +186,7 @@ export const permitMachine = setup({
       },
     },
     unconfirmed: {
+      tags: ['holds_target', 'attempted', 'may_post'],
       on: {
         FOUND: {
           target: 'used',
@@ -198,7 +203,7 @@ export const permitMachine = setup({
         UNRESOLVED: { target: 'failed', actions: assign({ reasonCode: 'unresolved_outcome' }) },
       },
     },
-    used: { type: 'final' },
+    used: { type: 'final', tags: ['holds_target', 'attempted', 'succeeded'] },
     rejected: { type: 'final' },
     expired: { type: 'final' },
     failed: { type: 'final' },
