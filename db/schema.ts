@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type CandidateRowState, PERMIT_GROUPS, type PermitRowState, sqlList } from '../machines/stateGroups.ts';
 
 /**
  * The one schema source. Times are epoch milliseconds (integer); ids are text.
@@ -105,7 +106,7 @@ export const candidates = sqliteTable(
     source: text('source').notNull(),
     fetchRunId: text('fetch_run_id'),
     consent: text('consent', { enum: ['mention', 'reply_to_account', 'keyword', 'none'] }).notNull(),
-    state: text('state').notNull(),
+    state: text('state').$type<CandidateRowState>().notNull(),
     reasonCode: text('reason_code'),
     score: real('score'),
     tier: integer('tier'),
@@ -189,15 +190,7 @@ export const decisions = sqliteTable(
  * `quarantined` holds it too: a permit whose snapshot this build cannot read may have been
  * posting, so its target must never get a second reply (and it counts against the caps).
  */
-export const HOLDING_PERMIT_STATES = [
-  'pending',
-  'awaiting_approval',
-  'approved',
-  'posting',
-  'unconfirmed',
-  'used',
-  'quarantined',
-] as const;
+export const HOLDING_PERMIT_STATES = PERMIT_GROUPS.holdsTarget;
 
 export const permits = sqliteTable(
   'permits',
@@ -218,7 +211,7 @@ export const permits = sqliteTable(
     text: text('text').notNull(),
     contentHash: text('content_hash').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
-    state: text('state').notNull(),
+    state: text('state').$type<PermitRowState>().notNull(),
     reasonCode: text('reason_code'),
     actualPostId: text('actual_post_id'),
     attempts: integer('attempts').notNull().default(0),
@@ -232,7 +225,7 @@ export const permits = sqliteTable(
     uniqueIndex('permits_one_per_target')
       .on(t.platform, t.targetPostId)
       .where(
-        sql`state in ('pending','awaiting_approval','approved','posting','unconfirmed','used','quarantined')`,
+        sql.raw(`state in ${sqlList(PERMIT_GROUPS.holdsTarget)}`),
       ),
     uniqueIndex('permits_actual_post').on(t.platform, t.actualPostId).where(sql`actual_post_id is not null`),
     uniqueIndex('permits_idempotency_key').on(t.idempotencyKey),

@@ -1,3 +1,6 @@
+import { and, asc, count, desc, eq, gt, min } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { candidates, queueEntries } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { EVENT } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
@@ -16,11 +19,16 @@ export interface QueueHead {
 
 /** Entries waiting and not yet expired. */
 export function queueSize(store: Store, now: number): number {
-  const row = store
-    .statement("select count(*) as n from queue_entries where status = 'queued' and expires_at > ?")
-    .get(now) as { n: number };
-  return row.n;
+  return queueSizeQuery.get(store, { now })?.n ?? 0;
 }
+
+const queueSizeQuery = prepared<{ now: number }>()((db, p) =>
+  db
+    .select({ n: count() })
+    .from(queueEntries)
+    .where(and(eq(queueEntries.status, 'queued'), gt(queueEntries.expiresAt, p.now)))
+    .prepare(),
+);
 
 /**
  * The next entry in tier order: tier, then score (highest first), then the one expiring
@@ -33,25 +41,58 @@ export function queueSize(store: Store, now: number): number {
 export function queueHead(store: Store, now: number): QueueHead | null {
   let above = Number.MIN_SAFE_INTEGER;
   for (;;) {
-    const { tier } = store.statement(NEXT_TIER).get(above) as { tier: number | null };
+    const tier = nextTier.get(store, { above })?.tier ?? null;
     if (tier === null) return null;
-    const top = store.statement(TOP_SCORE).get(tier, now) as { score: number } | undefined;
-    if (top)
-      return (store.statement(HEAD_AT_SCORE).get(tier, top.score, now) as QueueHead | undefined) ?? null;
+    const top = topScore.get(store, { tier, now });
+    if (top) return headAtScore.get(store, { tier, score: top.score, now }) ?? null;
     above = tier;
   }
 }
 
-const NEXT_TIER = "select min(tier) as tier from queue_entries where status = 'queued' and tier > ?";
+const nextTier = prepared<{ above: number }>()((db, p) =>
+  db
+    .select({ tier: min(queueEntries.tier) })
+    .from(queueEntries)
+    .where(and(eq(queueEntries.status, 'queued'), gt(queueEntries.tier, p.above)))
+    .prepare(),
+);
 
-const TOP_SCORE = `select score from queue_entries where status = 'queued' and tier = ? and expires_at > ?
-  order by score desc limit 1`;
+const topScore = prepared<{ tier: number; now: number }>()((db, p) =>
+  db
+    .select({ score: queueEntries.score })
+    .from(queueEntries)
+    .where(and(eq(queueEntries.status, 'queued'), eq(queueEntries.tier, p.tier), gt(queueEntries.expiresAt, p.now)))
+    .orderBy(desc(queueEntries.score))
+    .limit(1)
+    .prepare(),
+);
 
-const HEAD_AT_SCORE = `select q.id as queueEntryId, q.candidate_id as candidateId, c.post_id as postId, c.author as author,
-    c.text as text, q.tier as tier, q.score as score, q.expires_at as expiresAt
-  from queue_entries q join candidates c on c.id = q.candidate_id
-  where q.status = 'queued' and q.tier = ? and q.score = ? and q.expires_at > ?
-  order by q.expires_at asc, q.id asc limit 1`;
+const headAtScore = prepared<{ tier: number; score: number; now: number }>()((db, p) =>
+  db
+    .select({
+      queueEntryId: queueEntries.id,
+      candidateId: queueEntries.candidateId,
+      postId: candidates.postId,
+      author: candidates.author,
+      text: candidates.text,
+      tier: queueEntries.tier,
+      score: queueEntries.score,
+      expiresAt: queueEntries.expiresAt,
+    })
+    .from(queueEntries)
+    .innerJoin(candidates, eq(candidates.id, queueEntries.candidateId))
+    .where(
+      and(
+        eq(queueEntries.status, 'queued'),
+        eq(queueEntries.tier, p.tier),
+        eq(queueEntries.score, p.score),
+        gt(queueEntries.expiresAt, p.now),
+      ),
+    )
+    .orderBy(asc(queueEntries.expiresAt), asc(queueEntries.id))
+    .limit(1)
+    .prepare(),
+);
 
 /** Expires every entry past its TTL (candidate → expired), in batches. Returns how many. */
 export function sweepExpired(deps: { store: Store; host: EntityHost; clock: Clock }, batch = 1000): number {
