@@ -1,4 +1,5 @@
 import { assign, setup } from 'xstate';
+import { isKnownRoot } from '../src/policy/rootStatus.ts';
 
 /**
  * Authorization to post exactly one reply to one target.
@@ -64,8 +65,9 @@ export type PermitEvent =
   | { type: 'ABSENT' }
   | { type: 'UNRESOLVED' };
 
+/** The root check of src/policy (pure, like this machine): an unknown root is not a root. */
 const isRootTarget = (t: { isRoot: boolean | null; inReplyToPostId: string | null }) =>
-  t.isRoot === true && t.inReplyToPostId === null;
+  isKnownRoot({ isRoot: t.isRoot, inReplyToId: t.inReplyToPostId });
 
 export const permitMachine = setup({
   types: {

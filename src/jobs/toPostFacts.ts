@@ -1,5 +1,6 @@
 import type { PlatformPost } from '../platforms/contract.ts';
 import type { PostFacts } from '../policy/postFacts.ts';
+import { platformRootClaim, type RootFacts } from '../policy/rootStatus.ts';
 
 /**
  * A platform post as the policy sees it. Root status fails closed: a post is root only when
@@ -22,10 +23,14 @@ export function toPostFacts(post: PlatformPost): PostFacts {
   };
 }
 
+/** What the platform says about the post's root status, as recorded (`isRoot`). */
 export function rootStatus(post: Pick<PlatformPost, 'id' | 'inReplyToId' | 'rootId'>): boolean | null {
-  if (post.inReplyToId !== null) return false;
-  if (post.rootId === null) return null;
-  return post.rootId === post.id;
+  return platformRootClaim({ postId: post.id, inReplyToId: post.inReplyToId, rootId: post.rootId });
+}
+
+/** A platform post's root facts, for the target verdict. */
+export function targetRootFacts(post: Pick<PlatformPost, 'id' | 'inReplyToId' | 'rootId'>): RootFacts {
+  return { isRoot: rootStatus(post), inReplyToId: post.inReplyToId, rootId: post.rootId, postId: post.id };
 }
 
 export { rootColumn } from '../runtime/projections.ts';

@@ -4,6 +4,7 @@ import { sameHandle } from './handle.ts';
 import type { PostFacts, SourceKind } from './postFacts.ts';
 import { scorePost, type Tier } from './score.ts';
 import { spamSignalOf } from './spam.ts';
+import { targetVerdict } from './targetVerdict.ts';
 import { bodyText } from './text.ts';
 import { keywordRepliesAllowed } from './xRules.ts';
 
@@ -73,18 +74,6 @@ export function evaluationPolicyFrom(config: Config): EvaluationPolicy {
   };
 }
 
-/**
- * Root status, failing closed: a post is a root only when the platform said so, it replies
- * to nothing, and its conversation root (when known) is itself. The old system passed on
- * uncertainty and replied inside threads.
- */
-function rootCheck(post: PostFacts): RejectReason | null {
-  if (post.inReplyToId !== null || post.isRoot === false) return 'not_root';
-  if (post.rootId !== null && post.rootId !== post.postId) return 'not_root';
-  if (post.isRoot !== true) return 'root_unknown';
-  return null;
-}
-
 function consentAllowed(consent: Consent, policy: EvaluationPolicy): boolean {
   if (consent === 'mention' || consent === 'reply_to_account') return true;
   return consent === 'keyword' && policy.allowKeywordReplies;
@@ -108,10 +97,22 @@ export function evaluateCandidate(facts: EvaluationFacts, policy: EvaluationPoli
 
   if (sameHandle(post.author, facts.account) || sameHandle(post.author, policy.account))
     return reject('own_post');
-  if (facts.alreadyReplied) return reject('already_replied');
-  if (facts.optedOut) return reject('opted_out');
-  const root = rootCheck(post);
-  if (root !== null) return reject(root);
+  // The target's own checks (already replied, opted out, root, author cooldown) are the
+  // scheduler's and the poster's too; the cooldown is reported after the post's checks below.
+  const target = targetVerdict({
+    now,
+    exists: true,
+    root: { isRoot: post.isRoot, inReplyToId: post.inReplyToId, rootId: post.rootId, postId: post.postId },
+    records: {
+      alreadyReplied: facts.alreadyReplied,
+      authorOptedOut: facts.optedOut,
+      authorLastRepliedAt: facts.authorLastRepliedAt,
+      authorCooldownMs: policy.authorCooldownMs,
+    },
+  });
+  if (!target.allowed && target.reason !== 'author_cooldown' && target.reason !== 'target_deleted') {
+    return reject(target.reason);
+  }
   if (!consentAllowed(consent, policy)) return reject('no_consent');
   // Written as negations so that NaN fails the check instead of passing it.
   if (!(now - post.createdAt <= policy.maxAgeMs)) return reject('too_old');
@@ -119,9 +120,8 @@ export function evaluateCandidate(facts: EvaluationFacts, policy: EvaluationPoli
   if (bodyText(post.text).length < policy.minLength) return reject('too_short');
   if (spamSignalOf(post.text) !== null) return reject('spam');
   if (isParody(post)) return reject('parody');
-  if (facts.authorLastRepliedAt !== null && !(now - facts.authorLastRepliedAt >= policy.authorCooldownMs)) {
-    return reject('author_cooldown');
-  }
+  // The one refusal left is the cooldown: a post just discovered exists.
+  if (!target.allowed) return reject('author_cooldown');
   const { score, tier } = scorePost(post, consent, now, policy.maxAgeMs);
   if (!(score >= policy.minScore)) return reject('low_score');
   return { verdict: 'queue', consent, score, tier };
