@@ -1,6 +1,10 @@
+import { and, count, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { events, jobRuns, permits } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { PERMIT, PERMIT_GROUPS, QUARANTINED } from '../../machines/stateGroups.ts';
 import { JOB_EVENT } from '../events.ts';
 import { checkInvariants, type GroundTruthPost, type InvariantReport } from '../proof/invariants.ts';
+import { countEventsEver, countRows, JOB_NAMES } from '../proof/queries.ts';
 import { FORBIDDEN_ORIGINS } from '../sim/simulation.ts';
 import type { JobBalance } from './types.ts';
 
@@ -25,26 +29,25 @@ export function verify(store: Store, truth: GroundTruthPost[], options: { accoun
     caps: { perHour: 1000, perDay: 10_000, minSpacingMs: 0 },
     forbiddenOrigins: FORBIDDEN_ORIGINS,
   });
-  const n = (sql: string, ...params: unknown[]) => (store.statement(sql).get(...params) as { n: number }).n;
-  const unconfirmedPermits = `select distinct permit_id from events where type = 'permit_unconfirmed'`;
+  const unconfirmedPermits = store.db
+    .selectDistinct({ permitId: events.permitId })
+    .from(events)
+    .where(eq(events.type, `permit_${PERMIT.unconfirmed}`));
+  const unconfirmedIn = (where?: SQL) =>
+    countRows(store, permits, and(inArray(permits.id, unconfirmedPermits), where));
   const unconfirmed = {
-    total: n(`select count(*) as n from (${unconfirmedPermits})`),
-    resolved: n(
-      `select count(*) as n from permits where id in (${unconfirmedPermits})
-       and state in ('used', 'failed', 'rejected', 'expired')`,
-    ),
-    found: n(`select count(*) as n from permits where id in (${unconfirmedPermits}) and state = 'used'`),
+    total: store.db.select({ n: count() }).from(unconfirmedPermits.as('unconfirmed')).get()?.n ?? 0,
+    // Settled by the machine: a final state, not quarantined.
+    resolved: unconfirmedIn(and(inArray(permits.state, PERMIT_GROUPS.terminal), ne(permits.state, QUARANTINED))),
+    found: unconfirmedIn(eq(permits.state, PERMIT.used)),
   };
-  const jobs = Object.entries(JOB_EVENT).map(([job, names]) => {
-    const count = (type: string) => n('select count(*) as n from events where type = ?', type);
-    return {
-      job,
-      started: count(names.started),
-      completed: count(names.completed),
-      failed: count(names.failed),
-      running: n("select count(*) as n from job_runs where job = ? and status = 'running'", job),
-    };
-  });
+  const jobs = JOB_NAMES.map((job) => ({
+    job,
+    started: countEventsEver(store, JOB_EVENT[job].started),
+    completed: countEventsEver(store, JOB_EVENT[job].completed),
+    failed: countEventsEver(store, JOB_EVENT[job].failed),
+    running: countRows(store, jobRuns, and(eq(jobRuns.job, job), eq(jobRuns.status, 'running'))),
+  }));
   const account = options.account.toLowerCase();
   const replies = truth.filter((p) => p.author.toLowerCase() === account && p.origin !== 'ghost').length;
   return {

@@ -1,4 +1,7 @@
+import { and, count, desc, eq, gte, lte, min } from 'drizzle-orm';
+import { controls, jobRuns, permits } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { PERMIT } from '../../machines/stateGroups.ts';
 import { EVENT, JOB_EVENT } from '../events.ts';
 import { DAY_MS, spendWindow } from '../spend/queries.ts';
 import { restoreReconcileSince } from '../jobs/restoreMarker.ts';
@@ -14,7 +17,7 @@ import {
   sloStats,
   starvationCauses,
 } from './diagnosisStats.ts';
-import { countEvents, eventData, isPausedInStore, queueSize, rangeOf, scalar, tally, tallyEventField } from './queries.ts';
+import { countEvents, countRows, eventData, isPausedInStore, queueSize, rangeOf, tally, tallyEventField } from './queries.ts';
 
 /**
  * "Why is nothing posting?" — the single blocking reason, computed from the store.
@@ -97,9 +100,7 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
 
   const paused = options.paused ?? isPausedInStore(store);
   if (paused) {
-    const row = store.statement("select updated_at as at from controls where key = 'paused'").get() as
-      | { at: number }
-      | undefined;
+    const row = store.db.select({ at: controls.updatedAt }).from(controls).where(eq(controls.key, 'paused')).get();
     return result('paused', 'Paused (kill switch)', 'the kill switch is on: no new permits or posts', {
       pausedSince: row?.at ?? null,
     });
@@ -144,7 +145,7 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
 
   const slo = sloStats(store, range);
   const queue = queueSize(store, now);
-  const permitsCreated = scalar(store, 'select count(*) as n from permits where created_at >= ? and created_at <= ?', range.since, now);
+  const permitsCreated = countRows(store, permits, and(gte(permits.createdAt, range.since), lte(permits.createdAt, now)));
   if ((slo.latest && STARVED.has(slo.latest.reason)) || (queue < lowWatermark && permitsCreated === 0)) {
     const funnel = candidateStats(store, range);
     const causes = starvationCauses(fetch, funnel, lowWatermark, w);
@@ -158,11 +159,10 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
     });
   }
 
-  const used = scalar(
+  const used = countRows(
     store,
-    "select count(*) as n from permits where state = 'used' and used_at >= ? and used_at <= ?",
-    range.since,
-    now,
+    permits,
+    and(eq(permits.state, PERMIT.used), gte(permits.usedAt, range.since), lte(permits.usedAt, now)),
   );
   const latestReason = slo.latest?.reason ?? null;
   const capEvidence = { latestSloReason: latestReason, sloReasons: slo.reasons, ...capUsage(store, now, options.caps) };
@@ -208,12 +208,12 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
   }
 
   const rejected = tally(
-    store
-      .statement(
-        `select reason_code as key, count(*) as n from permits
-         where state = 'rejected' and updated_at >= ? and updated_at <= ? group by reason_code`,
-      )
-      .all(range.since, now) as { key: string | null; n: number }[],
+    store.db
+      .select({ key: permits.reasonCode, n: count() })
+      .from(permits)
+      .where(and(eq(permits.state, PERMIT.rejected), gte(permits.updatedAt, range.since), lte(permits.updatedAt, now)))
+      .groupBy(permits.reasonCode)
+      .all(),
   );
   const rejectedTotal = rejected.reduce((n, r) => n + r.count, 0);
   if (rejectedTotal > 0 && used === 0) {
@@ -234,7 +234,7 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
     );
   }
 
-  const approved = scalar(store, "select count(*) as n from permits where state = 'approved'");
+  const approved = countRows(store, permits, eq(permits.state, PERMIT.approved));
   const held = approved > 0 ? latestPosterSkip(store) : null;
   if (held) {
     return result(
@@ -245,9 +245,11 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
     );
   }
 
-  const awaiting = store
-    .statement("select count(*) as n, min(created_at) as oldest from permits where state = 'awaiting_approval'")
-    .get() as { n: number; oldest: number | null };
+  const awaiting = store.db
+    .select({ n: count(), oldest: min(permits.createdAt) })
+    .from(permits)
+    .where(eq(permits.state, PERMIT.awaiting_approval))
+    .get() ?? { n: 0, oldest: null };
   if (awaiting.n > 0) {
     return result(
       'awaiting_approval',
@@ -267,16 +269,15 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
 
 /** Why the latest completed poster run posted nothing, when it said so (its `skipped` stat). */
 function latestPosterSkip(store: Store): string | null {
-  const row = store
-    .statement("select stats from job_runs where job = 'poster' and status = 'completed' order by started_at desc limit 1")
-    .get() as { stats: string | null } | undefined;
-  if (!row?.stats) return null;
-  try {
-    const skipped = (JSON.parse(row.stats) as { skipped?: unknown }).skipped;
-    return typeof skipped === 'string' && skipped !== '' ? skipped : null;
-  } catch {
-    return null;
-  }
+  const row = store.db
+    .select({ stats: jobRuns.stats })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, 'poster'), eq(jobRuns.status, 'completed')))
+    .orderBy(desc(jobRuns.startedAt))
+    .limit(1)
+    .get();
+  const skipped = eventData(row?.stats).skipped;
+  return typeof skipped === 'string' && skipped !== '' ? skipped : null;
 }
 
 function result(code: DiagnosisCode, blocking: string, cause: string, evidence: Record<string, unknown>): Diagnosis {

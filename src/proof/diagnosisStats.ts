@@ -1,6 +1,10 @@
+import { and, count, desc, eq, gt, gte, lte } from 'drizzle-orm';
+import { events, jobRuns, permits, queueEntries, sloEvents } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { CANDIDATE, PERMIT } from '../../machines/stateGroups.ts';
 import { JOB_EVENT } from '../events.ts';
-import { countEvents, scalar, type Tally, type TimeRange, tally, tallyEventField } from './queries.ts';
+import { candidatesDiscovered, candidatesRejectedByReason } from './candidateCounts.ts';
+import { countEvents, countRows, sloReasonsInRange, type Tally, type TimeRange, tally, tallyEventField } from './queries.ts';
 
 /** The measurements the diagnosis reasons over, and the sentences it names causes with. */
 export function reasons(items: Tally[]): string {
@@ -8,9 +12,13 @@ export function reasons(items: Tally[]): string {
 }
 
 export function latestEvent(store: Store, type: string): { at: number; data: string | null } | undefined {
-  return store.statement('select at, data from events where type = ? order by at desc, id desc limit 1').get(type) as
-    | { at: number; data: string | null }
-    | undefined;
+  return store.db
+    .select({ at: events.at, data: events.data })
+    .from(events)
+    .where(eq(events.type, type))
+    .orderBy(desc(events.at), desc(events.id))
+    .limit(1)
+    .get();
 }
 
 export interface FetchStats {
@@ -25,12 +33,19 @@ export function fetchStats(store: Store, range: TimeRange): FetchStats {
   const started = countEvents(store, JOB_EVENT.fetch.started, range);
   const completed = countEvents(store, JOB_EVENT.fetch.completed, range);
   const failed = countEvents(store, JOB_EVENT.fetch.failed, range);
-  const fromRuns = store
-    .statement(
-      `select reason as key, count(*) as n from job_runs where job = 'fetch' and status = 'failed'
-       and started_at >= ? and started_at <= ? group by reason`,
+  const fromRuns = store.db
+    .select({ key: jobRuns.reason, n: count() })
+    .from(jobRuns)
+    .where(
+      and(
+        eq(jobRuns.job, 'fetch'),
+        eq(jobRuns.status, 'failed'),
+        gte(jobRuns.startedAt, range.since),
+        lte(jobRuns.startedAt, range.until),
+      ),
     )
-    .all(range.since, range.until) as { key: string | null; n: number }[];
+    .groupBy(jobRuns.reason)
+    .all();
   const failedReasons = fromRuns.length ? tally(fromRuns) : tallyEventField(store, JOB_EVENT.fetch.failed, 'reason', range);
   return { started, completed, failed, unfinished: Math.max(0, started - completed - failed), failedReasons };
 }
@@ -42,12 +57,14 @@ export interface SloStats {
 }
 
 export function sloStats(store: Store, range: TimeRange): SloStats {
-  const rows = store
-    .statement('select reason as key, count(*) as n from slo_events where at >= ? and at <= ? group by reason')
-    .all(range.since, range.until) as { key: string; n: number }[];
-  const latest = store
-    .statement('select reason, detail, at from slo_events where at <= ? order by at desc, id desc limit 1')
-    .get(range.until) as SloStats['latest'];
+  const rows = sloReasonsInRange(store, range);
+  const latest = store.db
+    .select({ reason: sloEvents.reason, detail: sloEvents.detail, at: sloEvents.at })
+    .from(sloEvents)
+    .where(lte(sloEvents.at, range.until))
+    .orderBy(desc(sloEvents.at), desc(sloEvents.id))
+    .limit(1)
+    .get();
   return { total: rows.reduce((n, r) => n + r.n, 0), reasons: tally(rows, 20), latest };
 }
 
@@ -65,30 +82,23 @@ export interface CandidateStats {
 }
 
 export function candidateStats(store: Store, range: TimeRange): CandidateStats {
-  const discovered = scalar(
+  const discovered = candidatesDiscovered(store, range);
+  const rejectedRows = candidatesRejectedByReason(store, range);
+  const expiredUnpicked = countRows(
     store,
-    'select count(*) as n from candidates where discovered_at >= ? and discovered_at <= ?',
-    range.since,
-    range.until,
-  );
-  const rejectedRows = store
-    .statement(
-      `select reason_code as key, count(*) as n from candidates where state = 'rejected'
-       and updated_at >= ? and updated_at <= ? group by reason_code`,
-    )
-    .all(range.since, range.until) as { key: string | null; n: number }[];
-  const expiredUnpicked = scalar(
-    store,
-    "select count(*) as n from queue_entries where status = 'expired' and updated_at >= ? and updated_at <= ?",
-    range.since,
-    range.until,
+    queueEntries,
+    and(
+      eq(queueEntries.status, 'expired'),
+      gte(queueEntries.updatedAt, range.since),
+      lte(queueEntries.updatedAt, range.until),
+    ),
   );
   return {
     discovered,
-    queued: countEvents(store, 'candidate_queued', range),
+    queued: countEvents(store, `candidate_${CANDIDATE.queued}`, range),
     rejected: rejectedRows.reduce((n, r) => n + r.n, 0),
     rejectedReasons: tally(rejectedRows),
-    selected: countEvents(store, 'candidate_selected', range),
+    selected: countEvents(store, `candidate_${CANDIDATE.selected}`, range),
     expiredUnpicked,
   };
 }
@@ -120,8 +130,10 @@ export function starvationCauses(fetch: FetchStats, c: CandidateStats, lowWaterm
 }
 
 export function capUsage(store: Store, now: number, caps: { perHour: number; perDay: number } | undefined) {
-  const usedLastHour = scalar(store, "select count(*) as n from permits where state = 'used' and used_at > ?", now - 3_600_000);
-  const usedLastDay = scalar(store, "select count(*) as n from permits where state = 'used' and used_at > ?", now - 86_400_000);
+  const usedSince = (since: number) =>
+    countRows(store, permits, and(eq(permits.state, PERMIT.used), gt(permits.usedAt, since)));
+  const usedLastHour = usedSince(now - 3_600_000);
+  const usedLastDay = usedSince(now - 86_400_000);
   return { usedLastHour, usedLastDay, capPerHour: caps?.perHour ?? null, capPerDay: caps?.perDay ?? null };
 }
 

@@ -1,6 +1,8 @@
 import type { Store } from '../../db/store.ts';
+import { CANDIDATE } from '../../machines/stateGroups.ts';
 import { permitTimesAgainstCaps } from '../jobs/targetFacts.ts';
-import { countEventsByType, rangeOf, scalar, type Tally, tally } from './queries.ts';
+import { candidatesDiscovered, candidatesRejectedByReason } from './candidateCounts.ts';
+import { countEventsByType, rangeOf, type Tally, tally } from './queries.ts';
 
 /**
  * The pipeline funnel over a window: how many candidates were discovered, queued, rejected
@@ -28,7 +30,15 @@ export interface CapBudget {
   nextHourlySlotAt: number | null;
 }
 
-const STAGES = ['queued', 'rejected', 'expired', 'selected', 'permitted', 'posted', 'failed'] as const;
+const STAGES = [
+  CANDIDATE.queued,
+  CANDIDATE.rejected,
+  CANDIDATE.expired,
+  CANDIDATE.selected,
+  CANDIDATE.permitted,
+  CANDIDATE.posted,
+  CANDIDATE.failed,
+] as const;
 
 export function funnel(store: Store, options: { now: number; windowMs: number }): Funnel {
   const range = rangeOf(options.now, options.windowMs);
@@ -37,23 +47,10 @@ export function funnel(store: Store, options: { now: number; windowMs: number })
     STAGES.map((s) => `candidate_${s}`),
     range,
   );
-  const rejectedByReason = tally(
-    store
-      .statement(
-        `select reason_code as key, count(*) as n from candidates where state = 'rejected'
-         and updated_at >= ? and updated_at <= ? group by reason_code`,
-      )
-      .all(range.since, range.until) as { key: string | null; n: number }[],
-    10,
-  );
+  const rejectedByReason = tally(candidatesRejectedByReason(store, range), 10);
   const stage = (s: (typeof STAGES)[number]) => counts[`candidate_${s}`] ?? 0;
   return {
-    discovered: scalar(
-      store,
-      'select count(*) as n from candidates where discovered_at >= ? and discovered_at <= ?',
-      range.since,
-      range.until,
-    ),
+    discovered: candidatesDiscovered(store, range),
     queued: stage('queued'),
     rejected: stage('rejected'),
     rejectedByReason,

@@ -1,6 +1,10 @@
+import { and, eq, min, ne, notInArray, sql } from 'drizzle-orm';
+import { ghosts, jobRuns, optOuts as optOutsTable, permits, sloEvents, timers } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { CANDIDATE, PERMIT, PERMIT_GROUPS } from '../../machines/stateGroups.ts';
 import { JOB_EVENT } from '../events.ts';
 import { type QuietHours, quietUntil } from '../policy/caps.ts';
+import { countEventsEver, countRows, JOB_NAMES } from './queries.ts';
 import { traceChain } from './traceChain.ts';
 
 /** What the platform itself says was posted (the sandbox's `GET /api/posts`). */
@@ -63,7 +67,6 @@ export function checkInvariants(
   const grace = options.graceMs ?? 0;
   const bot = truth.filter((p) => p.author.toLowerCase() === account);
   const byId = new Map(truth.map((p) => [p.id, p]));
-  const all = <T>(sql: string, ...params: unknown[]) => store.statement(sql).all(...params) as T[];
 
   const perTarget = new Map<string, number>();
   for (const p of bot)
@@ -71,37 +74,23 @@ export function checkInvariants(
       perTarget.set(p.inReplyToId, (perTarget.get(p.inReplyToId) ?? 0) + 1);
   const duplicates = [...perTarget.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
 
-  const used = all<{
-    id: string;
-    actualPostId: string;
-    targetPostId: string;
-    targetIsRoot: number | null;
-    inReplyTo: string | null;
-    author: string;
-    startedAt: number | null;
-    createdAt: number;
-  }>(
-    `select id, actual_post_id as actualPostId, target_post_id as targetPostId, target_is_root as targetIsRoot,
-            target_in_reply_to_post_id as inReplyTo, target_author as author, posting_started_at as startedAt,
-            created_at as createdAt
-     from permits where state = 'used'`,
-  );
+  const used = usedPermits(store);
   const explained = new Set(used.map((p) => p.actualPostId));
   const ghostRows = new Set(
-    all<{ postId: string }>("select post_id as postId from ghosts where kind = 'unexplained_post'").map(
-      (g) => g.postId,
-    ),
+    store.db
+      .select({ postId: ghosts.postId })
+      .from(ghosts)
+      .where(eq(ghosts.kind, 'unexplained_post'))
+      .all()
+      .map((g) => g.postId),
   );
   const injected = bot.filter((p) => p.origin === 'ghost');
   const undetectedGhosts = injected.filter((p) => !ghostRows.has(p.id)).map((p) => p.id);
   const unexplainedPosts = bot.filter((p) => !explained.has(p.id) && p.origin !== 'ghost').map((p) => p.id);
 
-  const lostPermits = all<{ id: string; state: string; expiresAt: number; dueAt: number | null }>(
-    `select p.id, p.state, p.expires_at as expiresAt, (select min(due_at) from timers t where t.actor_id = p.id) as dueAt
-     from permits p where p.state not in ('used', 'rejected', 'expired', 'failed', 'quarantined')`,
-  )
+  const lostPermits = unsettledPermits(store)
     .filter((p) => {
-      if (p.state === 'pending') return true;
+      if (p.state === PERMIT.pending) return true;
       if (p.dueAt === null) return true;
       return p.dueAt + grace < options.now;
     })
@@ -110,42 +99,33 @@ export function checkInvariants(
   const incompleteTraces: string[] = [];
   for (const p of used) {
     const missing = traceGaps(store, p.id, p.actualPostId);
-    const post = byId.get(p.actualPostId);
+    const post = p.actualPostId === null ? undefined : byId.get(p.actualPostId);
     if (!post) missing.push('post missing on platform');
     else if (post.inReplyToId !== p.targetPostId) missing.push('post replies to another target');
     if (missing.length) incompleteTraces.push(`${p.id}: ${missing.join(', ')}`);
   }
 
   const unbalancedJobs: string[] = [];
-  for (const [job, names] of Object.entries(JOB_EVENT)) {
-    const count = (type: string) =>
-      (store.statement('select count(*) as n from events where type = ?').get(type) as { n: number }).n;
-    const running = (
-      store.statement("select count(*) as n from job_runs where job = ? and status = 'running'").get(job) as {
-        n: number;
-      }
-    ).n;
+  for (const job of JOB_NAMES) {
+    const names = JOB_EVENT[job];
+    const count = (type: string) => countEventsEver(store, type);
+    const running = countRows(store, jobRuns, and(eq(jobRuns.job, job), eq(jobRuns.status, 'running')));
     const started = count(names.started);
     const ended = count(names.completed) + count(names.failed);
     if (started !== ended + running || running > 1) {
       unbalancedJobs.push(`${job}: started=${started} ended=${ended} running=${running}`);
     }
   }
-  const schedulerRuns = (
-    store
-      .statement("select count(*) as n from job_runs where job = 'scheduler' and status != 'running'")
-      .get() as {
-      n: number;
-    }
-  ).n;
-  const slo = (store.statement('select count(*) as n from slo_events').get() as { n: number }).n;
+  const schedulerRuns = countRows(store, jobRuns, and(eq(jobRuns.job, 'scheduler'), ne(jobRuns.status, 'running')));
+  const slo = countRows(store, sloEvents);
 
   const forbiddenReplies: string[] = [];
   const optOuts = new Map(
-    all<{ author: string; at: number }>('select author, at from opt_outs').map((o) => [
-      o.author.toLowerCase(),
-      o.at,
-    ]),
+    store.db
+      .select({ author: optOutsTable.author, at: optOutsTable.at })
+      .from(optOutsTable)
+      .all()
+      .map((o) => [o.author.toLowerCase(), o.at]),
   );
   for (const p of used) {
     if (p.targetIsRoot !== 1 || p.inReplyTo !== null) forbiddenReplies.push(`${p.id}: target not root`);
@@ -188,20 +168,56 @@ export function checkInvariants(
   return report;
 }
 
+/** Used permits, with what the checks compare against the platform. */
+function usedPermits(store: Store) {
+  return store.db
+    .select({
+      id: permits.id,
+      actualPostId: permits.actualPostId,
+      targetPostId: permits.targetPostId,
+      targetIsRoot: permits.targetIsRoot,
+      inReplyTo: permits.targetInReplyToPostId,
+      author: permits.targetAuthor,
+      startedAt: permits.postingStartedAt,
+      createdAt: permits.createdAt,
+    })
+    .from(permits)
+    .where(eq(permits.state, PERMIT.used))
+    .all();
+}
+
+/** Permits not terminal (an unknown state counts as not terminal), with their next timer. */
+function unsettledPermits(store: Store) {
+  const nextTimer = store.db
+    .select({ dueAt: min(timers.dueAt) })
+    .from(timers)
+    .where(eq(timers.actorId, permits.id));
+  return store.db
+    .select({
+      id: permits.id,
+      state: permits.state,
+      expiresAt: permits.expiresAt,
+      dueAt: sql<number | null>`(${nextTimer})`,
+    })
+    .from(permits)
+    .where(notInArray(permits.state, [...PERMIT_GROUPS.terminal]))
+    .all();
+}
+
 /**
  * The links of a used permit's trace chain that are missing: every failed check of
  * `traceChain` (the seed's verification list), plus what exactly-once needs on top — the
  * chain ends at this post, the candidate is `posted`, and it says so in an event.
  */
-export function traceGaps(store: Store, permitId: string, postId: string): string[] {
+export function traceGaps(store: Store, permitId: string, postId: string | null): string[] {
   const chain = traceChain(store, permitId);
   if (!chain) return ['permit missing'];
   const gaps = chain.checks.filter((c) => !c.pass).map((c) => `${c.name} (${c.detail})`);
   if (chain.postedPostId !== postId)
     gaps.push(`posted post ${chain.postedPostId ?? 'missing'}, not ${postId}`);
   const candidate = chain.links.candidate;
-  if (candidate?.state !== 'posted') gaps.push(`candidate ${candidate?.state ?? 'missing'}`);
-  if (!chain.events.some((e) => e.type === 'candidate_posted' && e.postId === postId)) {
+  if (candidate?.state !== CANDIDATE.posted) gaps.push(`candidate ${candidate?.state ?? 'missing'}`);
+  if (!chain.events.some((e) => e.type === `candidate_${CANDIDATE.posted}` && e.postId === postId)) {
     gaps.push('no candidate_posted event');
   }
   return gaps;

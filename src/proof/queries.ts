@@ -1,4 +1,9 @@
+import { and, count, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { prepared } from '../../db/prepared.ts';
+import { events, sloEvents } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { JOB_EVENT } from '../events.ts';
 
 /**
  * Small read helpers shared by the proof report, the diagnosis, the funnel and the metrics.
@@ -13,27 +18,36 @@ export function rangeOf(now: number, windowMs: number): TimeRange {
   return { since: now - windowMs, until: now };
 }
 
-export function scalar(store: Store, sql: string, ...params: unknown[]): number {
-  const row = store.statement(sql).get(...params) as Record<string, unknown> | undefined;
-  const value = row ? Object.values(row)[0] : 0;
-  return typeof value === 'number' ? value : Number(value ?? 0);
+export type JobName = keyof typeof JOB_EVENT;
+/** The jobs that write `job_runs` rows and start/completed/failed events. */
+export const JOB_NAMES = Object.keys(JOB_EVENT) as JobName[];
+
+/** Rows of `table` matching `where` (every row without it). */
+export function countRows(store: Store, table: SQLiteTable, where?: SQL): number {
+  return store.db.select({ n: count() }).from(table).where(where).get()?.n ?? 0;
 }
 
 /** Events of `type` written in the range (uses events_type_at). */
 export function countEvents(store: Store, type: string, range: TimeRange): number {
-  return scalar(
-    store,
-    'select count(*) as n from events where type = ? and at >= ? and at <= ?',
-    type,
-    range.since,
-    range.until,
-  );
+  return eventsInRange.get(store, { type, since: range.since, until: range.until })?.n ?? 0;
 }
+
+const eventsInRange = prepared<{ type: string; since: number; until: number }>()((db, p) =>
+  db
+    .select({ n: count() })
+    .from(events)
+    .where(and(eq(events.type, p.type), gte(events.at, p.since), lte(events.at, p.until)))
+    .prepare(),
+);
 
 /** Events of `type` ever written (an index-only count over events_type_at). */
 export function countEventsEver(store: Store, type: string): number {
-  return scalar(store, 'select count(*) as n from events where type = ?', type);
+  return eventsEver.get(store, { type })?.n ?? 0;
 }
+
+const eventsEver = prepared<{ type: string }>()((db, p) =>
+  db.select({ n: count() }).from(events).where(eq(events.type, p.type)).prepare(),
+);
 
 /** Counts of each of `types` in the range, zero-filled. */
 export function countEventsByType(
@@ -43,14 +57,24 @@ export function countEventsByType(
 ): Record<string, number> {
   const out: Record<string, number> = Object.fromEntries(types.map((t) => [t, 0]));
   if (types.length === 0) return out;
-  const marks = types.map(() => '?').join(', ');
-  const rows = store
-    .statement(
-      `select type, count(*) as n from events where type in (${marks}) and at >= ? and at <= ? group by type`,
-    )
-    .all(...types, range.since, range.until) as { type: string; n: number }[];
+  const rows = store.db
+    .select({ type: events.type, n: count() })
+    .from(events)
+    .where(and(inArray(events.type, [...types]), gte(events.at, range.since), lte(events.at, range.until)))
+    .groupBy(events.type)
+    .all();
   for (const row of rows) out[row.type] = row.n;
   return out;
+}
+
+/** SLO events in the range, by reason (`key`). */
+export function sloReasonsInRange(store: Store, range: TimeRange): { key: string; n: number }[] {
+  return store.db
+    .select({ key: sloEvents.reason, n: count() })
+    .from(sloEvents)
+    .where(and(gte(sloEvents.at, range.since), lte(sloEvents.at, range.until)))
+    .groupBy(sloEvents.reason)
+    .all();
 }
 
 export interface Tally {
@@ -87,9 +111,11 @@ export function tallyEventField(
   range: TimeRange,
   limit = 5,
 ): Tally[] {
-  const rows = store
-    .statement('select data from events where type = ? and at >= ? and at <= ?')
-    .all(type, range.since, range.until) as { data: string | null }[];
+  const rows = store.db
+    .select({ data: events.data })
+    .from(events)
+    .where(and(eq(events.type, type), gte(events.at, range.since), lte(events.at, range.until)))
+    .all();
   const counts = new Map<string, number>();
   for (const row of rows) {
     const value = eventData(row.data)[field];

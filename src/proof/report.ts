@@ -1,9 +1,23 @@
+import { and, asc, desc, eq, gte, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import { listMigrations } from '../../db/migrate.ts';
+import { actors, events, ghosts, jobRuns as jobRunsTable, permits, schemaMigrations, sloEvents } from '../../db/schema.ts';
+import { hasTable } from '../../db/sqliteMaster.ts';
 import type { Store } from '../../db/store.ts';
+import { PERMIT, QUARANTINED } from '../../machines/stateGroups.ts';
 import { EVENT, JOB_EVENT } from '../events.ts';
 import { type SpendWindow, spendWindow } from '../spend/queries.ts';
 import { formatDuration } from './duration.ts';
-import { countEvents, countEventsEver, eventData, queueSize, rangeOf, scalar, type Tally, tally } from './queries.ts';
+import {
+  countEvents,
+  countEventsEver,
+  countRows,
+  eventData,
+  queueSize,
+  rangeOf,
+  sloReasonsInRange,
+  type Tally,
+  tally,
+} from './queries.ts';
 import { DEFAULT_TARGETS, type ProofTargets } from './targets.ts';
 import { latestPostedPermitId, type TraceChain, traceChain } from './traceChain.ts';
 
@@ -116,43 +130,41 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
     fetchFailed: countEvents(store, JOB_EVENT.fetch.failed, range),
     queueSize: queueSize(store, now),
     schedulerStarted: countEvents(store, JOB_EVENT.scheduler.started, range),
-    sloEvents: scalar(store, 'select count(*) as n from slo_events where at >= ? and at <= ?', since, now),
-    permitsCreated: scalar(
+    sloEvents: countRows(store, sloEvents, and(gte(sloEvents.at, since), lte(sloEvents.at, now))),
+    permitsCreated: countRows(
       store,
-      "select count(*) as n from permits where pipeline_source = 'scheduler' and created_at >= ? and created_at <= ?",
-      since,
-      now,
+      permits,
+      and(eq(permits.pipelineSource, 'scheduler'), gte(permits.createdAt, since), lte(permits.createdAt, now)),
     ),
-    permitsUsed: scalar(
+    permitsUsed: countRows(
       store,
-      `select count(*) as n from permits where state = 'used' and pipeline_source = 'scheduler'
-       and actual_post_id is not null and used_at >= ? and used_at <= ?`,
-      since,
-      now,
+      permits,
+      and(
+        eq(permits.state, PERMIT.used),
+        eq(permits.pipelineSource, 'scheduler'),
+        isNotNull(permits.actualPostId),
+        gte(permits.usedAt, since),
+        lte(permits.usedAt, now),
+      ),
     ),
-    ghosts: scalar(
+    ghosts: countRows(
       store,
-      "select count(*) as n from ghosts where kind = 'unexplained_post' and detected_at >= ? and detected_at <= ?",
-      since,
-      now,
+      ghosts,
+      and(eq(ghosts.kind, 'unexplained_post'), gte(ghosts.detectedAt, since), lte(ghosts.detectedAt, now)),
     ),
   };
 
-  const sloReasons = tally(
-    store
-      .statement('select reason as key, count(*) as n from slo_events where at >= ? and at <= ? group by reason')
-      .all(since, now) as { key: string; n: number }[],
-    20,
-  );
+  const sloReasons = tally(sloReasonsInRange(store, range), 20);
   const jobRuns = JOBS.map((job) => jobRunBalance(store, job, now));
-  const quarantinedCount = scalar(store, "select count(*) as n from actors where status = 'quarantined'");
+  const quarantinedCount = countRows(store, actors, eq(actors.status, QUARANTINED));
   const quarantined = quarantinedActors(store);
-  const ghosts = store
-    .statement(
-      `select platform, post_id as postId, kind, detected_at as detectedAt from ghosts
-       where detected_at >= ? and detected_at <= ? order by detected_at desc limit 50`,
-    )
-    .all(since, now) as ProofReport['ghosts'];
+  const ghostRows = store.db
+    .select({ platform: ghosts.platform, postId: ghosts.postId, kind: ghosts.kind, detectedAt: ghosts.detectedAt })
+    .from(ghosts)
+    .where(and(gte(ghosts.detectedAt, since), lte(ghosts.detectedAt, now)))
+    .orderBy(desc(ghosts.detectedAt))
+    .limit(50)
+    .all();
   const latest = latestPostedPermitId(store, since);
   const trace = latest ? traceChain(store, latest) : null;
   const spend = spendWindow(store, now, windowMs);
@@ -263,7 +275,7 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
     sloReasons,
     quarantined,
     jobRuns,
-    ghosts,
+    ghosts: ghostRows,
     trace,
     spend,
     rows,
@@ -278,18 +290,19 @@ function failingChecks(trace: TraceChain): string {
 }
 
 function appliedMigrations(store: Store): ProofReport['migrations']['applied'] {
-  const hasTable = store
-    .statement("select count(*) as n from sqlite_master where type = 'table' and name = 'schema_migrations'")
-    .get() as { n: number };
-  if (hasTable.n === 0) return [];
-  const rows = store
-    .statement('select version, name, applied_at as appliedAt from schema_migrations order by version')
-    .all() as { version: number; name: string; appliedAt: number }[];
-  const events = store
-    .statement('select at, data from events where type = ?')
-    .all(EVENT.migrationApplied) as { at: number; data: string | null }[];
+  if (!hasTable(store, 'schema_migrations')) return [];
+  const rows = store.db
+    .select({ version: schemaMigrations.version, name: schemaMigrations.name, appliedAt: schemaMigrations.appliedAt })
+    .from(schemaMigrations)
+    .orderBy(asc(schemaMigrations.version))
+    .all();
+  const applied = store.db
+    .select({ at: events.at, data: events.data })
+    .from(events)
+    .where(eq(events.type, EVENT.migrationApplied))
+    .all();
   const eventAt = new Map<number, number>();
-  for (const e of events) {
+  for (const e of applied) {
     const version = eventData(e.data).version;
     if (typeof version === 'number') eventAt.set(version, e.at);
   }
@@ -298,13 +311,19 @@ function appliedMigrations(store: Store): ProofReport['migrations']['applied'] {
 
 /** The newest quarantined actors, with the code of the problem their quarantine event recorded. */
 function quarantinedActors(store: Store): QuarantinedActor[] {
-  const rows = store
-    .statement(
-      `select a.id, a.kind, a.state,
-         (select e.data from events e where e.actor_id = a.id and e.type = ? order by e.id desc limit 1) as data
-       from actors a where a.status = 'quarantined' order by a.updated_at desc, a.id limit 20`,
-    )
-    .all(EVENT.actorQuarantined) as { id: string; kind: string; state: string; data: string | null }[];
+  const latestQuarantineData = store.db
+    .select({ data: events.data })
+    .from(events)
+    .where(and(eq(events.actorId, actors.id), eq(events.type, EVENT.actorQuarantined)))
+    .orderBy(desc(events.id))
+    .limit(1);
+  const rows = store.db
+    .select({ id: actors.id, kind: actors.kind, state: actors.state, data: sql<string | null>`(${latestQuarantineData})` })
+    .from(actors)
+    .where(eq(actors.status, QUARANTINED))
+    .orderBy(desc(actors.updatedAt), asc(actors.id))
+    .limit(20)
+    .all();
   return rows.map(({ data, ...row }) => {
     const code = eventData(data).code;
     return { ...row, code: typeof code === 'string' ? code : null };
@@ -323,13 +342,9 @@ export function jobRunBalance(store: Store, job: JobName, now: number): JobRunBa
   const started = countEventsEver(store, names.started);
   const completed = countEventsEver(store, names.completed);
   const failed = countEventsEver(store, names.failed);
-  const running = scalar(store, "select count(*) as n from job_runs where status = 'running' and job = ?", job);
-  const overdue = scalar(
-    store,
-    "select count(*) as n from job_runs where status = 'running' and job = ? and deadline_at < ?",
-    job,
-    now,
-  );
+  const runningOf = and(eq(jobRunsTable.status, 'running'), eq(jobRunsTable.job, job));
+  const running = countRows(store, jobRunsTable, runningOf);
+  const overdue = countRows(store, jobRunsTable, and(runningOf, lt(jobRunsTable.deadlineAt, now)));
   const inFlight = started - completed - failed;
   return {
     job,

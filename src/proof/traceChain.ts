@@ -1,5 +1,18 @@
-import type { EventRow } from '../../db/schema.ts';
+import { and, desc, eq, gte, isNotNull, lte } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import {
+  candidates,
+  decisions,
+  type EventRow,
+  events,
+  jobRuns,
+  type PermitRow,
+  permits,
+  queueEntries,
+  sloEvents,
+} from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { PERMIT } from '../../machines/stateGroups.ts';
 import { EVENT, JOB_EVENT } from '../events.ts';
 
 /**
@@ -57,91 +70,129 @@ export interface TraceChain {
   complete: boolean;
 }
 
-interface PermitRecord {
-  id: string;
-  decision_id: string;
-  candidate_id: string;
-  queue_entry_id: string;
-  scheduler_run_id: string;
-  pipeline_source: string;
-  platform: string;
-  target_post_id: string;
-  target_is_root: number | null;
-  target_in_reply_to_post_id: string | null;
-  state: string;
-  reason_code: string | null;
-  actual_post_id: string | null;
-  created_at: number;
-  posting_started_at: number | null;
-  used_at: number | null;
-}
-
 type TraceEvent = TraceChain['events'][number];
 
 /** Finds a permit by its id, else by the post id it produced. Null when neither is known. */
-export function findPermit(store: Store, idOrPostId: string): PermitRecord | null {
-  const byId = store.statement('select * from permits where id = ?').get(idOrPostId) as PermitRecord | undefined;
-  if (byId) return byId;
-  const byPost = store
-    .statement("select * from permits where actual_post_id = ? order by (state = 'used') desc, used_at desc limit 1")
-    .get(idOrPostId) as PermitRecord | undefined;
-  return byPost ?? null;
+export function findPermit(store: Store, idOrPostId: string): PermitRow | null {
+  return permitById.get(store, { id: idOrPostId }) ?? permitByPost.get(store, { postId: idOrPostId }) ?? null;
 }
+
+const permitById = prepared<{ id: string }>()((db, p) =>
+  db.select().from(permits).where(eq(permits.id, p.id)).prepare(),
+);
+
+/** A post id two permits claim (it should not happen) resolves to the used one, newest first. */
+const permitByPost = prepared<{ postId: string }>()((db, p) =>
+  db
+    .select()
+    .from(permits)
+    .where(eq(permits.actualPostId, p.postId))
+    .orderBy(desc(eq(permits.state, PERMIT.used)), desc(permits.usedAt))
+    .limit(1)
+    .prepare(),
+);
 
 /** The id of the latest used permit (optionally used at or after `since`), or null. */
 export function latestPostedPermitId(store: Store, since = Number.NEGATIVE_INFINITY): string | null {
-  const row = store
-    .statement(
-      "select id from permits where state = 'used' and actual_post_id is not null and used_at >= ? order by used_at desc, id desc limit 1",
-    )
-    .get(Number.isFinite(since) ? since : -1) as { id: string } | undefined;
-  return row?.id ?? null;
+  return latestPosted.get(store, { since: Number.isFinite(since) ? since : -1 })?.id ?? null;
 }
+
+const latestPosted = prepared<{ since: number }>()((db, p) =>
+  db
+    .select({ id: permits.id })
+    .from(permits)
+    .where(and(eq(permits.state, PERMIT.used), isNotNull(permits.actualPostId), gte(permits.usedAt, p.since)))
+    .orderBy(desc(permits.usedAt), desc(permits.id))
+    .limit(1)
+    .prepare(),
+);
+
+const candidateLink = prepared<{ id: string }>()((db, p) =>
+  db
+    .select({
+      id: candidates.id,
+      platform: candidates.platform,
+      targetPostId: candidates.postId,
+      author: candidates.author,
+      state: candidates.state,
+      reasonCode: candidates.reasonCode,
+      discoveredAt: candidates.discoveredAt,
+    })
+    .from(candidates)
+    .where(eq(candidates.id, p.id))
+    .prepare(),
+);
+
+const queueEntryLink = prepared<{ id: string }>()((db, p) =>
+  db
+    .select({
+      id: queueEntries.id,
+      status: queueEntries.status,
+      enqueuedAt: queueEntries.enqueuedAt,
+      expiresAt: queueEntries.expiresAt,
+      selectedByRunId: queueEntries.selectedByRunId,
+    })
+    .from(queueEntries)
+    .where(eq(queueEntries.id, p.id))
+    .prepare(),
+);
+
+const schedulerRunLink = prepared<{ id: string }>()((db, p) =>
+  db
+    .select({ status: jobRuns.status, startedAt: jobRuns.startedAt, endedAt: jobRuns.endedAt })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.id, p.id), eq(jobRuns.job, 'scheduler')))
+    .prepare(),
+);
+
+const sloOfRun = prepared<{ runId: string }>()((db, p) =>
+  db.select({ reason: sloEvents.reason }).from(sloEvents).where(eq(sloEvents.schedulerRunId, p.runId)).prepare(),
+);
+
+const decisionLink = prepared<{ id: string }>()((db, p) =>
+  db
+    .select({
+      id: decisions.id,
+      generator: decisions.generator,
+      model: decisions.model,
+      text: decisions.text,
+      createdAt: decisions.createdAt,
+    })
+    .from(decisions)
+    .where(eq(decisions.id, p.id))
+    .prepare(),
+);
 
 export function traceChain(store: Store, idOrPostId: string): TraceChain | null {
   const p = findPermit(store, idOrPostId);
   if (!p) return null;
 
-  const candidate = store
-    .statement('select id, platform, post_id, author, state, reason_code, discovered_at from candidates where id = ?')
-    .get(p.candidate_id) as
-    | { id: string; platform: string; post_id: string; author: string; state: string; reason_code: string | null; discovered_at: number }
-    | undefined;
-  const queueEntry = store
-    .statement('select id, status, enqueued_at, expires_at, selected_by_run_id from queue_entries where id = ?')
-    .get(p.queue_entry_id) as
-    | { id: string; status: string; enqueued_at: number; expires_at: number; selected_by_run_id: string | null }
-    | undefined;
-  const run = store
-    .statement("select status, started_at, ended_at from job_runs where id = ? and job = 'scheduler'")
-    .get(p.scheduler_run_id) as { status: string; started_at: number; ended_at: number | null } | undefined;
-  const slo = store.statement('select reason from slo_events where scheduler_run_id = ?').get(p.scheduler_run_id) as
-    | { reason: string }
-    | undefined;
-  const decision = store
-    .statement('select id, generator, model, text, created_at from decisions where id = ?')
-    .get(p.decision_id) as { id: string; generator: string; model: string | null; text: string; created_at: number } | undefined;
+  const candidate = candidateLink.get(store, { id: p.candidateId });
+  const queueEntry = queueEntryLink.get(store, { id: p.queueEntryId });
+  const run = schedulerRunLink.get(store, { id: p.schedulerRunId });
+  const slo = sloOfRun.get(store, { runId: p.schedulerRunId });
+  const decision = decisionLink.get(store, { id: p.decisionId });
 
   const events = chainEvents(store, p, run);
-  const postedPostId = p.actual_post_id;
+  const postedPostId = p.actualPostId;
   const success = events.find((e) => e.type === EVENT.postingSuccess && e.permitId === p.id);
 
   const has = (type: string, match: (e: TraceEvent) => boolean) => events.some((e) => e.type === type && match(e));
   const checks: TraceCheck[] = [
-    check('candidate linked', candidate !== undefined, p.candidate_id),
-    check('queue entry linked', queueEntry !== undefined, p.queue_entry_id),
-    check('scheduler run linked', run !== undefined || slo !== undefined, p.scheduler_run_id),
-    check('decision linked', decision !== undefined, p.decision_id),
-    check("permit.state = 'used'", p.state === 'used', p.state),
-    check("pipeline_source = 'scheduler'", p.pipeline_source === 'scheduler', p.pipeline_source),
-    check('reason_code is null', p.reason_code === null, String(p.reason_code)),
-    check('target_is_root = 1', p.target_is_root === 1, String(p.target_is_root)),
-    check('target_in_reply_to_post_id is null', p.target_in_reply_to_post_id === null, String(p.target_in_reply_to_post_id)),
+    check('candidate linked', candidate !== undefined, p.candidateId),
+    check('queue entry linked', queueEntry !== undefined, p.queueEntryId),
+    check('scheduler run linked', run !== undefined || slo !== undefined, p.schedulerRunId),
+    check('decision linked', decision !== undefined, p.decisionId),
+    check("permit.state = 'used'", p.state === PERMIT.used, p.state),
+    check("pipeline_source = 'scheduler'", p.pipelineSource === 'scheduler', p.pipelineSource),
+    check('reason_code is null', p.reasonCode === null, String(p.reasonCode)),
+    check('target_is_root = 1', p.targetIsRoot === 1, String(p.targetIsRoot)),
+    check('target_in_reply_to_post_id is null', p.targetInReplyToPostId === null, String(p.targetInReplyToPostId)),
     check('posted post id recorded', postedPostId !== null, String(postedPostId)),
     check(
       `events include ${JOB_EVENT.scheduler.started}`,
-      has(JOB_EVENT.scheduler.started, (e) => e.schedulerRunId === p.scheduler_run_id),
-      p.scheduler_run_id,
+      has(JOB_EVENT.scheduler.started, (e) => e.schedulerRunId === p.schedulerRunId),
+      p.schedulerRunId,
     ),
     check(
       `events include ${EVENT.postReplyClickAttempt}`,
@@ -159,57 +210,31 @@ export function traceChain(store: Store, idOrPostId: string): TraceChain | null 
     permitId: p.id,
     postedPostId,
     links: {
-      candidate: candidate
-        ? {
-            id: candidate.id,
-            platform: candidate.platform,
-            targetPostId: candidate.post_id,
-            author: candidate.author,
-            state: candidate.state,
-            reasonCode: candidate.reason_code,
-            discoveredAt: candidate.discovered_at,
-          }
-        : null,
-      queueEntry: queueEntry
-        ? {
-            id: queueEntry.id,
-            status: queueEntry.status,
-            enqueuedAt: queueEntry.enqueued_at,
-            expiresAt: queueEntry.expires_at,
-            selectedByRunId: queueEntry.selected_by_run_id,
-          }
-        : null,
+      candidate: candidate ?? null,
+      queueEntry: queueEntry ?? null,
       schedulerRun:
         run || slo
           ? {
-              id: p.scheduler_run_id,
+              id: p.schedulerRunId,
               status: run?.status ?? null,
-              startedAt: run?.started_at ?? null,
-              endedAt: run?.ended_at ?? null,
+              startedAt: run?.startedAt ?? null,
+              endedAt: run?.endedAt ?? null,
               sloReason: slo?.reason ?? null,
             }
           : null,
-      decision: decision
-        ? {
-            id: decision.id,
-            generator: decision.generator,
-            model: decision.model,
-            text: decision.text,
-            createdAt: decision.created_at,
-          }
-        : null,
+      decision: decision ?? null,
       permit: {
         id: p.id,
         state: p.state,
-        pipelineSource: p.pipeline_source,
-        reasonCode: p.reason_code,
-        targetIsRoot: p.target_is_root,
-        targetInReplyToPostId: p.target_in_reply_to_post_id,
-        createdAt: p.created_at,
-        postingStartedAt: p.posting_started_at,
-        usedAt: p.used_at,
+        pipelineSource: p.pipelineSource,
+        reasonCode: p.reasonCode,
+        targetIsRoot: p.targetIsRoot,
+        targetInReplyToPostId: p.targetInReplyToPostId,
+        createdAt: p.createdAt,
+        postingStartedAt: p.postingStartedAt,
+        usedAt: p.usedAt,
       },
-      post: postedPostId ? { id: postedPostId, at: success?.at ?? p.used_at } : null,
+      post: postedPostId ? { id: postedPostId, at: success?.at ?? p.usedAt } : null,
     },
     events,
     checks,
@@ -221,8 +246,43 @@ function check(name: string, pass: boolean, detail: string): TraceCheck {
   return { name, pass, detail };
 }
 
-const EVENT_COLUMNS = `id, at, type, severity, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
-  permit_id as permitId, post_id as postId`;
+const EVENT_FIELDS = {
+  id: events.id,
+  at: events.at,
+  type: events.type,
+  severity: events.severity,
+  candidateId: events.candidateId,
+  schedulerRunId: events.schedulerRunId,
+  permitId: events.permitId,
+  postId: events.postId,
+};
+
+const eventsOfPermit = prepared<{ permitId: string }>()((db, p) =>
+  db.select(EVENT_FIELDS).from(events).where(eq(events.permitId, p.permitId)).prepare(),
+);
+
+const eventsOfCandidate = prepared<{ candidateId: string }>()((db, p) =>
+  db.select(EVENT_FIELDS).from(events).where(eq(events.candidateId, p.candidateId)).prepare(),
+);
+
+/** A scheduler run's events of one type, near its start and end (events_type_at). */
+const runEventsNear = prepared<{ type: string; from: number; to: number; runId: string }>()((db, p) =>
+  db
+    .select(EVENT_FIELDS)
+    .from(events)
+    .where(
+      and(eq(events.type, p.type), gte(events.at, p.from), lte(events.at, p.to), eq(events.schedulerRunId, p.runId)),
+    )
+    .prepare(),
+);
+
+const runEvents = prepared<{ type: string; runId: string }>()((db, p) =>
+  db
+    .select(EVENT_FIELDS)
+    .from(events)
+    .where(and(eq(events.type, p.type), eq(events.schedulerRunId, p.runId)))
+    .prepare(),
+);
 
 /**
  * The chain's events: everything written for its permit or candidate (both indexed), plus the
@@ -230,25 +290,27 @@ const EVENT_COLUMNS = `id, at, type, severity, candidate_id as candidateId, sche
  */
 function chainEvents(
   store: Store,
-  p: PermitRecord,
-  run: { started_at: number; ended_at: number | null } | undefined,
+  p: PermitRow,
+  run: { startedAt: number; endedAt: number | null } | undefined,
 ): TraceEvent[] {
   const byId = new Map<number, TraceEvent>();
-  const add = (rows: unknown[]) => {
-    for (const row of rows as TraceEvent[]) byId.set(row.id, row);
+  const add = (rows: readonly TraceEvent[]) => {
+    for (const row of rows) byId.set(row.id, row);
   };
-  add(store.statement(`select ${EVENT_COLUMNS} from events where permit_id = ?`).all(p.id));
-  add(store.statement(`select ${EVENT_COLUMNS} from events where candidate_id = ?`).all(p.candidate_id));
-  const runTypes = Object.values(JOB_EVENT.scheduler);
-  for (const type of runTypes) {
-    const rows = run
-      ? store
-          .statement(
-            `select ${EVENT_COLUMNS} from events where type = ? and at >= ? and at <= ? and scheduler_run_id = ?`,
-          )
-          .all(type, run.started_at - 1_000, (run.ended_at ?? Number.MAX_SAFE_INTEGER) + 1_000, p.scheduler_run_id)
-      : store.statement(`select ${EVENT_COLUMNS} from events where type = ? and scheduler_run_id = ?`).all(type, p.scheduler_run_id);
-    add(rows);
+  add(eventsOfPermit.all(store, { permitId: p.id }));
+  add(eventsOfCandidate.all(store, { candidateId: p.candidateId }));
+  const runId = p.schedulerRunId;
+  for (const type of Object.values(JOB_EVENT.scheduler)) {
+    add(
+      run
+        ? runEventsNear.all(store, {
+            type,
+            from: run.startedAt - 1_000,
+            to: (run.endedAt ?? Number.MAX_SAFE_INTEGER) + 1_000,
+            runId,
+          })
+        : runEvents.all(store, { type, runId }),
+    );
   }
   return [...byId.values()].sort((a, b) => a.at - b.at || a.id - b.id);
 }

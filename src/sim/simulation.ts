@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asc, count, inArray } from 'drizzle-orm';
+import { candidates, jobRuns, permits, sloEvents } from '../../db/schema.ts';
 import { openStore, type Store } from '../../db/store.ts';
 import type { JobName } from '../../machines/job.ts';
+import { CANDIDATE_GROUPS } from '../../machines/stateGroups.ts';
 import { apiChannel } from '../jobs/post.ts';
 import { createReplywright, type Replywright } from '../app/replywright.ts';
 import { type Config, loadConfig } from '../config/config.ts';
@@ -342,11 +345,13 @@ function quietHoursFor(seed: number): Record<string, string> {
 
 /** Deletes, or turns into a reply, the target of a queued candidate — after discovery. */
 function mutateQueuedTarget(store: Store, platform: SandboxPlatform, random: () => number): boolean {
-  const rows = store
-    .statement(
-      "select post_id as postId from candidates where state in ('queued', 'selected') order by id limit 20",
-    )
-    .all() as { postId: string }[];
+  const rows = store.db
+    .select({ postId: candidates.postId })
+    .from(candidates)
+    .where(inArray(candidates.state, CANDIDATE_GROUPS.inQueue))
+    .orderBy(asc(candidates.id))
+    .limit(20)
+    .all();
   if (rows.length === 0) return false;
   const pick = rows[Math.floor(random() * rows.length)]!;
   try {
@@ -358,11 +363,23 @@ function mutateQueuedTarget(store: Store, platform: SandboxPlatform, random: () 
 }
 
 function summarize(store: Store): Record<string, unknown> {
-  const q = (sql: string) => store.statement(sql).all();
+  const { db } = store;
   return {
-    candidates: q('select state, reason_code, count(*) n from candidates group by 1, 2'),
-    slo: q('select reason, count(*) n from slo_events group by 1'),
-    permits: q('select state, reason_code, count(*) n from permits group by 1, 2'),
-    runs: q('select job, status, reason, count(*) n from job_runs group by 1, 2, 3'),
+    candidates: db
+      .select({ state: candidates.state, reasonCode: candidates.reasonCode, n: count() })
+      .from(candidates)
+      .groupBy(candidates.state, candidates.reasonCode)
+      .all(),
+    slo: db.select({ reason: sloEvents.reason, n: count() }).from(sloEvents).groupBy(sloEvents.reason).all(),
+    permits: db
+      .select({ state: permits.state, reasonCode: permits.reasonCode, n: count() })
+      .from(permits)
+      .groupBy(permits.state, permits.reasonCode)
+      .all(),
+    runs: db
+      .select({ job: jobRuns.job, status: jobRuns.status, reason: jobRuns.reason, n: count() })
+      .from(jobRuns)
+      .groupBy(jobRuns.job, jobRuns.status, jobRuns.reason)
+      .all(),
   };
 }
