@@ -1,6 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AtpAgent } from '@atproto/api';
+import { eq } from 'drizzle-orm';
+import { candidates, permits } from '../db/schema.ts';
+import type { Store } from '../db/store.ts';
 import { createReplywright } from '../src/app/replywright.ts';
 import { intervalsFor } from '../src/config/intervals.ts';
 import { createTemplateGenerator } from '../src/generators/template.ts';
@@ -55,12 +58,7 @@ export const blueskyLatencyBench: BenchFn = async ({ quick, workDir }) => {
       committed.push(inRepo - started);
       visible.push(inThread - started);
       indexing.push(Math.max(0, inThread - inRepo));
-      const row = app.store
-        .statement(
-          `select c.discovered_at as discovered, p.created_at as permitted, p.posting_started_at as postingStarted
-           from candidates c join permits p on p.candidate_id = c.id where c.post_id = ?`,
-        )
-        .get(postIdOf(mention.uri)) as { discovered: number; permitted: number; postingStarted: number | null } | undefined;
+      const row = pipelineTimes(app.store, postIdOf(mention.uri));
       if (row) {
         phases.push({
           discovered: row.discovered - wallStart,
@@ -146,6 +144,21 @@ async function replyInRepo(net: LocalNetwork, agent: AtpAgent, uri: string): Pro
   return res.data.records.some(
     (r) => (r.value as { reply?: { parent: { uri: string } } }).reply?.parent.uri === uri,
   );
+}
+
+/** When the pipeline discovered the post, permitted a reply to it and began posting it. */
+function pipelineTimes(store: Store, postId: string | null) {
+  if (postId === null) return undefined;
+  return store.db
+    .select({
+      discovered: candidates.discoveredAt,
+      permitted: permits.createdAt,
+      postingStarted: permits.postingStartedAt,
+    })
+    .from(candidates)
+    .innerJoin(permits, eq(permits.candidateId, candidates.id))
+    .where(eq(candidates.postId, postId))
+    .get();
 }
 
 async function replyInThread(net: LocalNetwork, agent: AtpAgent, uri: string): Promise<boolean> {

@@ -1,4 +1,8 @@
+import { eq } from 'drizzle-orm';
+import { candidates, permits } from '../db/schema.ts';
+import { PERMIT } from '../machines/stateGroups.ts';
 import { createHttpApp } from '../http/app.ts';
+import { countRows } from '../src/proof/queries.ts';
 import { benchPipeline } from './pipeline.ts';
 import { rssMb } from './stats.ts';
 
@@ -32,10 +36,8 @@ async function main(): Promise<void> {
       samples.push(rssMb());
     }
   }
-  const posted = (
-    app.store.statement("select count(*) as n from permits where state = 'used'").get() as { n: number }
-  ).n;
-  const candidates = (app.store.statement('select count(*) as n from candidates').get() as { n: number }).n;
+  const posted = countRows(app.store, permits, eq(permits.state, PERMIT.used));
+  const candidateCount = countRows(app.store, candidates);
   const result = {
     beforeBootMb,
     afterBootMb,
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     heapUsedMb: process.memoryUsage().heapUsed / 1_048_576,
     posted,
-    candidates,
+    candidates: candidateCount,
     restored: app.recovery?.restore.active ?? 0,
   };
   await pipeline.close();

@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { permits } from '../db/schema.ts';
+import { PERMIT } from '../machines/stateGroups.ts';
 import type { PlatformAdapter } from '../src/platforms/contract.ts';
 import { withOverrides } from '../src/platforms/delegate.ts';
 import { createSandboxInProcessAdapter } from '../src/platforms/sandbox/inProcessAdapter.ts';
+import { countRows } from '../src/proof/queries.ts';
 import { benchPipeline } from './pipeline.ts';
 import { fmt, fmtRatio, nowMs, ratio, summarize } from './stats.ts';
 import type { BenchFn, Row } from './types.ts';
@@ -51,9 +55,7 @@ export const postPathBench: BenchFn = async ({ quick, workDir }) => {
       samples.bare.push(bareMs);
     }
   }
-  const used = (
-    app.store.statement("select count(*) as n from permits where state = 'used'").get() as { n: number }
-  ).n;
+  const used = countRows(app.store, permits, eq(permits.state, PERMIT.used));
   await pipeline.close();
   const p = summarize(samples.poster);
   const b = summarize(samples.bare);

@@ -1,11 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { asc, count, eq, like, sql } from 'drizzle-orm';
+import { candidates, permits, platformCalls } from '../db/schema.ts';
 import type { JobName } from '../machines/job.ts';
+import { PERMIT } from '../machines/stateGroups.ts';
 import { openStore } from '../db/store.ts';
 import { platformFromConfig } from '../src/app/platformFromConfig.ts';
 import { createReplywright } from '../src/app/replywright.ts';
 import { loadConfig } from '../src/config/config.ts';
+import { countRows } from '../src/proof/queries.ts';
 import { intervalsFor } from '../src/config/intervals.ts';
 import { createTemplateGenerator } from '../src/generators/template.ts';
 import { silentLogger } from '../src/logging.ts';
@@ -115,20 +119,20 @@ async function scenario(
   }
   const wallSeconds = (performance.now() - wall) / 1000;
 
-  const byOp = store
-    .statement(
-      'select operation, count(*) as calls, sum(billed) as billed, sum(cost_usd) as usd from platform_calls group by operation order by operation',
-    )
-    .all() as { operation: string; calls: number; billed: number; usd: number }[];
-  const replies = (
-    store.statement("select count(*) as n from permits where state = 'used'").get() as { n: number }
-  ).n;
+  const byOp = store.db
+    .select({
+      operation: platformCalls.operation,
+      calls: count(),
+      billed: sql<number>`sum(${platformCalls.billed})`,
+      usd: sql<number>`sum(${platformCalls.costUsd})`,
+    })
+    .from(platformCalls)
+    .groupBy(platformCalls.operation)
+    .orderBy(asc(platformCalls.operation))
+    .all();
+  const replies = countRows(store, permits, eq(permits.state, PERMIT.used));
   const botPosts = platform.groundTruth({ author: ACCOUNT }).length;
-  const mentionsSeen = (
-    store.statement("select count(*) as n from candidates where source like 'mentions%'").get() as {
-      n: number;
-    }
-  ).n;
+  const mentionsSeen = countRows(store, candidates, like(candidates.source, 'mentions%'));
   await app.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   platform.close();

@@ -1,6 +1,10 @@
+import { and, count, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { prepared } from '../db/prepared.ts';
+import { candidates, events, ghosts as ghostsTable, jobRuns, permits } from '../db/schema.ts';
+import { CANDIDATE, PERMIT } from '../machines/stateGroups.ts';
 import type { AppHandle } from '../src/app/types.ts';
-import { queueSize } from '../src/proof/queries.ts';
+import { countRows, queueSize } from '../src/proof/queries.ts';
 import { DAY_MS, spendSinceId, spendWindow } from '../src/spend/queries.ts';
 
 /**
@@ -16,9 +20,40 @@ export interface Metrics {
   render(): Promise<string>;
 }
 
-const PERMIT_STATES = ['pending', 'awaiting_approval', 'approved', 'posting', 'unconfirmed', 'used', 'rejected', 'expired', 'failed'];
-const CANDIDATE_STATES = ['discovered', 'evaluating', 'queued', 'selected', 'decided', 'permitted', 'rejected', 'expired', 'posted', 'failed'];
+/** The machines' states, each with a series even at 0 (a quarantined row adds its own). */
+const PERMIT_STATES = Object.values(PERMIT);
+const CANDIDATE_STATES = Object.values(CANDIDATE);
 const JOBS = ['fetch', 'scheduler', 'poster', 'reconciler'] as const;
+
+// NOT INDEXED: left to itself SQLite answers the GROUP BY by scanning all of events_type_at
+// (every event ever, each scrape); by rowid it reads only the events since the last scrape.
+// The fields are `sql` so drizzle accepts a `from` it cannot see as the `events` table.
+const newEventsByType = prepared<{ after: number }>()((db, p) =>
+  db
+    .select({ type: sql<string>`${events.type}`, n: count(), last: sql<number>`max(${events.id})` })
+    .from(sql`${events} not indexed`)
+    .where(gt(events.id, p.after))
+    .groupBy(sql`${events.type}`)
+    .prepare(),
+);
+
+const RUN_FIELDS = { id: jobRuns.id, status: jobRuns.status, startedAt: jobRuns.startedAt, endedAt: jobRuns.endedAt };
+
+const runsStartedSince = prepared<{ job: (typeof JOBS)[number]; since: number }>()((db, p) =>
+  db
+    .select(RUN_FIELDS)
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, p.job), gte(jobRuns.startedAt, p.since)))
+    .prepare(),
+);
+
+const permitsByState = prepared()((db) =>
+  db.select({ state: permits.state, n: count() }).from(permits).groupBy(permits.state).prepare(),
+);
+
+const candidatesByState = prepared()((db) =>
+  db.select({ state: candidates.state, n: count() }).from(candidates).groupBy(candidates.state).prepare(),
+);
 
 export function createMetrics(app: AppHandle): Metrics {
   const registry = new Registry();
@@ -26,8 +61,8 @@ export function createMetrics(app: AppHandle): Metrics {
   const eventsTotal = new Counter({ name: 'replywright_events_total', help: 'Event rows written, by type', labelNames: ['type'], registers });
   const ghostsTotal = new Counter({ name: 'replywright_ghosts_total', help: 'Posts no used permit explains', registers });
   const queue = new Gauge({ name: 'replywright_queue_size', help: 'Queue entries queued and not expired', registers });
-  const permits = new Gauge({ name: 'replywright_permits', help: 'Permits by state', labelNames: ['state'], registers });
-  const candidates = new Gauge({ name: 'replywright_candidates', help: 'Candidates by state', labelNames: ['state'], registers });
+  const permitGauge = new Gauge({ name: 'replywright_permits', help: 'Permits by state', labelNames: ['state'], registers });
+  const candidateGauge = new Gauge({ name: 'replywright_candidates', help: 'Candidates by state', labelNames: ['state'], registers });
   const childUp = new Gauge({ name: 'replywright_supervisor_child_up', help: '1 when the job actor runs', labelNames: ['child'], registers });
   const paused = new Gauge({ name: 'replywright_paused', help: '1 when the kill switch is on', registers });
   const platformCalls = new Counter({ name: 'replywright_platform_calls_total', help: 'Calls the platform adapter made to a paid API, by operation and outcome', labelNames: ['platform', 'operation', 'outcome'], registers });
@@ -50,22 +85,17 @@ export function createMetrics(app: AppHandle): Metrics {
   const { store } = app;
 
   const refresh = () => {
-    // NOT INDEXED: left to itself SQLite answers the GROUP BY by scanning all of events_type_at
-    // (every event ever, each scrape); by rowid it reads only the events since the last scrape.
-    const newEvents = store
-      .statement('select type, count(*) as n, max(id) as last from events not indexed where id > ? group by type')
-      .all(lastEventId) as { type: string; n: number; last: number }[];
-    for (const row of newEvents) {
+    for (const row of newEventsByType.all(store, { after: lastEventId })) {
       eventsTotal.inc({ type: row.type }, row.n);
       lastEventId = Math.max(lastEventId, row.last);
     }
-    const ghosts = (store.statement('select count(*) as n from ghosts').get() as { n: number }).n;
+    const ghosts = countRows(store, ghostsTable);
     if (ghosts > ghostsSeen) ghostsTotal.inc(ghosts - ghostsSeen);
     ghostsSeen = Math.max(ghostsSeen, ghosts);
 
     queue.set(queueSize(store, app.clock.now()));
-    setByState(permits, PERMIT_STATES, store.statement('select state, count(*) as n from permits group by state').all());
-    setByState(candidates, CANDIDATE_STATES, store.statement('select state, count(*) as n from candidates group by state').all());
+    setByState(permitGauge, PERMIT_STATES, permitsByState.all(store, {}));
+    setByState(candidateGauge, CANDIDATE_STATES, candidatesByState.all(store, {}));
     const health = app.health();
     childUp.reset();
     for (const [child, h] of Object.entries(health.supervisor.children)) childUp.set({ child }, h.status === 'running' ? 1 : 0);
@@ -87,16 +117,9 @@ export function createMetrics(app: AppHandle): Metrics {
 
     for (const job of JOBS) {
       const track = runs.get(job)!;
-      const rows = store
-        .statement('select id, status, started_at as startedAt, ended_at as endedAt from job_runs where job = ? and started_at >= ?')
-        .all(job, track.watermark) as { id: string; status: string; startedAt: number; endedAt: number | null }[];
+      const rows = runsStartedSince.all(store, { job, since: track.watermark });
       if (track.pending.size) {
-        const marks = [...track.pending].map(() => '?').join(', ');
-        rows.push(
-          ...(store
-            .statement(`select id, status, started_at as startedAt, ended_at as endedAt from job_runs where id in (${marks})`)
-            .all(...track.pending) as typeof rows),
-        );
+        rows.push(...store.db.select(RUN_FIELDS).from(jobRuns).where(inArray(jobRuns.id, [...track.pending])).all());
       }
       const unique = new Map(rows.map((r) => [r.id, r]));
       let watermark = track.watermark;
@@ -132,8 +155,8 @@ export function createMetrics(app: AppHandle): Metrics {
   };
 }
 
-function setByState(gauge: Gauge<'state'>, known: readonly string[], rows: unknown[]): void {
+function setByState(gauge: Gauge<'state'>, known: readonly string[], rows: readonly { state: string; n: number }[]): void {
   gauge.reset();
   for (const state of known) gauge.set({ state }, 0);
-  for (const row of rows as { state: string; n: number }[]) gauge.set({ state: row.state }, row.n);
+  for (const row of rows) gauge.set({ state: row.state }, row.n);
 }

@@ -1,3 +1,6 @@
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { candidates, ghosts, permits, queueEntries } from '../../db/schema.ts';
+import { PERMIT } from '../../machines/stateGroups.ts';
 import type { AppHandle } from '../../src/app/types.ts';
 import { riskySettings } from '../../src/config/risks.ts';
 import { buildProofReport } from '../../src/proof/report.ts';
@@ -39,44 +42,77 @@ export interface GhostRowView {
   detectedAt: number;
 }
 
-const PERMIT_COLUMNS = `id, state, target_author as targetAuthor, target_post_id as targetPostId, text,
-  reason_code as reasonCode, actual_post_id as actualPostId, created_at as createdAt, updated_at as updatedAt`;
+const PERMIT_FIELDS = {
+  id: permits.id,
+  state: permits.state,
+  targetAuthor: permits.targetAuthor,
+  targetPostId: permits.targetPostId,
+  text: permits.text,
+  reasonCode: permits.reasonCode,
+  actualPostId: permits.actualPostId,
+  createdAt: permits.createdAt,
+  updatedAt: permits.updatedAt,
+};
 
 export function dashboardData(app: AppHandle, windowMs: number, targets: ProofTargets) {
   const now = app.clock.now();
   const { store } = app;
   const status = statusView(app, windowMs, targets);
   const report = buildProofReport(store, { now, windowMs, targets });
-  const queueHead = store
-    .statement(
-      `select q.id, q.candidate_id as candidateId, q.tier, q.score, q.expires_at as expiresAt,
-         c.author, c.text, c.post_id as postId
-       from queue_entries q join candidates c on c.id = q.candidate_id
-       where q.status = 'queued' and q.expires_at > ? order by q.tier, q.score desc limit 10`,
-    )
-    .all(now) as QueueHeadRow[];
-  const awaiting = store
-    .statement(`select ${PERMIT_COLUMNS} from permits where state = 'awaiting_approval' order by created_at limit 50`)
-    .all() as PermitRowView[];
-  const recent = store
-    .statement(`select ${PERMIT_COLUMNS} from permits order by updated_at desc, id desc limit 20`)
-    .all() as PermitRowView[];
+  const queueHead: QueueHeadRow[] = store.db
+    .select({
+      id: queueEntries.id,
+      candidateId: queueEntries.candidateId,
+      tier: queueEntries.tier,
+      score: queueEntries.score,
+      expiresAt: queueEntries.expiresAt,
+      author: candidates.author,
+      text: candidates.text,
+      postId: candidates.postId,
+    })
+    .from(queueEntries)
+    .innerJoin(candidates, eq(candidates.id, queueEntries.candidateId))
+    .where(and(eq(queueEntries.status, 'queued'), gt(queueEntries.expiresAt, now)))
+    .orderBy(asc(queueEntries.tier), desc(queueEntries.score))
+    .limit(10)
+    .all();
+  const awaiting: PermitRowView[] = store.db
+    .select(PERMIT_FIELDS)
+    .from(permits)
+    .where(eq(permits.state, PERMIT.awaiting_approval))
+    .orderBy(asc(permits.createdAt))
+    .limit(50)
+    .all();
+  const recent: PermitRowView[] = store.db
+    .select(PERMIT_FIELDS)
+    .from(permits)
+    .orderBy(desc(permits.updatedAt), desc(permits.id))
+    .limit(20)
+    .all();
   const seen = new Set(awaiting.map((p) => p.id));
-  const permits = [...awaiting, ...recent.filter((p) => !seen.has(p.id))];
-  const ghosts = store
-    .statement(
-      `select id, platform, post_id as postId, kind, text, posted_at as postedAt, detected_at as detectedAt
-       from ghosts order by detected_at desc limit 10`,
-    )
-    .all() as GhostRowView[];
+  const permitRows = [...awaiting, ...recent.filter((p) => !seen.has(p.id))];
+  const ghostRows: GhostRowView[] = store.db
+    .select({
+      id: ghosts.id,
+      platform: ghosts.platform,
+      postId: ghosts.postId,
+      kind: ghosts.kind,
+      text: ghosts.text,
+      postedAt: ghosts.postedAt,
+      detectedAt: ghosts.detectedAt,
+    })
+    .from(ghosts)
+    .orderBy(desc(ghosts.detectedAt))
+    .limit(10)
+    .all();
   return {
     now,
     status,
     report,
     diagnosis: status.blocking,
     queueHead,
-    permits,
-    ghosts,
+    permits: permitRows,
+    ghosts: ghostRows,
     machines: machineGraphs(app),
     risks: riskySettings(app.config),
     adminTokenConfigured: app.config.REPLYWRIGHT_ADMIN_TOKEN !== undefined,

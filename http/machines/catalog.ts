@@ -1,4 +1,7 @@
+import { count, eq } from 'drizzle-orm';
 import type { AnyStateMachine } from 'xstate';
+import { prepared } from '../../db/prepared.ts';
+import { actors } from '../../db/schema.ts';
 import { machineRegistry } from '../../machines/registry.ts';
 import type { AppHandle } from '../../src/app/types.ts';
 import { definitionOf } from './definition.ts';
@@ -20,6 +23,15 @@ export interface MachineSummary {
 }
 
 const ENTITY_KINDS = new Set(['candidate', 'permit']);
+
+const actorsByState = prepared<{ kind: string }>()((db, p) =>
+  db
+    .select({ state: actors.state, n: count() })
+    .from(actors)
+    .where(eq(actors.kind, p.kind))
+    .groupBy(actors.state)
+    .prepare(),
+);
 const graphs = new Map<string, MachineGraph>();
 
 function graphOf(name: string, machine: AnyStateMachine): MachineGraph {
@@ -42,10 +54,7 @@ export function liveCounts(app: AppHandle, name: string, states: readonly string
     counts[top] = (counts[top] ?? 0) + n;
   };
   if (ENTITY_KINDS.has(name)) {
-    const rows = app.store
-      .statement('select state, count(*) as n from actors where kind = ? group by state')
-      .all(name) as { state: string; n: number }[];
-    for (const row of rows) add(row.state, row.n);
+    for (const row of actorsByState.all(app.store, { kind: name })) add(row.state, row.n);
     return counts;
   }
   const supervisor = app.health().supervisor;

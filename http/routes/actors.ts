@@ -1,5 +1,9 @@
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { actors, type EventRow, events as eventsTable } from '../../db/schema.ts';
+import type { Store } from '../../db/store.ts';
 import type { AppHandle } from '../../src/app/types.ts';
 import { eventData } from '../../src/proof/queries.ts';
 import type { HttpEnv } from '../env.ts';
@@ -17,75 +21,59 @@ const listQuery = z.object({
   cursor: idSchema.optional(),
 });
 
-interface ActorListRow {
-  id: string;
-  kind: string;
-  machine: string;
-  version: number;
-  state: string;
-  status: string;
-  updatedAt: number;
-}
-
-interface EventDbRow {
-  id: number;
-  at: number;
-  type: string;
-  severity: string;
-  actor_id: string | null;
-  candidate_id: string | null;
-  queue_entry_id: string | null;
-  scheduler_run_id: string | null;
-  decision_id: string | null;
-  permit_id: string | null;
-  post_id: string | null;
-  data: string | null;
-}
+const ACTOR_FIELDS = {
+  id: actors.id,
+  kind: actors.kind,
+  machine: actors.machine,
+  version: actors.version,
+  state: actors.state,
+  status: actors.status,
+  updatedAt: actors.updatedAt,
+};
 
 const EVENT_LIMIT = 500;
+
+/** The latest events of one actor, newest first, found through one of the indexed id columns. */
+function latestEventsBy(store: Store, column: SQLiteColumn, id: string): EventRow[] {
+  return store.db.select().from(eventsTable).where(eq(column, id)).orderBy(desc(eventsTable.id)).limit(EVENT_LIMIT).all();
+}
 
 export function actorRoutes(app: AppHandle): Hono<HttpEnv> {
   const { store } = app;
   return new Hono<HttpEnv>()
     .get('/api/actors', (c) => {
       const q = query(c, listQuery);
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (q.kind) {
-        where.push('kind = ?');
-        args.push(q.kind);
-      }
-      if (q.state) {
-        where.push('state = ?');
-        args.push(q.state);
-      }
-      if (q.cursor) {
-        where.push('id > ?');
-        args.push(q.cursor);
-      }
-      const sql = `select id, kind, machine, version, state, status, updated_at as updatedAt from actors
-        ${where.length ? `where ${where.join(' and ')}` : ''} order by id limit ?`;
-      const rows = store.statement(sql).all(...args, q.limit + 1) as ActorListRow[];
+      const rows = store.db
+        .select(ACTOR_FIELDS)
+        .from(actors)
+        .where(
+          and(
+            q.kind ? eq(actors.kind, q.kind) : undefined,
+            q.state ? eq(actors.state, q.state) : undefined,
+            q.cursor ? gt(actors.id, q.cursor) : undefined,
+          ),
+        )
+        .orderBy(asc(actors.id))
+        .limit(q.limit + 1)
+        .all();
       const items = rows.slice(0, q.limit);
       return c.json({ items, nextCursor: rows.length > q.limit ? items.at(-1)!.id : null });
     })
     .get('/api/actors/:id', (c) => {
       const { id } = params(c, z.object({ id: idSchema }));
-      const row = store
-        .statement('select id, kind, machine, version, state, status, snapshot, updated_at as updatedAt from actors where id = ?')
-        .get(id) as (ActorListRow & { snapshot: string }) | undefined;
+      const row = store.db
+        .select({ ...ACTOR_FIELDS, snapshot: actors.snapshot })
+        .from(actors)
+        .where(eq(actors.id, id))
+        .get();
       if (!row) throw new HttpError(404, 'not_found', `no actor ${id}`);
-      const byId = new Map<number, EventDbRow>();
-      const add = (rows: unknown[]) => {
-        for (const e of rows as EventDbRow[]) byId.set(e.id, e);
+      const byId = new Map<number, EventRow>();
+      const add = (rows: readonly EventRow[]) => {
+        for (const e of rows) byId.set(e.id, e);
       };
-      add(store.statement('select * from events where actor_id = ? order by id desc limit ?').all(id, EVENT_LIMIT));
-      if (row.kind === 'permit') {
-        add(store.statement('select * from events where permit_id = ? order by id desc limit ?').all(id, EVENT_LIMIT));
-      }
-      if (row.kind === 'candidate') {
-        add(store.statement('select * from events where candidate_id = ? order by id desc limit ?').all(id, EVENT_LIMIT));
-      }
+      add(latestEventsBy(store, eventsTable.actorId, id));
+      if (row.kind === 'permit') add(latestEventsBy(store, eventsTable.permitId, id));
+      if (row.kind === 'candidate') add(latestEventsBy(store, eventsTable.candidateId, id));
       const events = [...byId.values()]
         .sort((a, b) => a.id - b.id)
         .slice(-EVENT_LIMIT)
@@ -95,19 +83,19 @@ export function actorRoutes(app: AppHandle): Hono<HttpEnv> {
     });
 }
 
-function toEventJson(e: EventDbRow) {
+function toEventJson(e: EventRow) {
   return {
     id: e.id,
     at: e.at,
     type: e.type,
     severity: e.severity,
-    actorId: e.actor_id,
-    candidateId: e.candidate_id,
-    queueEntryId: e.queue_entry_id,
-    schedulerRunId: e.scheduler_run_id,
-    decisionId: e.decision_id,
-    permitId: e.permit_id,
-    postId: e.post_id,
+    actorId: e.actorId,
+    candidateId: e.candidateId,
+    queueEntryId: e.queueEntryId,
+    schedulerRunId: e.schedulerRunId,
+    decisionId: e.decisionId,
+    permitId: e.permitId,
+    postId: e.postId,
     data: eventData(e.data),
   };
 }

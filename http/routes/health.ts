@@ -1,4 +1,6 @@
+import { count, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { controls } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { AppHandle } from '../../src/app/types.ts';
 import type { HttpEnv } from '../env.ts';
@@ -12,13 +14,12 @@ class Rollback extends Error {}
 export function checkDatabase(store: Store): { readable: boolean; writable: boolean; error: string | null } {
   let readable = false;
   try {
-    readable = store.statement('select 1 as ok').get() !== undefined;
+    readable = store.db.select({ n: count() }).from(controls).get() !== undefined;
     store.tx(() => {
-      store
-        .statement(
-          `insert into controls (key, value, updated_at) values ('healthz', 'probe', 0)
-           on conflict(key) do update set value = excluded.value`,
-        )
+      store.db
+        .insert(controls)
+        .values({ key: 'healthz', value: 'probe', updatedAt: 0 })
+        .onConflictDoUpdate({ target: controls.key, set: { value: sql`excluded.${sql.identifier(controls.value.name)}` } })
         .run();
       throw new Rollback();
     });

@@ -1,4 +1,7 @@
+import { max } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { prepared } from '../../db/prepared.ts';
+import { events } from '../../db/schema.ts';
 import type { AppHandle } from '../../src/app/types.ts';
 import type { HttpEnv } from '../env.ts';
 import { HttpError } from '../errors.ts';
@@ -22,6 +25,8 @@ export interface StreamOptions {
 }
 
 export const DEFAULT_MAX_STREAMS = 32;
+
+const latestEventId = prepared()((db) => db.select({ id: max(events.id) }).from(events).prepare());
 /** Unread chunks a stream may hold for a slow client before it is closed. */
 const MAX_QUEUED_CHUNKS = 16;
 
@@ -29,8 +34,7 @@ export function streamRoutes(app: AppHandle, options: StreamOptions = {}): Hono<
   const pollMs = options.pollMs ?? 1_000;
   const pingMs = options.pingMs ?? 15_000;
   const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
-  const maxEventId = () =>
-    (app.store.statement('select coalesce(max(id), 0) as id from events').get() as { id: number }).id;
+  const maxEventId = () => latestEventId.get(app.store, {})?.id ?? 0;
   let open = 0;
 
   return new Hono<HttpEnv>().get('/api/events/stream', (c) => {
