@@ -14,7 +14,10 @@ export function candidatesDiscovered(store: Store, range: TimeRange): number {
 }
 
 /** Candidates rejected in the range, by reason code (`key`; null when none was recorded). */
-export function candidatesRejectedByReason(store: Store, range: TimeRange): { key: string | null; n: number }[] {
+export function candidatesRejectedByReason(
+  store: Store,
+  range: TimeRange,
+): { key: string | null; n: number }[] {
   return store.db
     .select({ key: candidates.reasonCode, n: count() })
     .from(candidates)
