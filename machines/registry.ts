@@ -1,4 +1,4 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, ContextFrom, EventFromLogic, InputFrom } from 'xstate';
 import { candidateMachine, type CandidateContext } from './candidate.ts';
 import { createJobMachine } from './job.ts';
 import { permitMachine, type PermitContext } from './permit.ts';
@@ -19,29 +19,34 @@ export interface PersistedShape {
   context: Record<string, unknown>;
 }
 
-export interface EntityMachineEntry<TContext> {
+export interface EntityMachineEntry<TContext, TMachine extends AnyStateMachine = AnyStateMachine> {
   name: string;
-  kind: 'candidate' | 'permit';
+  kind: string;
   version: number;
-  machine: AnyStateMachine;
-  /** Deadlines the runtime must arm for a snapshot in this state (absolute times from context). */
-  timers(state: string, context: TContext): DurableTimer[];
+  machine: TMachine;
+  /**
+   * Deadlines the runtime must arm for a snapshot in this state (absolute times from context).
+   * Absent: the kind never has durable timers, and its steps do not touch the timers table.
+   */
+  timers?(state: string, context: TContext): DurableTimer[];
   /** States entered without an event row (transient within one commit). */
   quietStates: readonly string[];
+  /** States whose event row is a warning (the rest are info). */
+  warnStates: readonly string[];
   /** Upgrades a snapshot written by an older version; null when it cannot. */
   migrate?(fromVersion: number, snapshot: PersistedShape): PersistedShape | null;
 }
 
-export const candidateEntry: EntityMachineEntry<CandidateContext> = {
+export const candidateEntry: EntityMachineEntry<CandidateContext, typeof candidateMachine> = {
   name: 'candidate',
   kind: 'candidate',
   version: 1,
   machine: candidateMachine,
-  timers: () => [],
   quietStates: ['discovered', 'evaluating'],
+  warnStates: ['failed'],
 };
 
-export const permitEntry: EntityMachineEntry<PermitContext> = {
+export const permitEntry: EntityMachineEntry<PermitContext, typeof permitMachine> = {
   name: 'permit',
   kind: 'permit',
   version: 1,
@@ -62,6 +67,7 @@ export const permitEntry: EntityMachineEntry<PermitContext> = {
     }
   },
   quietStates: ['pending'],
+  warnStates: ['failed', 'unconfirmed'],
 };
 
 export const entityMachines = {
@@ -70,6 +76,12 @@ export const entityMachines = {
 } as const;
 
 export type EntityKind = keyof typeof entityMachines;
+
+type MachineOf<K extends EntityKind> = (typeof entityMachines)[K]['machine'];
+/** An entity kind's context, events and input, read from its machine. */
+export type ContextOf<K extends EntityKind> = ContextFrom<MachineOf<K>>;
+export type EventOf<K extends EntityKind> = EventFromLogic<MachineOf<K>>;
+export type InputOf<K extends EntityKind> = InputFrom<MachineOf<K>>;
 
 export const jobMachines = {
   fetch: createJobMachine('fetch'),

@@ -1,16 +1,18 @@
+import { eq, sql } from 'drizzle-orm';
 import type { AnyMachineSnapshot } from 'xstate';
-import type { CandidateContext, CandidateEvent, CandidateInput } from '../../machines/candidate.ts';
-import type { PermitContext, PermitEvent, PermitInput } from '../../machines/permit.ts';
-import { type EntityKind, type EntityMachineEntry, entityMachines } from '../../machines/registry.ts';
-import type { NewEvent } from '../../db/schema.ts';
+import { prepared } from '../../db/prepared.ts';
+import { actors, type NewEvent, timers } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
-import type { Clock } from './clock.ts';
+import type { ContextOf, EntityKind, EntityMachineEntry, EventOf, InputOf } from '../../machines/registry.ts';
 import { decodeActorRow, type SnapshotProblem } from './actorRow.ts';
+import type { Clock } from './clock.ts';
+import { type AnyEntityKind, entityKind } from './entityKinds.ts';
 import { ActorNotFound, ActorQuarantined, TransitionRejected } from './errors.ts';
-import { projectCandidate, projectPermit } from './projections.ts';
 import { initialSnapshot, nextSnapshot } from './pureStep.ts';
 import { quarantineActor } from './quarantine.ts';
 import { encodeSnapshot, reviveSnapshot, stateName } from './snapshotCodec.ts';
+
+export type { ContextOf, EventOf, InputOf } from '../../machines/registry.ts';
 
 export interface EntityState<C = unknown> {
   id: string;
@@ -25,14 +27,28 @@ export interface StepOptions {
   data?: Record<string, unknown>;
 }
 
-type AnyEntry = EntityMachineEntry<unknown>;
+/** One step of one actor: `events` applied in order to `start`, persisted once. */
+interface Step {
+  name: EntityKind;
+  kind: AnyEntityKind;
+  id: string;
+  /** The snapshot the events apply to: a new actor's initial one, or the loaded one. */
+  start: AnyMachineSnapshot;
+  /** A new actor: its `create` event row is written, and it is persisted even with no event. */
+  created: boolean;
+  events: readonly { type: string }[];
+  options: StepOptions;
+  /** The caller inserts the domain row itself, in the final state; false: it existed. */
+  insertRow?: (state: EntityState) => boolean;
+}
 
 /**
- * The host for candidate and permit actors. Nothing is held in memory between steps
- * (every actor is passivated): a step loads the persisted snapshot, computes the next one
- * with XState's pure `transition()`, and writes snapshot, domain row, event rows and durable
- * timers — all inside the caller's transaction, which must also hold the domain changes
- * that go with it. Must be called inside `store.tx` / `store.durableTx`.
+ * The host for entity actors (the kinds in src/runtime/entityKinds.ts). Nothing is held in
+ * memory between steps (every actor is passivated): a step loads the persisted snapshot,
+ * computes the next one with XState's pure transition, and writes snapshot, domain row (the
+ * kind's projection), event rows and durable timers (the kind's `timers`) — all inside the
+ * caller's transaction, which must also hold the domain changes that go with it. Must be
+ * called inside `store.tx` / `store.durableTx`.
  */
 export class EntityHost {
   readonly #store: Store;
@@ -51,16 +67,16 @@ export class EntityHost {
 
   /** Creates an actor and applies `events` to it, persisting once. */
   create<K extends EntityKind>(
-    kind: K,
+    name: K,
     id: string,
     input: InputOf<K>,
     events: readonly EventOf<K>[] = [],
     options: StepOptions = {},
   ): EntityState<ContextOf<K>> {
     this.#assertInTransaction();
-    const entry = entityMachines[kind] as AnyEntry;
-    const initial = initialSnapshot(entry.machine, input);
-    return this.#apply(entry, id, null, initial, events, options) as EntityState<ContextOf<K>>;
+    const kind = entityKind(name);
+    const start = initialSnapshot(kind.entry.machine, input);
+    return this.#apply({ name, kind, id, start, created: true, events, options }) as EntityState<ContextOf<K>>;
   }
 
   /**
@@ -70,7 +86,7 @@ export class EntityHost {
    * nothing is written for the actor then, and the result is null.
    */
   createWithRow<K extends EntityKind>(
-    kind: K,
+    name: K,
     id: string,
     input: InputOf<K>,
     events: readonly EventOf<K>[],
@@ -78,24 +94,35 @@ export class EntityHost {
     options: StepOptions = {},
   ): EntityState<ContextOf<K>> | null {
     this.#assertInTransaction();
-    const entry = entityMachines[kind] as AnyEntry;
-    const initial = initialSnapshot(entry.machine, input);
-    const write = insertRow as (state: EntityState) => boolean;
-    return this.#apply(entry, id, null, initial, events, options, undefined, write) as EntityState<ContextOf<K>> | null;
+    const kind = entityKind(name);
+    const start = initialSnapshot(kind.entry.machine, input);
+    return this.#apply({
+      name,
+      kind,
+      id,
+      start,
+      created: true,
+      events,
+      options,
+      // The host hands `insertRow` this kind's state: its context is the kind's.
+      insertRow: insertRow as (state: EntityState) => boolean,
+    }) as EntityState<ContextOf<K>> | null;
   }
 
   /** Applies `events` in order to an existing actor. Throws TransitionRejected if one is not accepted. */
   send<K extends EntityKind>(
-    kind: K,
+    name: K,
     id: string,
     events: EventOf<K> | readonly EventOf<K>[],
     options: StepOptions = {},
   ): EntityState<ContextOf<K>> {
     this.#assertInTransaction();
-    const entry = entityMachines[kind] as AnyEntry;
-    const current = this.#load(entry, id);
+    const kind = entityKind(name);
+    const start = this.#load(kind.entry, id);
     const list: readonly { type: string }[] = Array.isArray(events) ? events : [events as { type: string }];
-    return this.#apply(entry, id, stateName(current), current, list, options, current) as EntityState<ContextOf<K>>;
+    return this.#apply({ name, kind, id, start, created: false, events: list, options }) as EntityState<
+      ContextOf<K>
+    >;
   }
 
   /**
@@ -130,19 +157,17 @@ export class EntityHost {
   }
 
   /** The actor's current state, read the way a step reads it (migrating an older version); null if none. */
-  get<K extends EntityKind>(kind: K, id: string): EntityState<ContextOf<K>> | null {
+  get<K extends EntityKind>(name: K, id: string): EntityState<ContextOf<K>> | null {
     try {
-      return toState(kind, id, this.#load(entityMachines[kind] as AnyEntry, id)) as EntityState<ContextOf<K>>;
+      return toState(name, id, this.#load(entityKind(name).entry, id)) as EntityState<ContextOf<K>>;
     } catch (error) {
       if (error instanceof ActorNotFound) return null;
       throw error;
     }
   }
 
-  #load(entry: AnyEntry, id: string): AnyMachineSnapshot {
-    const row = this.#store
-      .statement('select kind, machine, version, status, snapshot from actors where id = ?')
-      .get(id) as { kind: string; machine: string; version: number; status: string; snapshot: string } | undefined;
+  #load(entry: EntityMachineEntry<unknown>, id: string): AnyMachineSnapshot {
+    const row = actorById.get(this.#store, { id });
     if (!row || row.kind !== entry.kind) {
       throw new ActorNotFound(`no ${entry.kind} actor ${id}`, { context: { id } });
     }
@@ -182,93 +207,52 @@ export class EntityHost {
     });
   }
 
-  #apply(
-    entry: AnyEntry,
-    id: string,
-    fromState: string | null,
-    start: AnyMachineSnapshot,
-    events: readonly { type: string }[],
-    options: StepOptions,
-    loaded?: AnyMachineSnapshot,
-    insertRow?: (state: EntityState) => boolean,
-  ): EntityState | null {
+  #apply(step: Step): EntityState | null {
+    const { kind, id, start, created, events, options, insertRow } = step;
+    const { entry } = kind;
     const at = this.#clock.now();
+    const fromState = created ? null : stateName(start);
     let snapshot = start;
     const rows: NewEvent[] = [];
-    if (fromState === null) rows.push(...this.#eventRows(entry, id, null, snapshot, 'create', at, options));
+    if (created) rows.push(...eventRows(entry, id, null, snapshot, 'create', at, options));
     for (const event of events) {
-      if (!snapshot.can(event as never)) {
+      if (!snapshot.can(event)) {
         throw new TransitionRejected(`${entry.kind} ${id} in ${stateName(snapshot)} does not accept ${event.type}`, {
           context: { id, state: stateName(snapshot), event: event.type },
         });
       }
       const next = nextSnapshot(entry.machine, snapshot, event);
-      const nextState = stateName(next);
-      if (nextState !== stateName(snapshot)) {
-        rows.push(...this.#eventRows(entry, id, stateName(snapshot), next, event.type, at, options));
+      if (stateName(next) !== stateName(snapshot)) {
+        rows.push(...eventRows(entry, id, stateName(snapshot), next, event.type, at, options));
       }
       snapshot = next;
     }
-    if (loaded && snapshot === loaded) return toState(entry.kind, id, snapshot);
-    if (insertRow && !insertRow(toState(entry.kind, id, snapshot))) return null;
-    const state = stateName(snapshot);
-    const done = snapshot.status === 'done';
-    this.#store
-      .statement(
-        `insert into actors (id, kind, machine, version, state, status, snapshot, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict(id) do update set version = excluded.version, state = excluded.state,
-           status = excluded.status, snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
-      )
-      .run(id, entry.kind, entry.name, entry.version, state, done ? 'done' : 'active', encodeSnapshot(snapshot), at);
-    if (!insertRow) {
-      if (entry.kind === 'candidate') projectCandidate(this.#store, state, snapshot.context as CandidateContext, at);
-      else projectPermit(this.#store, state, snapshot.context as PermitContext, at);
-    }
+    const result = toState(step.name, id, snapshot);
+    if (!created && snapshot === start) return result;
+    if (insertRow && !insertRow(result)) return null;
+    upsertActor.run(this.#store, {
+      id,
+      kind: step.name,
+      machine: entry.name,
+      version: entry.version,
+      state: result.state,
+      status: result.done ? 'done' : 'active',
+      snapshot: encodeSnapshot(snapshot),
+      at,
+    });
+    if (!insertRow) kind.project(this.#store, result.state, result.context, at);
     for (const row of rows) this.#store.event(row);
-    if (state !== fromState) this.#syncTimers(entry, id, state, snapshot.context);
-    return toState(entry.kind, id, snapshot);
+    if (result.state !== fromState) this.#syncTimers(entry, id, result.state, result.context);
+    return result;
   }
 
-  #syncTimers(entry: AnyEntry, id: string, state: string, context: unknown): void {
-    if (entry.kind === 'candidate') return;
-    this.#store.statement('delete from timers where actor_id = ?').run(id);
+  #syncTimers(entry: EntityMachineEntry<unknown>, id: string, state: string, context: unknown): void {
+    if (!entry.timers) return;
+    deleteTimers.run(this.#store, { id });
     for (const timer of entry.timers(state, context)) {
-      this.#store
-        .statement('insert into timers (actor_id, event, due_at) values (?, ?, ?)')
-        .run(id, timer.event, timer.dueAt);
+      insertTimer.run(this.#store, { id, event: timer.event, dueAt: timer.dueAt });
       this.#onTimer(timer.dueAt);
     }
-  }
-
-  #eventRows(
-    entry: AnyEntry,
-    id: string,
-    from: string | null,
-    snapshot: AnyMachineSnapshot,
-    cause: string,
-    at: number,
-    options: StepOptions,
-  ): NewEvent[] {
-    const state = stateName(snapshot);
-    if (entry.quietStates.includes(state)) return [];
-    const c = snapshot.context as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' ? v : null);
-    return [
-      {
-        at,
-        type: `${entry.kind}_${state}`,
-        severity: state === 'failed' || state === 'unconfirmed' ? 'warn' : 'info',
-        actorId: id,
-        candidateId: str(c.candidateId),
-        queueEntryId: str(c.queueEntryId),
-        schedulerRunId: str(c.schedulerRunId),
-        decisionId: str(c.decisionId),
-        permitId: str(c.permitId),
-        postId: str(c.postedPostId) ?? str(c.actualPostId),
-        data: JSON.stringify({ from, cause, reasonCode: c.reasonCode ?? null, ...options.data }),
-      },
-    ];
   }
 
   #assertInTransaction(): void {
@@ -276,16 +260,100 @@ export class EntityHost {
   }
 }
 
-export type ContextOf<K extends EntityKind> = K extends 'candidate' ? CandidateContext : PermitContext;
-export type EventOf<K extends EntityKind> = K extends 'candidate' ? CandidateEvent : PermitEvent;
-export type InputOf<K extends EntityKind> = K extends 'candidate' ? CandidateInput : PermitInput;
+const actorById = prepared<{ id: string }>()((db, p) =>
+  db
+    .select({
+      kind: actors.kind,
+      machine: actors.machine,
+      version: actors.version,
+      status: actors.status,
+      snapshot: actors.snapshot,
+    })
+    .from(actors)
+    .where(eq(actors.id, p.id))
+    .prepare(),
+);
+
+const upsertActor = prepared<{
+  id: string;
+  kind: string;
+  machine: string;
+  version: number;
+  state: string;
+  status: 'active' | 'done';
+  snapshot: string;
+  at: number;
+}>()((db, p) =>
+  db
+    .insert(actors)
+    .values({
+      id: p.id,
+      kind: p.kind,
+      machine: p.machine,
+      version: p.version,
+      state: p.state,
+      status: p.status,
+      snapshot: p.snapshot,
+      updatedAt: p.at,
+    })
+    .onConflictDoUpdate({
+      target: actors.id,
+      set: {
+        version: sql`excluded.${sql.identifier(actors.version.name)}`,
+        state: sql`excluded.${sql.identifier(actors.state.name)}`,
+        status: sql`excluded.${sql.identifier(actors.status.name)}`,
+        snapshot: sql`excluded.${sql.identifier(actors.snapshot.name)}`,
+        updatedAt: sql`excluded.${sql.identifier(actors.updatedAt.name)}`,
+      },
+    })
+    .prepare(),
+);
+
+const deleteTimers = prepared<{ id: string }>()((db, p) =>
+  db.delete(timers).where(eq(timers.actorId, p.id)).prepare(),
+);
+
+const insertTimer = prepared<{ id: string; event: string; dueAt: number }>()((db, p) =>
+  db.insert(timers).values({ actorId: p.id, event: p.event, dueAt: p.dueAt }).prepare(),
+);
+
+/** The event row of entering `snapshot`'s state (none for a quiet state), with the trace chain's ids. */
+function eventRows(
+  entry: EntityMachineEntry<unknown>,
+  id: string,
+  from: string | null,
+  snapshot: AnyMachineSnapshot,
+  cause: string,
+  at: number,
+  options: StepOptions,
+): NewEvent[] {
+  const state = stateName(snapshot);
+  if (entry.quietStates.includes(state)) return [];
+  const c: Record<string, unknown> = snapshot.context;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return [
+    {
+      at,
+      type: `${entry.kind}_${state}`,
+      severity: entry.warnStates.includes(state) ? 'warn' : 'info',
+      actorId: id,
+      candidateId: str(c.candidateId),
+      queueEntryId: str(c.queueEntryId),
+      schedulerRunId: str(c.schedulerRunId),
+      decisionId: str(c.decisionId),
+      permitId: str(c.permitId),
+      postId: str(c.postedPostId) ?? str(c.actualPostId),
+      data: JSON.stringify({ from, cause, reasonCode: c.reasonCode ?? null, ...options.data }),
+    },
+  ];
+}
 
 function toState(kind: EntityKind, id: string, snapshot: AnyMachineSnapshot): EntityState {
   return {
     id,
     kind,
     state: stateName(snapshot),
-    context: snapshot.context as unknown,
+    context: snapshot.context,
     done: snapshot.status === 'done',
   };
 }

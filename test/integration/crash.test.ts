@@ -222,7 +222,7 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
         problems.push(`${where}: event ${i} ${e.type} from ${e.from}, previous ${previous?.type ?? 'none'}`);
     });
     if (a.status === 'active') {
-      for (const t of entry.timers(a.state, context as never))
+      for (const t of entry.timers?.(a.state, context as never) ?? [])
         wantedTimers.add(`${a.id} ${t.event} ${t.dueAt}`);
     }
 

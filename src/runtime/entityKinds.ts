@@ -1,0 +1,41 @@
+import type { StateValueFrom } from 'xstate';
+import type { Store } from '../../db/store.ts';
+import {
+  type ContextOf,
+  type EntityKind,
+  type EntityMachineEntry,
+  entityMachines,
+} from '../../machines/registry.ts';
+import { projectCandidate, projectPermit } from './projections.ts';
+
+/**
+ * The runtime side of an entity kind: its machine entry (machines/registry.ts, pure) joined to
+ * the projection that writes its domain row (SQL, so it lives here). EntityHost reads a kind
+ * only through this: a new kind is one machine entry plus one line here.
+ */
+export type StateOf<K extends EntityKind> = StateValueFrom<(typeof entityMachines)[K]['machine']>;
+
+export interface EntityKindRuntime<K extends EntityKind> {
+  entry: EntityMachineEntry<ContextOf<K>>;
+  /**
+   * Mirrors the actor's state into its domain row (and rows that follow it), in the step's
+   * transaction. Not called for a row its creator inserts itself (`EntityHost.createWithRow`).
+   */
+  project(store: Store, state: StateOf<K>, context: ContextOf<K>, at: number): void;
+}
+
+export const entityKinds: { readonly [K in EntityKind]: EntityKindRuntime<K> } = {
+  candidate: { entry: entityMachines.candidate, project: projectCandidate },
+  permit: { entry: entityMachines.permit, project: projectPermit },
+};
+
+/** A kind with its types erased, as the kind-generic host handles it. */
+export interface AnyEntityKind {
+  entry: EntityMachineEntry<unknown>;
+  project(store: Store, state: string, context: unknown, at: number): void;
+}
+
+export function entityKind(kind: EntityKind): AnyEntityKind {
+  // The host passes each kind's projection only states and contexts of that kind's machine.
+  return entityKinds[kind] as unknown as AnyEntityKind;
+}
