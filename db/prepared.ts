@@ -1,5 +1,5 @@
 import { type Placeholder, sql } from 'drizzle-orm';
-import type { Db, Store } from './store.ts';
+import type { Store } from './store.ts';
 
 /**
  * A query written with drizzle's builder, prepared once per store, and called with typed named
@@ -23,32 +23,43 @@ interface PreparedQueryLike {
   run(values?: Record<string, unknown>): unknown;
 }
 
-export interface Prepared<P, Q extends PreparedQueryLike> {
-  all(store: Store, params: P): ReturnType<Q['all']>;
-  get(store: Store, params: P): ReturnType<Q['get']>;
-  run(store: Store, params: P): void;
+/** `Owner` is what the query is prepared once for: the pipeline's `Store`, or another database. */
+export interface Prepared<P, Q extends PreparedQueryLike, Owner = Store> {
+  all(owner: Owner, params: P): ReturnType<Q['all']>;
+  get(owner: Owner, params: P): ReturnType<Q['get']>;
+  run(owner: Owner, params: P): void;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: a query without parameters takes `{}`
 export function prepared<P extends Record<string, unknown> = {}>() {
-  return <Q extends PreparedQueryLike>(build: (db: Db, p: Placeholders<P>) => Q): Prepared<P, Q> => {
-    const byStore = new WeakMap<Store, Q>();
-    const forStore = (store: Store): Q => {
-      let query = byStore.get(store);
-      if (!query) {
-        query = build(store.db, placeholders<P>());
-        byStore.set(store, query);
-      }
-      return query;
+  return preparedOn((store: Store) => store.db)<P>();
+}
+
+/**
+ * `prepared` for a database other than the pipeline's store (the sandbox's own file): `dbOf`
+ * gives the drizzle database of an owner, and each query is prepared once per owner.
+ */
+export function preparedOn<Owner extends object, D>(dbOf: (owner: Owner) => D) {
+  // biome-ignore lint/complexity/noBannedTypes: a query without parameters takes `{}`
+  return <P extends Record<string, unknown> = {}>() =>
+    <Q extends PreparedQueryLike>(build: (db: D, p: Placeholders<P>) => Q): Prepared<P, Q, Owner> => {
+      const byOwner = new WeakMap<Owner, Q>();
+      const forOwner = (owner: Owner): Q => {
+        let query = byOwner.get(owner);
+        if (!query) {
+          query = build(dbOf(owner), placeholders<P>());
+          byOwner.set(owner, query);
+        }
+        return query;
+      };
+      return {
+        all: (owner, params) => forOwner(owner).all(params) as ReturnType<Q['all']>,
+        get: (owner, params) => forOwner(owner).get(params) as ReturnType<Q['get']>,
+        run: (owner, params) => {
+          forOwner(owner).run(params);
+        },
+      };
     };
-    return {
-      all: (store, params) => forStore(store).all(params) as ReturnType<Q['all']>,
-      get: (store, params) => forStore(store).get(params) as ReturnType<Q['get']>,
-      run: (store, params) => {
-        forStore(store).run(params);
-      },
-    };
-  };
 }
 
 function placeholders<P>(): Placeholders<P> {

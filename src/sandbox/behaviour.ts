@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { IdempotencyCapability } from '../platforms/contract.ts';
-import type { MetaStore } from './schema.ts';
+import type { MetaStore } from './meta.ts';
 import { SandboxError } from './types.ts';
 
 /**
@@ -65,8 +65,7 @@ export class SandboxBehaviour {
   /** Merges `patch`; throws SandboxError(400) and changes nothing when invalid. */
   update(patch: SandboxBehaviourPatch): SandboxBehaviourConfig {
     const parsed = behaviourSchema.safeParse({ ...this.config, ...patch });
-    if (!parsed.success)
-      throw new SandboxError(400, `invalid behaviour: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) throw new SandboxError(400, `invalid behaviour: ${parsed.error.issues[0]?.message}`);
     this.#meta.set(BEHAVIOUR_KEY, JSON.stringify(parsed.data));
     this.#cached = parsed.data;
     return parsed.data;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Clock } from '../runtime/clock.ts';
 import { seededRandom } from '../runtime/random.ts';
+import type { MetaStore } from './meta.ts';
 import type { SandboxPlatform } from './platform.ts';
-import type { MetaStore } from './schema.ts';
 import { SandboxError, type SandboxPost } from './types.ts';
 
 /**

@@ -1,9 +1,62 @@
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { SqliteDriver } from '../../db/drivers/types.ts';
+import type { PostOrigin, PostVisibility } from './types.ts';
 
 /**
  * The sandbox keeps its own state in its own SQLite file, apart from replywright's store:
  * it plays the platform, so nothing the pipeline does can reach its tables except its API.
+ *
+ * The tables below type every query (a renamed column fails typecheck); `DDL` creates them.
+ * Keep the two in step: `test/unit/sandboxSchema.test.ts` compares them column by column.
  */
+export const sandboxUsers = sqliteTable('sandbox_users', {
+  handle: text('handle').primaryKey(),
+  displayName: text('display_name').notNull(),
+  isBot: integer('is_bot', { mode: 'boolean' }).notNull().default(false),
+  isParody: integer('is_parody', { mode: 'boolean' }).notNull().default(false),
+  followers: integer('followers').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const sandboxPosts = sqliteTable('sandbox_posts', {
+  id: integer('id').primaryKey(),
+  author: text('author').notNull(),
+  text: text('text').notNull(),
+  inReplyToId: integer('in_reply_to_id'),
+  rootId: integer('root_id').notNull(),
+  /** Handles mentioned, lower-case, as a JSON array. */
+  mentions: text('mentions', { mode: 'json' }).$type<string[]>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  deleted: integer('deleted', { mode: 'boolean' }).notNull().default(false),
+  idempotencyKey: text('idempotency_key'),
+  origin: text('origin').$type<PostOrigin>().notNull(),
+  likes: integer('likes').notNull().default(0),
+  reposts: integer('reposts').notNull().default(0),
+  visibility: text('visibility').$type<PostVisibility>().notNull().default('public'),
+});
+
+/** One row per (mentioned handle, post): the index behind mentions and visibility. */
+export const sandboxMentions = sqliteTable(
+  'sandbox_mentions',
+  {
+    postId: integer('post_id').notNull(),
+    handle: text('handle').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.handle, t.postId] })],
+);
+
+export const sandboxSessions = sqliteTable('sandbox_sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  handle: text('handle').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+export const sandboxMeta = sqliteTable('sandbox_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
 const DDL = `
 CREATE TABLE IF NOT EXISTS sandbox_users (
   handle TEXT PRIMARY KEY,
@@ -62,25 +115,14 @@ export function ensureSandboxSchema(db: SqliteDriver): void {
 
 /** Columns added after a table's first release: an older sandbox file gains them with their default. */
 function addColumnIfMissing(db: SqliteDriver, table: string, column: string, definition: string): void {
-  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
-  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  if (!columnNames(db, table).includes(column))
+    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
 }
 
-/** A tiny key/value table for the fault config, the rate-limit window and the traffic sequence. */
-export interface MetaStore {
-  get(key: string): string | null;
-  set(key: string, value: string): void;
-}
-
-export function metaStore(db: SqliteDriver): MetaStore {
-  const select = db.prepare('SELECT value FROM sandbox_meta WHERE key = ?');
-  const upsert = db.prepare(
-    'INSERT INTO sandbox_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
-  return {
-    get: (key) => (select.get(key) as { value: string } | undefined)?.value ?? null,
-    set: (key, value) => {
-      upsert.run(key, value);
-    },
-  };
+/** The columns SQLite has for `table` (a PRAGMA: drizzle has no builder for it). */
+export function columnNames(db: SqliteDriver, table: string): string[] {
+  return db
+    .prepare(`PRAGMA table_info(${table})`)
+    .all()
+    .map((row) => (row !== null && typeof row === 'object' && 'name' in row ? String(row.name) : ''));
 }

@@ -1,15 +1,41 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SqliteDriver } from '../../db/drivers/types.ts';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Clock } from '../runtime/clock.ts';
+import { type SandboxDb, sandboxQuery } from './sandboxDb.ts';
+import { sandboxSessions } from './schema.ts';
 
 const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
+const insertSession = sandboxQuery<{
+  tokenHash: string;
+  handle: string;
+  createdAt: number;
+  expiresAt: number;
+}>()((db, q) =>
+  db
+    .insert(sandboxSessions)
+    .values({ tokenHash: q.tokenHash, handle: q.handle, createdAt: q.createdAt, expiresAt: q.expiresAt })
+    .prepare(),
+);
+
+const liveSession = sandboxQuery<{ tokenHash: string; now: number }>()((db, q) =>
+  db
+    .select({ handle: sandboxSessions.handle })
+    .from(sandboxSessions)
+    .where(and(eq(sandboxSessions.tokenHash, q.tokenHash), gt(sandboxSessions.expiresAt, q.now)))
+    .prepare(),
+);
+
+const deleteSession = sandboxQuery<{ tokenHash: string }>()((db, q) =>
+  db.delete(sandboxSessions).where(eq(sandboxSessions.tokenHash, q.tokenHash)).prepare(),
+);
+
 /** Web login sessions. The cookie carries a random token; only its hash is stored. */
 export class SandboxSessions {
-  readonly #db: SqliteDriver;
+  readonly #db: SandboxDb;
   readonly #clock: Clock;
 
-  constructor(db: SqliteDriver, clock: Clock) {
+  constructor(db: SandboxDb, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }
@@ -18,24 +44,22 @@ export class SandboxSessions {
   create(handle: string, ttlMs = SESSION_TTL_MS): string {
     const token = randomBytes(24).toString('base64url');
     const now = this.#clock.now();
-    this.#db
-      .prepare(
-        'INSERT INTO sandbox_sessions (token_hash, handle, created_at, expires_at) VALUES (?, ?, ?, ?)',
-      )
-      .run(hashToken(token), handle.toLowerCase(), now, now + ttlMs);
+    insertSession.run(this.#db, {
+      tokenHash: hashToken(token),
+      handle: handle.toLowerCase(),
+      createdAt: now,
+      expiresAt: now + ttlMs,
+    });
     return token;
   }
 
   /** The logged-in handle, or null when the token is unknown or expired. */
   handle(token: string): string | null {
-    const row = this.#db
-      .prepare('SELECT handle FROM sandbox_sessions WHERE token_hash = ? AND expires_at > ?')
-      .get(hashToken(token), this.#clock.now()) as { handle: string } | undefined;
-    return row?.handle ?? null;
+    return liveSession.get(this.#db, { tokenHash: hashToken(token), now: this.#clock.now() })?.handle ?? null;
   }
 
   delete(token: string): void {
-    this.#db.prepare('DELETE FROM sandbox_sessions WHERE token_hash = ?').run(hashToken(token));
+    deleteSession.run(this.#db, { tokenHash: hashToken(token) });
   }
 }
 

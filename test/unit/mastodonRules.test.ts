@@ -18,10 +18,10 @@ import {
   toPlatformPost,
 } from '../../src/platforms/mastodon/toPlatformPost.ts';
 import { narrowest } from '../../src/platforms/mastodon/visibility.ts';
+import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { keyRemembered, mastodonIdempotency } from '../../src/sandbox/mastodon/idempotency.ts';
 import { MastodonRateLimits } from '../../src/sandbox/mastodon/rateLimits.ts';
-import type { MetaStore } from '../../src/sandbox/schema.ts';
-import { SimulatedClock } from '../../src/runtime/clock.ts';
+import type { MetaStore } from '../../src/sandbox/meta.ts';
 
 const LIMIT = { domain: 'home.example', maxCharacters: 500, charactersReservedPerUrl: 23 };
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../../runtime/clock.ts';
-import type { MetaStore } from '../schema.ts';
+import type { MetaStore } from '../meta.ts';
 
 /**
  * Mastodon's rate limits as the dialect plays them: 300 API requests per 5 minutes per

@@ -129,10 +129,9 @@ export function walkAfter(page: (cursor: string | null) => PostPage, after: stri
  */
 export const DEFAULT_LOOKBACK_MS = 7 * 24 * 3_600_000;
 
-/** Live posts made in [since, now − lag], from the ground truth: for listings bounded by time. */
+/** Live posts made in [since, now − lag], oldest first: for listings bounded by time. */
 export function visibleSince(platform: SandboxPlatform, since: number): SandboxPost[] {
-  const visibleUpTo = platform.clock.now() - platform.behaviour.config.visibilityLagMs;
-  return platform.groundTruth({ since }).filter((p) => !p.deleted && p.createdAt <= visibleUpTo);
+  return platform.visibleSince(since);
 }
 
 function encodeToken(id: bigint): string {
