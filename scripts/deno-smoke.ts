@@ -12,7 +12,7 @@ import { restoreActors } from '../src/runtime/restore.ts';
  * The durable core under Deno (node:sqlite behind the store's facade), in two runs over one
  * file DB: the first migrates and persists a candidate actor with its domain rows; the second
  * restores it and steps it once more. Drizzle's selects and transactions go through the facade
- * too. Prints one JSON line per run for test/integration/deno.test.ts.
+ * too. Prints one JSON line per run for test/process/deno.test.ts.
  *
  *   deno run -A --node-modules-dir=manual scripts/deno-smoke.ts <dir>
  */

@@ -3,6 +3,7 @@ import { seedHealthyState } from '../support/proofFixtures.ts';
 import { ADMIN_TOKEN, type HttpHarness, httpHarness } from '../support/httpHarness.ts';
 import { rawRequest, requestHead } from '../support/rawHttp.ts';
 import { type ServedHarness, servedHarness } from '../support/servedHarness.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /**
  * Finding 1 of issue #11: the read-token check ran only for GET, while Hono answers HEAD by
@@ -59,9 +60,10 @@ describe('HEAD /api/events/stream over a real socket', () => {
       expect(res?.status).toBe(200);
       expect(res?.headers.get('content-type')).toContain('text/event-stream');
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(s.listeners.size).toBe(0);
-    expect(countResources('Timeout')).toBeLessThanOrEqual(timersBefore + 2);
+    const harness = s;
+    await waitFor(() => harness.listeners.size === 0 && countResources('Timeout') <= timersBefore + 2, {
+      what: 'the HEAD streams to let go of their subscriptions and timers',
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 let h: HttpHarness | undefined;
 afterEach(() => h?.cleanup());
@@ -26,7 +27,9 @@ function sseReader(res: Response) {
         if (remaining <= 0) throw new Error('no server-sent event in time');
         const chunk = await Promise.race([
           reader.read(),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no server-sent event in time')), remaining)),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('no server-sent event in time')), remaining),
+          ),
         ]);
         if (chunk.done) throw new Error('stream ended');
         buffer += decoder.decode(chunk.value, { stream: true });
@@ -68,8 +71,7 @@ describe('GET /api/events/stream', () => {
     for (const listener of listeners) listener();
     expect((await sse.next()).event).toBe('update');
     await sse.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(listeners.size).toBe(0);
+    await waitFor(() => listeners.size === 0, { what: 'the stream to unsubscribe' });
   });
 });
 

@@ -7,7 +7,7 @@ import { acquireInstanceLock, type InstanceLock, InstanceLocked } from '../../db
 import { migrate } from '../../db/migrate.ts';
 import { openStore } from '../../db/store.ts';
 
-/** The instance lock in one process (the real second process is test/integration/singleInstance.test.ts). */
+/** The instance lock in one process (the real second process is test/process/singleInstance.test.ts). */
 let dir: string;
 const held: InstanceLock[] = [];
 afterEach(() => {

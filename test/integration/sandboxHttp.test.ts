@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  OutcomeUnknown,
-  PlatformUnavailable,
-  RateLimited,
-} from '../../src/platforms/contract.ts';
+import { OutcomeUnknown, PlatformUnavailable, RateLimited } from '../../src/platforms/contract.ts';
 import { createSandboxHttpAdapter } from '../../src/platforms/sandbox/httpAdapter.ts';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const ADMIN = 'integration-admin-token';
 const TOKEN = 'integration-account-token';
@@ -100,7 +97,7 @@ describe('sandbox over real HTTP', () => {
       .createReply({ targetId: target.id, text: 'Indeed.', idempotencyKey: 'permit-2', attempt: 1 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutcomeUnknown);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await waitFor(async () => (await groundTruth(sandbox)).length > 0, { what: 'the slow create to land' });
     expect(await groundTruth(sandbox)).toHaveLength(1);
   });
 

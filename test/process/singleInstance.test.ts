@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, type StartedProcess, startSystem, waitFor } from '../support/startProcess.ts';
+import { repoRoot, type StartedProcess, startSystem } from '../support/startProcess.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /**
  * Issue #12, "one instance per database": a second replywright on the same DB file used to
@@ -31,11 +32,11 @@ async function start(env: Record<string, string> = {}, command = NODE_START): Pr
 
 async function healthy(p: StartedProcess, timeoutMs = 60_000): Promise<number> {
   const t0 = Date.now();
-  await waitFor(
-    'healthz 200',
-    async () => ((await fetch(`${p.url}/healthz`)).status === 200 ? true : null),
+  await waitFor(async () => (await fetch(`${p.url}/healthz`)).status === 200, {
+    what: 'healthz 200',
     timeoutMs,
-  );
+    intervalMs: 250,
+  });
   return Date.now() - t0;
 }
 
@@ -111,11 +112,11 @@ describe('one instance per database (issue #12)', () => {
     expect(damage(db)).toEqual(before);
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     const runs = schedulerRuns(db);
-    await waitFor(
-      'another scheduler run of the holder',
-      async () => (schedulerRuns(db) > runs ? true : null),
-      30_000,
-    );
+    await waitFor(() => schedulerRuns(db) > runs, {
+      what: 'another scheduler run of the holder',
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
   }, 120_000);
 
   it.skipIf(!existsSync(deno))(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/chaos/children.ts';
+import { waitFor } from './waitFor.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -52,35 +53,15 @@ export async function startSystem(
   return { child, url: `http://127.0.0.1:${port}`, dir, output: () => out, exited };
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | null>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
 /** Polls the proof until a reply was posted; returns its post id. */
 export async function firstPostedReply(url: string, timeoutMs: number): Promise<string> {
   return waitFor(
-    'a posted reply',
     async () => {
       const res = await fetch(`${url}/api/proof?window=30m`);
       if (!res.ok) return null;
       const body = (await res.json()) as { report?: { trace?: { postedPostId?: string | null } | null } };
       return body.report?.trace?.postedPostId ?? null;
     },
-    timeoutMs,
+    { what: 'a posted reply', timeoutMs, intervalMs: 500 },
   );
 }
