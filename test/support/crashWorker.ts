@@ -10,7 +10,7 @@ import { restoreActors } from '../../src/runtime/restore.ts';
 import { insertCandidateRow, insertDecisionRow, insertPermitRow, insertQueueEntryRow } from './fixtures.ts';
 
 /**
- * The child process of test/integration/crash.test.ts. Opens a file DB, migrates, restores,
+ * The child process of test/process/crash.test.ts. Opens a file DB, migrates, restores,
  * starts the durable timers and then streams transitions forever: candidates driven from
  * discovered to posted (or to a fate: rejected, released, permit expired, posting deadline,
  * manual approval, not root), each step one transaction holding the actor snapshots, the
