@@ -7,6 +7,9 @@ import { type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, crea
  * guard (no children, no delays, no custom or deferred actions), so one inert scope per
  * machine can serve every step; actions are dropped, exactly as the host dropped the ones
  * `transition()` returned. Same `machine.transition` / `getInitialSnapshot` XState runs.
+ * The scope leans on XState internals (5.33): test/unit/pureStep.test.ts checks every edge
+ * of every machine against the public `transition()`, which cannot replace it outright (it
+ * builds a throwaway actor per call — the cost this file exists to avoid).
  */
 const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
 

@@ -4,26 +4,10 @@ import { type CandidateEvent, candidateMachine } from '../../machines/candidate.
 import { EntityHost } from '../../src/runtime/entityHost.ts';
 import { QUEUE_STATUS } from '../../src/runtime/projections.ts';
 import { insertCandidateRow, insertQueueEntryRow } from '../support/fixtures.ts';
+import { CANDIDATE_CATALOG, T0 } from '../support/modelCatalogs.ts';
 import { ManualClock, runPath, scopeIds } from '../support/modelHarness.ts';
 import { machineEdges, takenEdge, transitionPaths } from '../support/modelPaths.ts';
 import { tempStore } from '../support/tempStore.ts';
-
-const T0 = Date.UTC(2026, 0, 9, 12);
-const HOUR = 3_600_000;
-
-/** One payload per event type: the candidate machine has no guards, so one is enough. */
-const CATALOG: CandidateEvent[] = [
-  { type: 'EVALUATE' },
-  { type: 'REJECT', reasonCode: 'low_score' },
-  { type: 'QUEUE', queueEntryId: 'q', tier: 2, score: 71.5, expiresAt: T0 + HOUR },
-  { type: 'EXPIRE' },
-  { type: 'SELECT', schedulerRunId: 'run' },
-  { type: 'RELEASE', reasonCode: 'generation_failed' },
-  { type: 'DECIDE', decisionId: 'd' },
-  { type: 'PERMIT', permitId: 'p' },
-  { type: 'POSTED', postId: 'reply' },
-  { type: 'FAIL', reasonCode: 'post_failed' },
-];
 
 const INPUT = { candidateId: 'c' };
 
@@ -40,7 +24,7 @@ function coveredEdges(paths: CandidateEvent[][]): Set<string> {
 }
 
 describe('candidate machine, model-based', () => {
-  const paths = transitionPaths(candidateMachine, INPUT, CATALOG);
+  const paths = transitionPaths(candidateMachine, INPUT, CANDIDATE_CATALOG);
   const edges = machineEdges(candidateMachine);
 
   it('the generated paths take every transition of the definition', () => {
@@ -65,7 +49,7 @@ describe('candidate machine, model-based', () => {
     );
     const grownEdges = machineEdges(grown);
     const covered = new Set<string>();
-    for (const path of transitionPaths(grown, INPUT, CATALOG)) {
+    for (const path of transitionPaths(grown, INPUT, CANDIDATE_CATALOG)) {
       let [snapshot] = initialTransition(grown, INPUT);
       for (const event of path) {
         covered.add(takenEdge(grown, snapshot, event)!);
@@ -98,7 +82,7 @@ describe('candidate machine, model-based', () => {
           id,
           input: { candidateId: id },
           events: path.map((e) => scopeIds(e, id)),
-          catalog: CATALOG.map((e) => scopeIds(e, id)),
+          catalog: CANDIDATE_CATALOG.map((e) => scopeIds(e, id)),
           rejectionsChecked,
           seed: (at) => insertCandidateRow(store, id, at),
           beforeStep(event, at) {
