@@ -34,10 +34,11 @@ export const events = sqliteTable(
     postId: text('post_id'),
     data: text('data'),
   },
+  // No index on actor_id: an entity event's actor is its candidate_id or permit_id (both
+  // indexed), and the one query by actor_id also names the type (events_type_at).
   (t) => [
     index('events_type_at').on(t.type, t.at),
     index('events_at').on(t.at),
-    index('events_actor').on(t.actorId),
     index('events_permit').on(t.permitId),
     index('events_candidate').on(t.candidateId),
   ],
@@ -55,7 +56,7 @@ export const actors = sqliteTable(
     snapshot: text('snapshot').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('actors_kind_state').on(t.kind, t.state), index('actors_status').on(t.status, t.kind)],
+  (t) => [index('actors_status').on(t.status, t.kind)],
 );
 
 export const timers = sqliteTable(
@@ -116,7 +117,8 @@ export const candidates = sqliteTable(
   (t) => [
     uniqueIndex('candidates_platform_post').on(t.platform, t.postId),
     index('candidates_state').on(t.state, t.updatedAt),
-    index('candidates_author').on(t.author),
+    // No index on author: the one query by author compares it `collate nocase`, which a
+    // binary index cannot serve (it goes through candidates_state).
     index('candidates_discovered').on(t.discoveredAt),
   ],
 );
