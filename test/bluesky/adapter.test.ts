@@ -11,7 +11,8 @@ import { blueskyFromConfig } from '../../src/platforms/bluesky/fromConfig.ts';
 import { postIdOf } from '../../src/platforms/bluesky/postIds.ts';
 import { BlueskyState } from '../../src/platforms/bluesky/state.ts';
 import { tidMicros } from '../../src/platforms/bluesky/tid.ts';
-import { botRecords, eventually, expiredCopy, type LocalNetwork, postMentioning, startLocalNetwork } from './localNetwork.ts';
+import { botRecords, expiredCopy, type LocalNetwork, postMentioning, startLocalNetwork } from './localNetwork.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /**
  * The Bluesky adapter against a real local AT Protocol network (PLC + PDS + AppView from
@@ -86,10 +87,10 @@ describe('Bluesky adapter on a real local network', () => {
     const { adapter } = adapterWith(wire());
     const first = await adapter.mentions(null);
     const target = await mentionFromUser(0, 'how do I keep a bot from answering twice after a crash?');
-    const page = await eventually(async () => {
+    const page = await waitFor(async () => {
       const p = await adapter.mentions(first.nextCursor);
       return p.posts.some((post) => post.id === target.id) ? p : undefined;
-    }, 20_000, 'the mention in listNotifications');
+    }, { timeoutMs: 20_000, what: 'the mention in listNotifications', intervalMs: 150 });
     const post = page.posts.find((p) => p.id === target.id)!;
     expect(post).toMatchObject({
       author: net.users[0]!.handle,
@@ -108,7 +109,7 @@ describe('Bluesky adapter on a real local network', () => {
     const w = wire();
     const { adapter, state } = adapterWith(w);
     const target = await mentionFromUser(1, 'what happens when the connection drops mid-post?');
-    await eventually(async () => (await adapter.getPost(target.id)) ?? undefined, 20_000, 'the target indexed');
+    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, { timeoutMs: 20_000, what: 'the target indexed', intervalMs: 150 });
     const since = Date.now() - 60_000;
     const request = { targetId: target.id, text: `@${net.users[1]!.handle} it is written once.`, idempotencyKey: 'pm_lost_answer', attempt: 1 };
     // The PDS takes the write; the answer never reaches us.
@@ -133,7 +134,7 @@ describe('Bluesky adapter on a real local network', () => {
     const w = wire();
     const { adapter } = adapterWith(w);
     const target = await mentionFromUser(2, 'and when the request times out before it is sent?');
-    await eventually(async () => (await adapter.getPost(target.id)) ?? undefined, 20_000, 'the target indexed');
+    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, { timeoutMs: 20_000, what: 'the target indexed', intervalMs: 150 });
     const since = Date.now() - 60_000;
     const request = { targetId: target.id, text: `@${net.users[2]!.handle} then it is sent once, later.`, idempotencyKey: 'pm_never_landed', attempt: 1 };
     w.once('com.atproto.repo.putRecord', async () => {
@@ -151,7 +152,7 @@ describe('Bluesky adapter on a real local network', () => {
     const w = wire();
     const { adapter } = adapterWith(w);
     const target = await mentionFromUser(0, 'is a repeated putRecord really harmless here?');
-    await eventually(async () => (await adapter.getPost(target.id)) ?? undefined, 20_000, 'the target indexed');
+    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, { timeoutMs: 20_000, what: 'the target indexed', intervalMs: 150 });
     const request = { targetId: target.id, text: `@${net.users[0]!.handle} yes: same key, same record.`, idempotencyKey: 'pm_repeat', attempt: 1 };
     const first = await adapter.createReply(request);
     const reader = new AtpAgent({ service: net.service });
@@ -198,8 +199,10 @@ describe('Bluesky adapter on a real local network', () => {
       return response;
     });
     const refreshesBefore = second.calls.filter((c) => c === 'com.atproto.server.refreshSession').length;
-    // (A refresh inside the same second as the last one would mint the very same access JWT.)
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // (A refresh inside the same second as the last one would mint the very same access JWT:
+    // wait for the clock's second to turn.)
+    const lastRefreshSecond = Math.floor(Date.now() / 1000);
+    await waitFor(() => Math.floor(Date.now() / 1000) > lastRefreshSecond, { what: 'the next second' });
     const page = await adapter.mentions(null);
     expect(sawExpired).toBe(true);
     expect(page.invalid).toEqual([]);
@@ -245,7 +248,7 @@ describe('Bluesky adapter on a real local network', () => {
     const adapter = blueskyFromConfig(config);
     expect(await adapter.botLabel()).toBe('missing');
     await adapter.mentions(null);
-    const risk = await eventually(async () => risky(), 5_000, 'the bot label risk');
+    const risk = await waitFor(async () => risky(), { timeoutMs: 5_000, what: 'the bot label risk', intervalMs: 150 });
     expect(risk.why).toContain('npm run bluesky:label');
 
     expect(await adapter.labelAsBot()).toBe('added');
@@ -255,6 +258,6 @@ describe('Bluesky adapter on a real local network', () => {
     // A new process checks again and finds it: no risk.
     const fresh = blueskyFromConfig(config);
     await fresh.mentions(null);
-    await eventually(async () => (risky() ? undefined : true), 5_000, 'the risk to clear');
+    await waitFor(async () => (risky() ? undefined : true), { timeoutMs: 5_000, what: 'the risk to clear', intervalMs: 150 });
   });
 });

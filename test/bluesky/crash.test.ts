@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postIdOf } from '../../src/platforms/bluesky/postIds.ts';
-import { botRecords, eventually, type LocalNetwork, postMentioning, ROOT, startLocalNetwork } from './localNetwork.ts';
+import { botRecords, type LocalNetwork, postMentioning, ROOT, startLocalNetwork } from './localNetwork.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /**
  * kill -9 while a permit is `posting`, on Bluesky (real local network, real process): once
@@ -88,6 +89,21 @@ function permitState(targetUri: string): { state: string; attempts: number } | u
   }
 }
 
+const JOBS = ['fetch', 'scheduler', 'poster', 'reconciler'] as const;
+
+/** How many runs of each job have ended (completed or failed). */
+function endedRuns(): Map<string, number> {
+  const db = new Database(join(dir, 'replywright.db'), { readonly: true });
+  try {
+    const rows = db
+      .prepare("select job, count(*) as n from job_runs where status != 'running' group by job")
+      .all() as { job: string; n: number }[];
+    return new Map(rows.map((r) => [r.job, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
 async function botRepliesTo(uri: string) {
   return (await botRecords(net)).filter((r) => r.value.reply?.parent.uri === uri);
 }
@@ -96,9 +112,14 @@ async function restartUntilUsed(targetUri: string) {
   const worker = startWorker('none');
   const ready = JSON.parse((await worker.line('ready ')).slice('ready '.length)) as { postingToUnconfirmed: number };
   expect(ready.postingToUnconfirmed).toBe(1);
-  await eventually(async () => (permitState(targetUri)?.state === 'used' ? true : undefined), 60_000, 'the permit to be used');
+  await waitFor(async () => (permitState(targetUri)?.state === 'used' ? true : undefined), { timeoutMs: 60_000, what: 'the permit to be used', intervalMs: 150 });
   // A few more passes of every job: still one.
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const before = endedRuns();
+  await waitFor(() => JOBS.every((job) => (endedRuns().get(job) ?? 0) >= (before.get(job) ?? 0) + 2), {
+    timeoutMs: 30_000,
+    what: 'two more runs of every job',
+    intervalMs: 150,
+  });
   const exited = new Promise((resolve) => worker.child.once('exit', resolve));
   worker.child.kill('SIGTERM');
   await exited;

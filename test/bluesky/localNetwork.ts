@@ -126,22 +126,6 @@ export async function botRecords(net: LocalNetwork): Promise<BotRecord[]> {
   return out;
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
 /**
  * The same access token, expired: re-signed with the local PDS's development JWT secret
  * (dev-env's `jwt-secret`), so the PDS itself answers `ExpiredToken`.

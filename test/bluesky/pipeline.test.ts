@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimitedUntil } from '../../src/jobs/rateLimit.ts';
 import { postIdOf } from '../../src/platforms/bluesky/postIds.ts';
 import { type BlueskyPipeline, blueskyPipeline } from './blueskyPipeline.ts';
-import { botRecords, eventually, type LocalNetwork, postMentioning, startLocalNetwork } from './localNetwork.ts';
+import { botRecords, type LocalNetwork, postMentioning, startLocalNetwork } from './localNetwork.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /**
  * The whole pipeline (fetch → evaluate → queue → schedule → permit → post → reconcile) on
@@ -56,10 +57,10 @@ async function botRepliesTo(targetUri: string) {
 
 /** Cycles the pipeline until `done` holds (every job once per cycle). */
 async function cycleUntil<T>(done: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  return eventually(async () => {
+  return waitFor(async () => {
     await pipeline.cycle();
     return done();
-  }, timeoutMs, what);
+  }, { timeoutMs, what, intervalMs: 150 });
 }
 
 async function threadReplies(agent: AtpAgent, uri: string) {
@@ -73,10 +74,10 @@ describe('the pipeline on Bluesky (real local network)', () => {
     const alice = await net.agent(0);
     const root = await postMentioning(alice, bot(), 'how would you keep a reply bot from posting twice after a crash?');
     await cycleUntil(() => (permitOf(root.uri)?.state === 'used' ? true : undefined), 'the permit to be used');
-    const replies = await eventually(async () => {
+    const replies = await waitFor(async () => {
       const found = (await threadReplies(alice, root.uri)).filter((p) => p.author.did === net.bot.did);
       return found.length > 0 ? found : undefined;
-    }, 20_000, 'the reply in getPostThread');
+    }, { timeoutMs: 20_000, what: 'the reply in getPostThread', intervalMs: 150 });
     expect(replies).toHaveLength(1);
     const record = replies[0]!.record as { text: string; reply: { root: { uri: string }; parent: { uri: string } }; facets?: unknown[] };
     expect(record.reply.root.uri).toBe(root.uri);

@@ -1,4 +1,6 @@
+import { count, lte } from 'drizzle-orm';
 import { migrate } from '../../db/migrate.ts';
+import { timers as timersTable } from '../../db/schema.ts';
 import { openStore } from '../../db/store.ts';
 import type { CandidateContext } from '../../machines/candidate.ts';
 import { silentLogger } from '../../src/logging.ts';
@@ -8,6 +10,7 @@ import { EntityHost, type StepOptions } from '../../src/runtime/entityHost.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
 import { restoreActors } from '../../src/runtime/restore.ts';
 import { insertCandidateRow, insertDecisionRow, insertPermitRow, insertQueueEntryRow } from './fixtures.ts';
+import { waitFor } from './waitFor.ts';
 
 /**
  * The child process of test/process/crash.test.ts. Opens a file DB, migrates, restores,
@@ -65,7 +68,8 @@ async function main(): Promise<void> {
     const permit = host.get('permit', timer.actorId);
     if (!permit) return;
     const n = counter + 1;
-    const tag: StepOptions = { data: { n, timer: timer.event } };
+    // dueAt lets the parent measure how long a timer waited while this process ran
+    const tag: StepOptions = { data: { n, timer: timer.event, dueAt: timer.dueAt } };
     const candidateId = permit.context.candidateId;
     if (timer.event === 'EXPIRE') {
       host.send('permit', timer.actorId, { type: 'EXPIRE' }, tag);
@@ -86,7 +90,14 @@ async function main(): Promise<void> {
   host.onTimerScheduled((dueAt) => timers.scheduled(dueAt));
   const startedAt = clock.now();
   timers.start();
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  // Every timer overdue at the crash fires at start (the parent checks that none is left).
+  const overdueAtStart = () =>
+    store.db.select({ n: count() }).from(timersTable).where(lte(timersTable.dueAt, startedAt)).get()?.n ?? 0;
+  await waitFor(() => overdueAtStart() === 0, {
+    what: 'the timers overdue at start to fire',
+    timeoutMs: 10_000,
+    intervalMs: 5,
+  });
   print(`ready ${JSON.stringify({ quarantined: restored.quarantined.length, active: restored.active, startedAt, fired: timers.fired })}`);
 
   const live = (
