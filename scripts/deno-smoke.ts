@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { migrate } from '../db/migrate.ts';
 import { candidates, controls } from '../db/schema.ts';
 import { openStore } from '../db/store.ts';
+import { parseCli, runCli, runIfEntry, UsageError } from '../src/cli/args.ts';
 import { silentLogger } from '../src/logging.ts';
 import { SimulatedClock } from '../src/runtime/clock.ts';
 import { EntityHost } from '../src/runtime/entityHost.ts';
@@ -16,9 +17,20 @@ import { restoreActors } from '../src/runtime/restore.ts';
  *
  *   deno run -A --node-modules-dir=manual scripts/deno-smoke.ts <dir>
  */
-async function main(): Promise<void> {
-  const dir = process.argv[2];
-  if (!dir) throw new Error('usage: deno-smoke.ts <dir>');
+const USAGE = 'usage: deno run -A --node-modules-dir=manual scripts/deno-smoke.ts <dir>';
+
+export function parse(argv: readonly string[]) {
+  const { values, positionals } = parseCli({ options: {}, positionals: 1 }, argv);
+  const dir = positionals[0];
+  if (values.help !== true && dir === undefined) throw new UsageError('<dir> is required');
+  return { help: values.help === true, dir: dir ?? '' };
+}
+
+export function main(argv: readonly string[]): Promise<number> {
+  return runCli({ name: 'deno-smoke', usage: USAGE, parse, run: ({ dir }) => smoke(dir) }, argv);
+}
+
+async function smoke(dir: string): Promise<number> {
   const clock = new SimulatedClock();
   const store = await openStore(join(dir, 'smoke.db'));
   try {
@@ -59,16 +71,26 @@ async function main(): Promise<void> {
           tx.insert(controls).values({ key: 'smoke', value: 'created', updatedAt: at }).run();
         });
       });
-      report({ run: 'create', driver: store.driver.name, applied, state: host.get('candidate', 'c1')?.state });
-      return;
+      report({
+        run: 'create',
+        driver: store.driver.name,
+        applied,
+        state: host.get('candidate', 'c1')?.state,
+      });
+      return 0;
     }
     const restored = restoreActors(store, clock, silentLogger);
     const next = store.tx(() => host.send('candidate', 'c1', { type: 'SELECT', schedulerRunId: 'run1' }));
     store.db.transaction((tx) => {
-      tx.update(controls).set({ value: 'restored', updatedAt: clock.now() }).where(eq(controls.key, 'smoke')).run();
+      tx.update(controls)
+        .set({ value: 'restored', updatedAt: clock.now() })
+        .where(eq(controls.key, 'smoke'))
+        .run();
     });
     const row = store.db.select().from(candidates).where(eq(candidates.id, 'c1')).get();
-    const queue = store.statement("select status from queue_entries where id = 'q1'").get() as { status: string };
+    const queue = store.statement("select status from queue_entries where id = 'q1'").get() as {
+      status: string;
+    };
     const control = store.db.select().from(controls).where(eq(controls.key, 'smoke')).get();
     const events = store.statement("select type from events where actor_id = 'c1' order by id").all() as {
       type: string;
@@ -86,6 +108,7 @@ async function main(): Promise<void> {
       control: control?.value,
       events: events.map((e) => e.type),
     });
+    return 0;
   } finally {
     store.close();
   }
@@ -95,7 +118,4 @@ function report(fields: Record<string, unknown>): void {
   console.log(JSON.stringify({ smoke: 'ok', ...fields }));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runIfEntry(import.meta.url, 'deno-smoke', main);

@@ -1,6 +1,6 @@
 import { backupDatabase } from '../maintenance/backup.ts';
 import { formatVersions } from '../maintenance/migrationStatus.ts';
-import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './args.ts';
+import { type CliIo, databasePath, parseCli, runCli, runIfEntry, UsageError } from './args.ts';
 
 /**
  * `npm run backup -- --to FILE [--db PATH] [--force]`: an online, consistent copy of
@@ -10,7 +10,7 @@ import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageE
 const USAGE = 'usage: backup --to FILE [--db PATH] [--force]';
 
 export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
-  return runOpsCommand(
+  return runCli(
     {
       name: 'backup',
       usage: USAGE,
@@ -28,18 +28,14 @@ export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
   );
 }
 
-function parse(argv: readonly string[]) {
-  const flags = parseFlags(argv, {
-    '--to': 'string',
-    '--db': 'string',
-    '--force': 'boolean',
-    '--help': 'boolean',
-    '-h': 'boolean',
-  });
-  const help = flags['--help'] === true || flags['-h'] === true;
-  const to = flags['--to'];
-  if (!help && to === undefined) throw new UsageError('--to FILE is required');
-  return { help, to: to ?? '', db: flags['--db'], force: flags['--force'] === true };
+export function parse(argv: readonly string[]) {
+  const { values } = parseCli(
+    { options: { to: { type: 'string' }, db: { type: 'string' }, force: { type: 'boolean' } } },
+    argv,
+  );
+  const help = values.help === true;
+  if (!help && values.to === undefined) throw new UsageError('--to FILE is required');
+  return { help, to: values.to ?? '', db: values.db, force: values.force === true };
 }
 
 runIfEntry(import.meta.url, 'backup', main);

@@ -2,10 +2,10 @@ import { killAllChildren } from '../chaos/children.ts';
 import { chaosProblems, chaosSummary, chaosTable } from '../chaos/report.ts';
 import { runChaos } from '../chaos/runChaos.ts';
 import { idempotencyModeSchema } from '../sandbox/behaviour.ts';
-import { parseFlags, UsageError } from './args.ts';
+import { choiceFlag, intFlag, parseCli, runCli, UsageError } from './args.ts';
 
 const USAGE =
-  'npm run chaos -- --kills N --seed S [--keys permanent|none|window:N] [--visibility-lag-ms N] [--platform sandbox|x|mastodon] [--keep DIR]';
+  'usage: npm run chaos -- [--kills N] [--seed S] [--keys permanent|none|window:N] [--visibility-lag-ms N] [--platform sandbox|x|mastodon] [--keep DIR]';
 
 /**
  * `npm run chaos -- --kills N --seed S [--keys none] [--visibility-lag-ms N] [--keep DIR]`: SIGKILL the real pipeline process N
@@ -13,40 +13,48 @@ const USAGE =
  * Prints a table and, last, `chaos: keys=… visibility_lag_ms=… kills=… duplicates=… undetected_ghosts=… lost_permits=…
  * incomplete_traces=…`. Exit 0 only when every invariant held; 1 otherwise; 2 on bad usage.
  */
-export async function main(argv: string[]): Promise<number> {
-  let kills: number;
-  let seed: number;
-  let keep: string | undefined;
-  let keys: string;
-  let visibilityLagMs: number;
-  let platform: 'sandbox' | 'x' | 'mastodon';
-  try {
-    const flags = parseFlags(argv, {
-      '--kills': 'string',
-      '--seed': 'string',
-      '--keep': 'string',
-      '--keys': 'string',
-      '--visibility-lag-ms': 'string',
-      '--platform': 'string',
-    });
-    kills = positiveInt(flags['--kills'] ?? '30', '--kills');
-    seed = positiveInt(flags['--seed'] ?? '1', '--seed', 0);
-    keep = flags['--keep'];
-    const mode = idempotencyModeSchema.safeParse(flags['--keys'] ?? 'permanent');
-    if (!mode.success) throw new UsageError(`--keys: ${mode.error.issues[0]?.message}`);
-    keys = mode.data;
-    visibilityLagMs = positiveInt(flags['--visibility-lag-ms'] ?? '0', '--visibility-lag-ms', 0);
-    const named = flags['--platform'] ?? 'sandbox';
-    if (named !== 'sandbox' && named !== 'x' && named !== 'mastodon')
-      throw new UsageError('--platform: expected sandbox, x or mastodon');
-    platform = named;
+export function main(argv: readonly string[]): Promise<number> {
+  return runCli({ name: 'chaos', usage: USAGE, parse, run: (flags) => chaos(flags) }, argv);
+}
+
+export function parse(argv: readonly string[]) {
+  const { values } = parseCli(
+    {
+      options: {
+        kills: { type: 'string', default: '30' },
+        seed: { type: 'string', default: '1' },
+        keep: { type: 'string' },
+        keys: { type: 'string', default: 'permanent' },
+        'visibility-lag-ms': { type: 'string', default: '0' },
+        platform: { type: 'string', default: 'sandbox' },
+      },
+    },
+    argv,
+  );
+  const mode = idempotencyModeSchema.safeParse(values.keys);
+  if (!mode.success)
+    throw new UsageError(`invalid --keys "${values.keys}": ${mode.error.issues[0]?.message}`);
+  const platform = choiceFlag(values.platform, 'platform', ['sandbox', 'x', 'mastodon']);
+  return {
+    help: values.help === true,
+    kills: intFlag(values.kills, 'kills', 1),
+    seed: intFlag(values.seed, 'seed', 0),
+    keep: values.keep,
     // The X dialect keeps no idempotency key.
-    if (platform === 'x') keys = 'none';
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`chaos: ${error.message}\nusage: ${USAGE}`);
-    return 2;
-  }
+    keys: platform === 'x' ? 'none' : mode.data,
+    visibilityLagMs: intFlag(values['visibility-lag-ms'], 'visibility-lag-ms', 0),
+    platform,
+  };
+}
+
+async function chaos({
+  kills,
+  seed,
+  keep,
+  keys,
+  visibilityLagMs,
+  platform,
+}: ReturnType<typeof parse>): Promise<number> {
   const result = await runChaos({
     kills,
     seed,
@@ -69,12 +77,6 @@ export async function main(argv: string[]): Promise<number> {
   );
   console.log(chaosSummary(result));
   return result.ok ? 0 : 1;
-}
-
-function positiveInt(value: string, name: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer ≥ ${min}`);
-  return n;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

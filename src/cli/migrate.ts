@@ -4,7 +4,7 @@ import { acquireInstanceLock } from '../../db/instanceLock.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openStore } from '../../db/store.ts';
 import { formatVersions, migrationStatus, validateMigrationFiles } from '../maintenance/migrationStatus.ts';
-import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand } from './args.ts';
+import { type CliIo, databasePath, parseCli, runCli, runIfEntry } from './args.ts';
 
 /**
  * `npm run migrate [-- --db PATH]` applies the pending migrations to REPLYWRIGHT_DB (or PATH)
@@ -18,22 +18,22 @@ import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand } from 
 const USAGE = 'usage: migrate [--db PATH] [--check]';
 
 export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
-  return runOpsCommand(
+  return runCli(
     {
       name: 'migrate',
       usage: USAGE,
       parse,
       run: (flags, { env, out, err }) =>
-        flags['--check'] ? check(flags['--db'], out, err) : apply(flags['--db'] ?? databasePath(env), out),
+        flags.check ? check(flags.db, out, err) : apply(flags.db ?? databasePath(env), out),
     },
     argv,
     io,
   );
 }
 
-function parse(argv: readonly string[]) {
-  const flags = parseFlags(argv, { '--db': 'string', '--check': 'boolean', '--help': 'boolean', '-h': 'boolean' });
-  return { ...flags, help: flags['--help'] === true || flags['-h'] === true };
+export function parse(argv: readonly string[]) {
+  const { values } = parseCli({ options: { db: { type: 'string' }, check: { type: 'boolean' } } }, argv);
+  return { help: values.help === true, db: values.db, check: values.check === true };
 }
 
 async function apply(dbPath: string, out: (text: string) => void): Promise<number> {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { restoreDatabase } from '../maintenance/backup.ts';
 import { pendingRestorePath } from '../maintenance/pendingRestore.ts';
 import { formatVersions } from '../maintenance/migrationStatus.ts';
-import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageError } from './args.ts';
+import { type CliIo, databasePath, parseCli, runCli, runIfEntry, UsageError } from './args.ts';
 
 /**
  * `npm run restore -- --from FILE [--db PATH] [--force]`: replaces REPLYWRIGHT_DB (or PATH) with
@@ -16,7 +16,7 @@ import { type CliIo, databasePath, parseFlags, runIfEntry, runOpsCommand, UsageE
 const USAGE = 'usage: restore --from FILE [--db PATH] [--force | --at-next-start]';
 
 export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
-  return runOpsCommand(
+  return runCli(
     {
       name: 'restore',
       usage: USAGE,
@@ -41,9 +41,13 @@ export function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
         }
         const notes = [
           `migrations ${formatVersions(result.migrations)}`,
-          result.pending.length > 0 ? `pending ${formatVersions(result.pending)} (applied at start-up)` : null,
+          result.pending.length > 0
+            ? `pending ${formatVersions(result.pending)} (applied at start-up)`
+            : null,
           result.removed.length > 0 ? `removed ${result.removed.join(', ')}` : null,
-          result.overrodeLive ? `forced over a live database (${result.overrodeLive}): restart replywright now` : null,
+          result.overrodeLive
+            ? `forced over a live database (${result.overrodeLive}): restart replywright now`
+            : null,
         ].filter((note): note is string => note !== null);
         out(`restored ${result.from} to ${result.to}: ${result.bytes} bytes, ${notes.join('; ')}`);
         return 0;
@@ -59,30 +63,34 @@ async function lockOrRefuse(db: string): Promise<InstanceLock> {
     return await acquireInstanceLock(db);
   } catch (error) {
     if (error instanceof InstanceLocked) {
-      throw new Error(`refused: ${error.message} (or stage the restore with --at-next-start, then restart it)`);
+      throw new Error(
+        `refused: ${error.message} (or stage the restore with --at-next-start, then restart it)`,
+      );
     }
     throw error;
   }
 }
 
-function parse(argv: readonly string[]) {
-  const flags = parseFlags(argv, {
-    '--from': 'string',
-    '--db': 'string',
-    '--force': 'boolean',
-    '--at-next-start': 'boolean',
-    '--help': 'boolean',
-    '-h': 'boolean',
-  });
-  const help = flags['--help'] === true || flags['-h'] === true;
-  const from = flags['--from'];
-  if (!help && from === undefined) throw new UsageError('--from FILE is required');
+export function parse(argv: readonly string[]) {
+  const { values } = parseCli(
+    {
+      options: {
+        from: { type: 'string' },
+        db: { type: 'string' },
+        force: { type: 'boolean' },
+        'at-next-start': { type: 'boolean' },
+      },
+    },
+    argv,
+  );
+  const help = values.help === true;
+  if (!help && values.from === undefined) throw new UsageError('--from FILE is required');
   return {
     help,
-    from: from ?? '',
-    db: flags['--db'],
-    force: flags['--force'] === true,
-    atNextStart: flags['--at-next-start'] === true,
+    from: values.from ?? '',
+    db: values.db,
+    force: values.force === true,
+    atNextStart: values['at-next-start'] === true,
   };
 }
 

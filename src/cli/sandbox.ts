@@ -1,32 +1,51 @@
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.ts';
+import { ConfigError, loadConfig } from '../config/config.ts';
 import { createLogger } from '../logging.ts';
-import { defaultAccountToken, defaultPassword } from '../sandbox/auth.ts';
 import { startSandbox } from '../sandbox/main.ts';
 import { scaledLimits } from '../sandbox/mastodon/rateLimits.ts';
+import { parseCli, runCli, runIfEntry } from './args.ts';
+
+const USAGE = 'usage: npm run sandbox -- [--keys permanent|none|window:N] [--visibility-lag-ms N]';
 
 /**
  * `npm run sandbox [-- --keys permanent|none|window:N] [--visibility-lag-ms N]`: the sandbox
  * platform alone. Reads SANDBOX_PORT, REPLYWRIGHT_SANDBOX_DB, SANDBOX_TRAFFIC_PER_MIN,
  * SANDBOX_SEED, SANDBOX_KEYS, SANDBOX_VISIBILITY_LAG_MS, SANDBOX_MASTODON_LIMIT_SCALE, REPLYWRIGHT_ACCOUNT and
  * REPLYWRIGHT_ADMIN_TOKEN from the config (the flags override the two SANDBOX_ settings), plus
- * REPLYWRIGHT_SANDBOX_TOKEN and REPLYWRIGHT_SANDBOX_PASSWORD (dev defaults otherwise).
+ * REPLYWRIGHT_SANDBOX_TOKEN and REPLYWRIGHT_SANDBOX_PASSWORD (dev defaults otherwise). A flag's
+ * bad value is the config's error for its setting (exit 2).
  */
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    strict: true,
-    allowPositionals: false,
-    options: { keys: { type: 'string' }, 'visibility-lag-ms': { type: 'string' } },
-  });
-  const config = loadConfig({
-    ...process.env,
-    ...(values.keys === undefined ? {} : { SANDBOX_KEYS: values.keys }),
-    ...(values['visibility-lag-ms'] === undefined
-      ? {}
-      : { SANDBOX_VISIBILITY_LAG_MS: values['visibility-lag-ms'] }),
-  });
+export function main(argv: readonly string[]): Promise<number> {
+  return runCli({ name: 'sandbox', usage: USAGE, parse, run: ({ env }) => serve(env) }, argv);
+}
+
+/** The flags, as the settings they override. */
+export function parse(argv: readonly string[]) {
+  const { values } = parseCli(
+    { options: { keys: { type: 'string' }, 'visibility-lag-ms': { type: 'string' } } },
+    argv,
+  );
+  return {
+    help: values.help === true,
+    env: {
+      ...process.env,
+      ...(values.keys === undefined ? {} : { SANDBOX_KEYS: values.keys }),
+      ...(values['visibility-lag-ms'] === undefined
+        ? {}
+        : { SANDBOX_VISIBILITY_LAG_MS: values['visibility-lag-ms'] }),
+    },
+  };
+}
+
+async function serve(env: Record<string, string | undefined>): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`sandbox: ${error.message}\n`);
+    return 2;
+  }
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
   const account = config.REPLYWRIGHT_ACCOUNT;
   const adminToken = config.REPLYWRIGHT_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
@@ -37,8 +56,8 @@ async function main(): Promise<void> {
     trafficPerMin: config.SANDBOX_TRAFFIC_PER_MIN,
     account,
     adminToken,
-    accountToken: process.env.REPLYWRIGHT_SANDBOX_TOKEN || defaultAccountToken(account),
-    password: process.env.REPLYWRIGHT_SANDBOX_PASSWORD || defaultPassword(account),
+    accountToken: config.REPLYWRIGHT_SANDBOX_TOKEN,
+    password: config.REPLYWRIGHT_SANDBOX_PASSWORD,
     behaviour: { idempotency: config.SANDBOX_KEYS, visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS },
     mastodonLimits: scaledLimits(config.SANDBOX_MASTODON_LIMIT_SCALE),
   });
@@ -68,9 +87,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runIfEntry(import.meta.url, 'sandbox', main);

@@ -16,40 +16,70 @@ import { xApiEnvDefaults } from '../platforms/x/fromConfig.ts';
 import { SpendLedger } from '../spend/ledger.ts';
 import { parseXPrices } from '../spend/prices.ts';
 import { applyPendingRestore } from '../maintenance/pendingRestore.ts';
-import { databasePath } from './args.ts';
+import { databasePath, isEntry, parseCli, runCli } from './args.ts';
+
+const USAGE =
+  'usage: npm start — takes no flags: every setting is an environment variable (README, "Configuration"; e.g. PORT=9090 npm start)';
 
 /**
  * `npm start`: the built-in sandbox (unless REPLYWRIGHT_SANDBOX_URL points elsewhere), the
  * pipeline and the HTTP server in one process. SIGTERM/SIGINT drain: no new runs, an
  * in-flight post finishes (or becomes `unconfirmed` at the next boot), WAL checkpoint, close.
  */
-async function main(): Promise<void> {
+export function main(argv: readonly string[]): Promise<number> {
+  return runCli({ name: 'replywright', usage: USAGE, parse, run: () => startOrExplain() }, argv);
+}
+
+export function parse(argv: readonly string[]) {
+  return { help: parseCli({ options: {} }, argv).values.help === true };
+}
+
+/** Exit codes: 2 a bad setting, 3 another replywright holds the database, 1 any other failure. */
+async function startOrExplain(): Promise<number> {
+  try {
+    await start();
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof InstanceLocked) {
+      process.stderr.write(`replywright: ${error.message}\n`);
+      return error instanceof ConfigError ? 2 : 3;
+    }
+    process.stderr.write(
+      `replywright failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    return 1;
+  }
+}
+
+async function start(): Promise<void> {
   const env = { ...process.env };
   // First of all: a second process on this database stops here, having changed nothing (not
   // even the dev admin token file beside it).
   const instanceLock = await acquireInstanceLock(databasePath(env));
   const restoredAtStart = applyPendingRestore(instanceLock.dbPath);
-  if (!env.REPLYWRIGHT_ADMIN_TOKEN) env.REPLYWRIGHT_ADMIN_TOKEN = devAdminToken(env.REPLYWRIGHT_DB ?? './data/replywright.db');
+  if (!env.REPLYWRIGHT_ADMIN_TOKEN) env.REPLYWRIGHT_ADMIN_TOKEN = devAdminToken(databasePath(env));
   xApiEnvDefaults(env);
   const config = await forMastodonInstance(loadConfig(env), env);
   const log = createLogger({ level: config.REPLYWRIGHT_LOG_LEVEL });
-  if (restoredAtStart) log.warn({ db: instanceLock.dbPath }, 'swapped in the restore staged with --at-next-start');
+  if (restoredAtStart)
+    log.warn({ db: instanceLock.dbPath }, 'swapped in the restore staged with --at-next-start');
 
   // Only the sandbox platform, and X and Mastodon in their sandbox dialects, need the embedded sandbox.
-  const sandbox = config.REPLYWRIGHT_SANDBOX_URL || !needsSandbox(config)
-    ? null
-    : await startSandbox({
-        port: config.SANDBOX_PORT,
-        dbPath: config.REPLYWRIGHT_SANDBOX_DB,
-        seed: config.SANDBOX_SEED,
-        trafficPerMin: config.SANDBOX_TRAFFIC_PER_MIN,
-        account: config.REPLYWRIGHT_ACCOUNT,
-        adminToken: config.REPLYWRIGHT_ADMIN_TOKEN,
-        accountToken: env.REPLYWRIGHT_SANDBOX_TOKEN,
-        password: env.REPLYWRIGHT_SANDBOX_PASSWORD,
-        behaviour: { idempotency: config.SANDBOX_KEYS, visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS },
-        mastodonLimits: scaledLimits(config.SANDBOX_MASTODON_LIMIT_SCALE),
-      });
+  const sandbox =
+    config.REPLYWRIGHT_SANDBOX_URL || !needsSandbox(config)
+      ? null
+      : await startSandbox({
+          port: config.SANDBOX_PORT,
+          dbPath: config.REPLYWRIGHT_SANDBOX_DB,
+          seed: config.SANDBOX_SEED,
+          trafficPerMin: config.SANDBOX_TRAFFIC_PER_MIN,
+          account: config.REPLYWRIGHT_ACCOUNT,
+          adminToken: config.REPLYWRIGHT_ADMIN_TOKEN,
+          accountToken: config.REPLYWRIGHT_SANDBOX_TOKEN,
+          password: config.REPLYWRIGHT_SANDBOX_PASSWORD,
+          behaviour: { idempotency: config.SANDBOX_KEYS, visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS },
+          mastodonLimits: scaledLimits(config.SANDBOX_MASTODON_LIMIT_SCALE),
+        });
   const sandboxUrl = config.REPLYWRIGHT_SANDBOX_URL ?? sandbox?.url ?? '';
   // Every call a paid platform's adapter makes is priced, and stored once the DB is open.
   const ledger = new SpendLedger(parseXPrices(config.REPLYWRIGHT_X_PRICES_USD));
@@ -113,15 +143,9 @@ function devAdminToken(dbPath: string): string {
   return token;
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`replywright: ${error.message}\n`);
-    process.exit(2);
-  }
-  if (error instanceof InstanceLocked) {
-    process.stderr.write(`replywright: ${error.message}\n`);
-    process.exit(3);
-  }
-  process.stderr.write(`replywright failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+// Running, it serves until a signal; a start that failed exits now (open handles or not).
+if (isEntry(import.meta.url)) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

@@ -9,6 +9,7 @@ import { CANDIDATE_GROUPS } from '../../machines/stateGroups.ts';
 import { apiChannel } from '../jobs/post.ts';
 import { createReplywright, type Replywright } from '../app/replywright.ts';
 import { type Config, loadConfig } from '../config/config.ts';
+import { devFlags } from '../config/devFlags.ts';
 import type { Intervals } from '../config/intervals.ts';
 import { createTemplateGenerator } from '../generators/template.ts';
 import { GenerationFailed, type ReplyGenerator } from '../generators/types.ts';
@@ -302,7 +303,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     },
     forbiddenOrigins: FORBIDDEN_ORIGINS,
   });
-  const debug = process.env.REPLYWRIGHT_SIM_DEBUG === '1' ? summarize(store) : undefined;
+  const debug = devFlags().REPLYWRIGHT_SIM_DEBUG ? summarize(store) : undefined;
   if (debug) console.error(JSON.stringify(debug));
   await app.stop();
   store.close();

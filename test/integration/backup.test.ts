@@ -331,17 +331,20 @@ describe('backupDatabase refusals', () => {
 describe('operations CLIs: main(argv)', () => {
   it('migrate: usage errors exit 2; --check validates files; apply is idempotent', async () => {
     const cases: [string[], RegExp][] = [
-      [['--bogus'], /unknown argument "--bogus"/],
-      [['--db'], /--db needs a value/],
-      [['--check=yes'], /--check takes no value/],
-      [['stray'], /unknown argument "stray"/],
+      [['--bogus'], /^migrate: unknown flag --bogus; accepted: --db <value>, --check, --help/],
+      [['--db'], /^migrate: --db needs a value/],
+      [['--check=yes'], /^migrate: --check takes no value/],
+      [['stray'], /^migrate: unexpected argument "stray"/],
     ];
     for (const [argv, message] of cases) {
       const c = capture();
       expect(await migrateMain(argv, c.io)).toBe(2);
-      expect(c.err.join('\n')).toMatch(message);
-      expect(c.err.join('\n')).toContain('usage: migrate');
+      expect(c.err).toHaveLength(1);
+      expect(c.err[0]).toMatch(message);
     }
+    const help = capture();
+    expect(await migrateMain(['--help'], help.io)).toBe(0);
+    expect(help.out[0]).toContain('usage: migrate');
 
     const check = capture();
     expect(await migrateMain(['--check'], check.io)).toBe(0);
