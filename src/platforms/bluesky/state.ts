@@ -29,8 +29,46 @@ export interface ReplyPlan {
   createdAt: number;
 }
 
+/**
+ * The statements, prepared once with named parameters and their row types said. Not drizzle:
+ * three tiny tables (a session row per account, a plan per reply, a login log) read a few
+ * times per reply, with no schema shared with anything else; a typed statement is all it needs.
+ */
+function statements(db: Database.Database) {
+  type Account = { service: string; identifier: string };
+  type Kind = { kind: 'login' | 'refresh' };
+  return {
+    session: db.prepare<Account, { session: string }>(
+      'select session from sessions where service = @service and identifier = @identifier',
+    ),
+    deleteSession: db.prepare<Account>(
+      'delete from sessions where service = @service and identifier = @identifier',
+    ),
+    saveSession: db.prepare<Account & { session: string; updatedAt: number }>(
+      `insert into sessions (service, identifier, session, updated_at) values (@service, @identifier, @session, @updatedAt)
+       on conflict (service, identifier) do update set session = excluded.session, updated_at = excluded.updated_at`,
+    ),
+    logSession: db.prepare<Kind & { at: number }>('insert into session_log (at, kind) values (@at, @kind)'),
+    sessionEvents: db.prepare<Kind & { since: number }, { n: number }>(
+      'select count(*) as n from session_log where kind = @kind and at >= @since',
+    ),
+    plan: db.prepare<{ idempotencyKey: string }, ReplyPlan>(
+      `select idempotency_key as idempotencyKey, rkey, record, created_at as createdAt
+       from reply_plans where idempotency_key = @idempotencyKey`,
+    ),
+    rkeyTaken: db.prepare<{ rkey: string }, { taken: 1 }>(
+      'select 1 as taken from reply_plans where rkey = @rkey',
+    ),
+    insertPlan: db.prepare<ReplyPlan>(
+      `insert into reply_plans (idempotency_key, rkey, record, created_at)
+       values (@idempotencyKey, @rkey, @record, @createdAt)`,
+    ),
+  };
+}
+
 export class BlueskyState {
   readonly #db: Database.Database;
+  readonly #sql: ReturnType<typeof statements>;
 
   constructor(path: string) {
     if (path !== ':memory:') {
@@ -49,12 +87,11 @@ export class BlueskyState {
         idempotency_key text primary key, rkey text not null unique, record text not null,
         created_at integer not null);
       create table if not exists session_log (at integer not null, kind text not null);`);
+    this.#sql = statements(this.#db);
   }
 
   loadSession(service: string, identifier: string): StoredSession | null {
-    const row = this.#db
-      .prepare('select session from sessions where service = ? and identifier = ?')
-      .get(service, identifier.toLowerCase()) as { session: string } | undefined;
+    const row = this.#sql.session.get({ service, identifier: identifier.toLowerCase() });
     if (!row) return null;
     try {
       const session = JSON.parse(row.session) as StoredSession;
@@ -65,37 +102,25 @@ export class BlueskyState {
   }
 
   saveSession(service: string, identifier: string, session: StoredSession | null, now: number): void {
+    const account = { service, identifier: identifier.toLowerCase() };
     if (session === null) {
-      this.#db.prepare('delete from sessions where service = ? and identifier = ?').run(service, identifier.toLowerCase());
+      this.#sql.deleteSession.run(account);
       return;
     }
-    this.#db
-      .prepare(
-        `insert into sessions (service, identifier, session, updated_at) values (?, ?, ?, ?)
-         on conflict (service, identifier) do update set session = excluded.session, updated_at = excluded.updated_at`,
-      )
-      .run(service, identifier.toLowerCase(), JSON.stringify(session), now);
+    this.#sql.saveSession.run({ ...account, session: JSON.stringify(session), updatedAt: now });
   }
 
   /** Logins and refreshes, for the adapter's budget checks and the tests. */
   logSession(kind: 'login' | 'refresh', now: number): void {
-    this.#db.prepare('insert into session_log (at, kind) values (?, ?)').run(now, kind);
+    this.#sql.logSession.run({ at: now, kind });
   }
 
   sessionEventsSince(kind: 'login' | 'refresh', since: number): number {
-    const row = this.#db.prepare('select count(*) as n from session_log where kind = ? and at >= ?').get(kind, since) as {
-      n: number;
-    };
-    return row.n;
+    return this.#sql.sessionEvents.get({ kind, since })?.n ?? 0;
   }
 
   plan(idempotencyKey: string): ReplyPlan | null {
-    const row = this.#db
-      .prepare(
-        'select idempotency_key as idempotencyKey, rkey, record, created_at as createdAt from reply_plans where idempotency_key = ?',
-      )
-      .get(idempotencyKey) as ReplyPlan | undefined;
-    return row ?? null;
+    return this.#sql.plan.get({ idempotencyKey }) ?? null;
   }
 
   /**
@@ -108,12 +133,10 @@ export class BlueskyState {
       if (existing) return existing;
       for (let bump = 0; ; bump++) {
         const next = make(bump);
-        const taken = this.#db.prepare('select 1 from reply_plans where rkey = ?').get(next.rkey);
-        if (taken) continue;
-        this.#db
-          .prepare('insert into reply_plans (idempotency_key, rkey, record, created_at) values (?, ?, ?, ?)')
-          .run(idempotencyKey, next.rkey, next.record, next.createdAt);
-        return { idempotencyKey, ...next };
+        if (this.#sql.rkeyTaken.get({ rkey: next.rkey })) continue;
+        const plan = { idempotencyKey, ...next };
+        this.#sql.insertPlan.run(plan);
+        return plan;
       }
     })();
   }
