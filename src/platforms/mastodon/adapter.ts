@@ -9,21 +9,17 @@ import {
   type PlatformPost,
   PlatformRejected,
   PlatformUnavailable,
-  RateLimited,
 } from '../contract.ts';
-import type { CallKind } from '../httpErrors.ts';
 import { type AccountFacts, AccountState, DEFAULT_MAX_CHARACTERS } from './accountState.ts';
+import { MASTODON_ID as ID, MastodonCalls } from './calls.ts';
 import { createMastodonClient } from './client.ts';
-import { classifyMastoError, isNotFound } from './errors.ts';
-import { generatedText, MENTION_RESERVE, replyText } from './replyText.ts';
-import {
-  firstIssue,
-  type MastodonStatus,
-  notificationSchema,
-  sourceSchema,
-  statusSchema,
-} from './schemas.ts';
-import { needsSource, newestId, type Self, toPlatformPost } from './toPlatformPost.ts';
+import { isNotFound } from './errors.ts';
+import { readOwnStatuses } from './ownStatuses.ts';
+import { MENTION_RESERVE, replyText } from './replyText.ts';
+import { firstIssue, type MastodonStatus, statusSchema } from './schemas.ts';
+import { SourceTexts } from './sourceTexts.ts';
+import { mentionsPage, statusPage } from './statusPages.ts';
+import { toPlatformPost } from './toPlatformPost.ts';
 import { narrowest, type Visibility } from './visibility.ts';
 
 export interface MastodonAdapterOptions {
@@ -52,10 +48,6 @@ export interface MastodonAdapterOptions {
 
 /** Mastodon's page sizes: notifications up to 80 (40 asked), statuses and search up to 40. */
 const PAGE = 40;
-/** Own-status walks stop here (40 × 100 statuses): a misbehaving server cannot loop us forever. */
-const MAX_PAGES = 100;
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const OWN_SOURCES = 5_000;
 
 /**
  * `PlatformAdapter` for Mastodon on the `masto` client. Mentions come from
@@ -79,9 +71,8 @@ export class MastodonAdapter implements PlatformAdapter {
   readonly #capabilities: PlatformCapabilities;
   readonly #maxVisibility: Visibility;
   readonly #accountIds = new Map<string, string>();
-  /** Source texts of own statuses by id and edit time: read once each, not on every lookup. */
-  readonly #ownSources = new Map<string, string>();
-  #rateLimitedUntil: number | null = null;
+  readonly #calls: MastodonCalls;
+  readonly #sources: SourceTexts;
 
   constructor(options: MastodonAdapterOptions) {
     this.account = options.account.toLowerCase();
@@ -93,6 +84,8 @@ export class MastodonAdapter implements PlatformAdapter {
         token: options.token,
         timeoutMs: options.timeoutMs ?? 10_000,
       });
+    this.#calls = new MastodonCalls(this.#clock);
+    this.#sources = new SourceTexts(this.#client, this.#calls);
     this.#state = new AccountState(
       this.#client,
       options.url,
@@ -120,7 +113,10 @@ export class MastodonAdapter implements PlatformAdapter {
 
   limits(): PlatformLimits {
     const max = this.#state.known?.maxCharacters ?? DEFAULT_MAX_CHARACTERS;
-    return { maxTextLength: Math.max(1, max - MENTION_RESERVE), rateLimitedUntil: this.#rateLimitedUntil };
+    return {
+      maxTextLength: Math.max(1, max - MENTION_RESERVE),
+      rateLimitedUntil: this.#calls.rateLimitedUntil,
+    };
   }
 
   /** The account as last read (no I/O); null before the first read. */
@@ -137,34 +133,7 @@ export class MastodonAdapter implements PlatformAdapter {
         ...(cursor ? { minId: cursor } : {}),
       }),
     );
-    const page: Page = { posts: [], invalid: [], nextCursor: cursor };
-    if (!Array.isArray(raw)) {
-      page.invalid.push({ raw, reason: 'notifications: expected an array' });
-      return page;
-    }
-    const ids: string[] = [];
-    const statuses: MastodonStatus[] = [];
-    for (const item of raw) {
-      const parsed = notificationSchema.safeParse(item);
-      if (!parsed.success) {
-        page.invalid.push({ raw: item, reason: firstIssue(parsed.error, 'notification') });
-        // Its id still moves the cursor past it: a broken item is reported once, not every run.
-        const id = rawId(item);
-        if (id) ids.push(id);
-        continue;
-      }
-      ids.push(parsed.data.id);
-      if (parsed.data.type !== 'mention') continue;
-      if (parsed.data.status) statuses.push(parsed.data.status);
-      else
-        page.invalid.push({
-          raw: item,
-          reason: `notification ${parsed.data.id}: a mention without its status`,
-        });
-    }
-    await this.#addPosts(page, statuses, self);
-    page.nextCursor = newestId(ids, cursor);
-    return page;
+    return mentionsPage(raw, cursor, self, this.#sources);
   }
 
   async authorPosts(author: string, cursor: string | null): Promise<Page> {
@@ -176,7 +145,7 @@ export class MastodonAdapter implements PlatformAdapter {
         .$select(accountId)
         .statuses.list({ limit: PAGE, excludeReblogs: true, ...(cursor ? { minId: cursor } : {}) }),
     );
-    return this.#statusPage(raw, self, cursor);
+    return statusPage(raw, self, cursor, this.#sources);
   }
 
   async search(query: string, cursor: string | null): Promise<Page> {
@@ -189,7 +158,7 @@ export class MastodonAdapter implements PlatformAdapter {
         ...(cursor ? { minId: cursor } : {}),
       }),
     );
-    return this.#statusPage((raw as { statuses?: unknown } | null)?.statuses, self, cursor);
+    return statusPage((raw as { statuses?: unknown } | null)?.statuses, self, cursor, this.#sources);
   }
 
   async getPost(id: string): Promise<PlatformPost | null> {
@@ -209,8 +178,8 @@ export class MastodonAdapter implements PlatformAdapter {
       throw new PlatformUnavailable(
         `getPost ${id}: malformed status (${firstIssue(status.error, 'status')})`,
       );
-    if (status.data.account.id === self.id) return this.#ownPost(status.data, self);
-    const converted = toPlatformPost(status.data, self, await this.#sourceText(status.data));
+    if (status.data.account.id === self.id) return this.#sources.ownPost(status.data, self);
+    const converted = toPlatformPost(status.data, self, await this.#sources.sourceText(status.data));
     if (!converted.ok) throw new PlatformUnavailable(`getPost ${id}: ${converted.reason}`);
     return converted.post;
   }
@@ -245,7 +214,7 @@ export class MastodonAdapter implements PlatformAdapter {
       throw new PlatformUnavailable(`target ${request.targetId}: ${firstIssue(target.error, 'status')}`);
     const visibility = narrowest(target.data.visibility, this.#maxVisibility);
     const status = replyText(request.text, target.data.account.acct, visibility, facts);
-    const created = await this.#call('create', 'POST /api/v1/statuses', () =>
+    const created = await this.#calls.call('create', 'POST /api/v1/statuses', () =>
       this.#client.v1.statuses.create(
         { status, inReplyToId: request.targetId, visibility },
         { requestInit: { signal, headers: { 'Idempotency-Key': request.idempotencyKey } } },
@@ -263,112 +232,8 @@ export class MastodonAdapter implements PlatformAdapter {
     return { postId: id };
   }
 
-  /**
-   * The account's own statuses made at or after `since` that `wanted` keeps, newest first, with
-   * the text the pipeline generated (their source, without the mention `replyText` added): the
-   * pipeline knows its own replies by that text.
-   */
-  async #ownStatuses(since: number, wanted: (status: MastodonStatus) => boolean): Promise<PlatformPost[]> {
-    const self = await this.#facts();
-    const posts: PlatformPost[] = [];
-    let maxId: string | null = null;
-    for (let i = 0; i < MAX_PAGES; i++) {
-      const raw: unknown = await this.#read('GET /api/v1/accounts/:id/statuses', () =>
-        this.#client.v1.accounts
-          .$select(self.id)
-          .statuses.list({ limit: PAGE, excludeReblogs: true, ...(maxId ? { maxId } : {}) }),
-      );
-      if (!Array.isArray(raw) || raw.length === 0) return posts;
-      for (const item of raw) {
-        const status = statusSchema.safeParse(item);
-        if (!status.success) continue;
-        if (Date.parse(status.data.createdAt) < since) return posts;
-        if (!wanted(status.data)) continue;
-        const post = await this.#ownPost(status.data, self);
-        if (post) posts.push(post);
-      }
-      const last = statusSchema.safeParse(raw.at(-1));
-      if (!last.success || last.data.id === maxId) return posts;
-      maxId = last.data.id;
-    }
-    return posts;
-  }
-
-  /** One of the account's statuses with its generated text; null when it is gone meanwhile. */
-  async #ownPost(status: MastodonStatus, self: Self): Promise<PlatformPost | null> {
-    const key = `${status.id}:${status.editedAt ?? ''}`;
-    let source = this.#ownSources.get(key);
-    if (source === undefined) {
-      try {
-        const raw = await this.#read(
-          'GET /api/v1/statuses/:id/source',
-          () => this.#client.v1.statuses.$select(status.id).source.fetch(),
-          { notFound: true },
-        );
-        const parsed = sourceSchema.safeParse(raw);
-        if (!parsed.success) return null;
-        source = parsed.data.text;
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
-      this.#ownSources.set(key, source);
-      if (this.#ownSources.size > OWN_SOURCES) this.#ownSources.delete(this.#ownSources.keys().next().value!);
-    }
-    const converted = toPlatformPost(status, self, generatedText(source));
-    return converted.ok ? converted.post : null;
-  }
-
-  async #statusPage(raw: unknown, self: Self, cursor: string | null): Promise<Page> {
-    const page: Page = { posts: [], invalid: [], nextCursor: cursor };
-    if (!Array.isArray(raw)) {
-      page.invalid.push({ raw, reason: 'statuses: expected an array' });
-      return page;
-    }
-    const ids: string[] = [];
-    const statuses: MastodonStatus[] = [];
-    for (const item of raw) {
-      const parsed = statusSchema.safeParse(item);
-      if (!parsed.success) {
-        page.invalid.push({ raw: item, reason: firstIssue(parsed.error, 'status') });
-        // Its id still moves the cursor past it: a broken item is reported once, not every run.
-        const id = rawId(item);
-        if (id) ids.push(id);
-        continue;
-      }
-      ids.push(parsed.data.id);
-      statuses.push(parsed.data);
-    }
-    await this.#addPosts(page, statuses, self);
-    page.nextCursor = newestId(ids, cursor);
-    return page;
-  }
-
-  /** Converts `statuses` (newest first, as Mastodon lists them) into the page, oldest first. */
-  async #addPosts(page: Page, statuses: MastodonStatus[], self: Self): Promise<void> {
-    for (const status of [...statuses].reverse()) {
-      const converted = toPlatformPost(status, self, await this.#sourceText(status));
-      if (converted.ok) page.posts.push(converted.post);
-      else page.invalid.push({ raw: status, reason: converted.reason });
-    }
-  }
-
-  /** The exact text from `/source` when the HTML would not give it back; otherwise nothing to fetch. */
-  async #sourceText(status: MastodonStatus): Promise<string | undefined> {
-    if (!needsSource(status)) return undefined;
-    try {
-      const raw = await this.#read(
-        'GET /api/v1/statuses/:id/source',
-        () => this.#client.v1.statuses.$select(status.id).source.fetch(),
-        { notFound: true },
-      );
-      const source = sourceSchema.safeParse(raw);
-      return source.success ? source.data.text : undefined;
-    } catch (error) {
-      // Deleted meanwhile, or not ours to read: the HTML's text is the best there is.
-      if (isNotFound(error) || error instanceof PlatformRejected) return undefined;
-      throw error;
-    }
+  #ownStatuses(since: number, wanted: (status: MastodonStatus) => boolean): Promise<PlatformPost[]> {
+    return readOwnStatuses(this.#client, this.#calls, this.#sources, () => this.#facts(), since, wanted);
   }
 
   async #accountId(acct: string): Promise<string | null> {
@@ -397,31 +262,7 @@ export class MastodonAdapter implements PlatformAdapter {
     return this.#state.get((what, call) => this.#read(what, call));
   }
 
-  /** A read: failures are PlatformUnavailable/RateLimited; a 404 passes through raw when asked for. */
   #read<T>(what: string, call: () => PromiseLike<T>, options: { notFound?: boolean } = {}): Promise<T> {
-    return this.#call('read', what, call, options);
+    return this.#calls.read(what, call, options);
   }
-
-  async #call<T>(
-    kind: CallKind,
-    what: string,
-    call: () => PromiseLike<T>,
-    options: { notFound?: boolean } = {},
-  ) {
-    try {
-      const result = await call();
-      this.#rateLimitedUntil = null;
-      return result;
-    } catch (error) {
-      if (options.notFound && isNotFound(error)) throw error;
-      const failure = classifyMastoError(error, kind, what, this.#clock.now());
-      if (failure instanceof RateLimited) this.#rateLimitedUntil = failure.resetAt;
-      throw failure;
-    }
-  }
-}
-
-function rawId(item: unknown): string | null {
-  const id = (item as { id?: unknown } | null)?.id;
-  return typeof id === 'string' && ID.test(id) ? id : null;
 }
