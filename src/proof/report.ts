@@ -18,6 +18,7 @@ import {
   type Tally,
   tally,
 } from './queries.ts';
+import { queueCheck } from './queueCheck.ts';
 import { DEFAULT_TARGETS, type ProofTargets } from './targets.ts';
 import { latestPostedPermitId, type TraceChain, traceChain } from './traceChain.ts';
 
@@ -197,7 +198,17 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
       pass: true,
       informational: true,
     },
-    atLeast('queueSize', 'Queue size (queued, not expired)'),
+    {
+      key: 'queueSize',
+      metric: 'Queue size (queued, not expired)',
+      actual: counts.queueSize,
+      ...queueCheck(store, {
+        range,
+        queueSize: counts.queueSize,
+        target: targets.queueSize,
+        permitsCreated: counts.permitsCreated,
+      }),
+    },
     atLeast('schedulerStarted', 'Scheduler started'),
     atLeast('sloEvents', 'SLO events', sloReasons.map((r) => `${r.key} ${r.count}`).join(', ')),
     atLeast('permitsCreated', 'Permits created'),

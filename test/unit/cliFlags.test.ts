@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as bench } from '../../bench/run.ts';
 import { parse as denoSmoke } from '../../scripts/deno-smoke.ts';
@@ -159,18 +157,4 @@ describe('runCli', () => {
     expect(await runCli({ ...command, run: async () => 1 }, ['--help'], c.io)).toBe(0);
     expect(c.out).toEqual(['usage: demo [--db PATH]']);
   });
-});
-
-describe('npm run sim -- --keyz none', () => {
-  it('exits 2 naming the flag, before simulating anything', () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', '--keyz', 'none'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^sim: unknown flag --keyz \(did you mean --keys\?\); accepted: /);
-    expect(run.stdout).toBe('');
-  }, 60_000);
 });

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildProofReport } from '../../src/proof/report.ts';
 import { renderProof } from '../../src/proof/render.ts';
 import { diagnose } from '../../src/proof/diagnosis.ts';
-import { MIN, ProofFixture, REPORT_NOW, seedHealthyState, seedStarvedState } from '../support/proofFixtures.ts';
+import {
+  MIN,
+  ProofFixture,
+  REPORT_NOW,
+  seedHealthyState,
+  seedStarvedState,
+} from '../support/proofFixtures.ts';
 import { tempStore } from '../support/tempStore.ts';
 
 let cleanup: (() => void) | undefined;
@@ -64,8 +70,12 @@ describe('buildProofReport', () => {
   it('is PARTIALLY OPERATIONAL when replies go out correctly but a throughput target is missed', async () => {
     const f = await fixture();
     seedHealthyState(f);
-    const report = buildProofReport(f.store, { now: REPORT_NOW, windowMs: 30 * MIN, targets: { queueSize: 50 } });
-    expect(report.rows.filter((r) => !r.pass).map((r) => r.key)).toEqual(['queueSize']);
+    const report = buildProofReport(f.store, {
+      now: REPORT_NOW,
+      windowMs: 30 * MIN,
+      targets: { schedulerStarted: 50 },
+    });
+    expect(report.rows.filter((r) => !r.pass).map((r) => r.key)).toEqual(['schedulerStarted']);
     expect(report.status).toBe('PARTIALLY OPERATIONAL');
   });
 
@@ -78,17 +88,45 @@ describe('buildProofReport', () => {
       targets: { fetchCompleted: 1, queueSize: 2 },
     });
     expect(rowsOf(report).fetchCompleted?.pass).toBe(true);
-    expect(report.rows.find((r) => r.key === 'queueSize')?.target).toBe('>= 2');
+    expect(report.rows.find((r) => r.key === 'queueSize')?.target).toBe('>= 2, or >= 1 while drained');
+  });
+
+  it('passes a queue under its target only while it is drained as fast as it is fed', async () => {
+    const f = await fixture();
+    seedHealthyState(f);
+    const queueRow = (report: ReturnType<typeof buildProofReport>) =>
+      report.rows.find((r) => r.key === 'queueSize');
+    const drained = queueRow(
+      buildProofReport(f.store, { now: REPORT_NOW, windowMs: 30 * MIN, targets: { queueSize: 50 } }),
+    );
+    expect(drained).toMatchObject({ actual: 12, pass: true });
+    expect(drained?.detail).toMatch(/^under 50 but fed as fast as drained: 2 permits created in 30m/);
+    const starved = await fixture();
+    seedStarvedState(starved);
+    const row = queueRow(buildProofReport(starved.store, { now: REPORT_NOW, windowMs: 30 * MIN }));
+    expect(row?.pass).toBe(false);
+    expect(row?.detail).toMatch(/found nothing to pick \(queue_empty\)/);
   });
 
   it('flags a job whose runs do not all end (invariant 6)', async () => {
     const f = await fixture();
     seedHealthyState(f);
     f.jobRun('poster', REPORT_NOW - 3 * MIN, { status: 'running' });
-    expect(rowsOf(buildProofReport(f.store, { now: REPORT_NOW, windowMs: 30 * MIN }))['jobRuns.poster']?.pass).toBe(true);
+    expect(
+      rowsOf(buildProofReport(f.store, { now: REPORT_NOW, windowMs: 30 * MIN }))['jobRuns.poster']?.pass,
+    ).toBe(true);
     f.jobRun('poster', REPORT_NOW - 2 * MIN, { status: 'running' });
-    const balance = buildProofReport(f.store, { now: REPORT_NOW, windowMs: 30 * MIN }).jobRuns.find((j) => j.job === 'poster');
-    expect(balance).toMatchObject({ started: 4, completed: 2, failed: 0, inFlight: 2, running: 2, pass: false });
+    const balance = buildProofReport(f.store, { now: REPORT_NOW, windowMs: 30 * MIN }).jobRuns.find(
+      (j) => j.job === 'poster',
+    );
+    expect(balance).toMatchObject({
+      started: 4,
+      completed: 2,
+      failed: 0,
+      inFlight: 2,
+      running: 2,
+      pass: false,
+    });
   });
 
   it('fails the migrations row when the code ships a migration not applied', async () => {
