@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.ts';
+import { readControl, writeControl } from './controlValues.ts';
 import { EVENT } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';
@@ -35,12 +36,7 @@ export class Controls {
   #setPaused(paused: boolean, by: string, reason: string): void {
     const at = this.#clock.now();
     this.#store.tx(() => {
-      this.#store
-        .statement(
-          `insert into controls (key, value, updated_at) values ('paused', ?, ?)
-           on conflict(key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-        )
-        .run(String(paused), at);
+      writeControl(this.#store, 'paused', String(paused), at);
       this.#store.event({
         at,
         type: paused ? EVENT.controlPaused : EVENT.controlResumed,
@@ -83,8 +79,5 @@ export { ActorNotFound, TransitionRejected };
 
 /** The kill switch as stored: read at the start of every scheduler and poster tick. */
 export function isPaused(store: Store): boolean {
-  const row = store.statement("select value from controls where key = 'paused'").get() as
-    | { value: string }
-    | undefined;
-  return row?.value === 'true';
+  return readControl(store, 'paused') === 'true';
 }

@@ -1,3 +1,6 @@
+import { eq } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { sourceCursors } from '../../db/schema.ts';
 import { EVENT } from '../events.ts';
 import { type Page, RateLimited } from '../platforms/contract.ts';
 import type { SourceKind } from '../policy/postFacts.ts';
@@ -92,20 +95,25 @@ function request(deps: PipelineDeps, source: Source, cursor: string | null): Pro
 }
 
 function readCursor(deps: PipelineDeps, key: string): string | null {
-  const row = deps.store.statement('select cursor from source_cursors where source = ?').get(key) as
-    | { cursor: string | null }
-    | undefined;
-  return row?.cursor ?? null;
+  return cursorOf.get(deps.store, { source: key })?.cursor ?? null;
 }
 
+const cursorOf = prepared<{ source: string }>()((db, p) =>
+  db
+    .select({ cursor: sourceCursors.cursor })
+    .from(sourceCursors)
+    .where(eq(sourceCursors.source, p.source))
+    .prepare(),
+);
+
 function writeCursor(deps: PipelineDeps, key: string, cursor: string): void {
+  const updatedAt = deps.clock.now();
   deps.store.tx(() =>
-    deps.store
-      .statement(
-        `insert into source_cursors (source, cursor, updated_at) values (?, ?, ?)
-         on conflict(source) do update set cursor = excluded.cursor, updated_at = excluded.updated_at`,
-      )
-      .run(key, cursor, deps.clock.now()),
+    deps.store.db
+      .insert(sourceCursors)
+      .values({ source: key, cursor, updatedAt })
+      .onConflictDoUpdate({ target: sourceCursors.source, set: { cursor, updatedAt } })
+      .run(),
   );
 }
 

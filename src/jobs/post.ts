@@ -1,4 +1,8 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { permits } from '../../db/schema.ts';
 import type { TargetFacts } from '../../machines/permit.ts';
+import { PERMIT } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
 import {
   contentHash,
@@ -67,14 +71,25 @@ export function createPosterWork(deps: PipelineDeps, options: PosterOptions) {
         stats.skipped = next.reason;
         break;
       }
-      const outcome = next.kind === 'settle' ? settle(deps, next.permit, next.verdict) : await spend(deps, options, next.permit, run);
+      const outcome =
+        next.kind === 'settle'
+          ? settle(deps, next.permit, next.verdict)
+          : await spend(deps, options, next.permit, run);
       stats[outcome]++;
     }
     return stats;
   };
 }
 
-type Outcome = 'posted' | 'found' | 'failed' | 'deferred' | 'unconfirmed' | 'rejected' | 'expired' | 'duplicate';
+type Outcome =
+  | 'posted'
+  | 'found'
+  | 'failed'
+  | 'deferred'
+  | 'unconfirmed'
+  | 'rejected'
+  | 'expired'
+  | 'duplicate';
 
 type Next =
   | { kind: 'none' }
@@ -84,16 +99,12 @@ type Next =
 
 /** The oldest approved permit that may be spent now, or why none may. */
 function nextToSpend(deps: PipelineDeps, options: PosterOptions): Next {
-  const permits = deps.store
-    .statement(
-      `select id as permitId, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
-              target_post_id as targetPostId, target_author as targetAuthor, text, content_hash as contentHash,
-              idempotency_key as idempotencyKey, expires_at as expiresAt
-       from permits where platform = ? and state = 'approved' order by created_at asc limit ?`,
-    )
-    .all(deps.platform.name, CONSIDERED_PER_TICK) as PermitToPost[];
+  const approved: PermitToPost[] = oldestApproved.all(deps.store, {
+    platform: deps.platform.name,
+    limit: CONSIDERED_PER_TICK,
+  });
   let waiting: string | null = null;
-  for (const permit of permits) {
+  for (const permit of approved) {
     const verdict = verdictFor(deps, options, permit);
     if (verdict.kind === 'go') return { kind: 'spend', permit };
     if (verdict.kind === 'hold') return { kind: 'hold', reason: verdict.reason };
@@ -106,8 +117,34 @@ function nextToSpend(deps: PipelineDeps, options: PosterOptions): Next {
   return waiting ? { kind: 'hold', reason: waiting } : { kind: 'none' };
 }
 
+const oldestApproved = prepared<{ platform: string; limit: number }>()((db, p) =>
+  db
+    .select({
+      permitId: permits.id,
+      candidateId: permits.candidateId,
+      schedulerRunId: permits.schedulerRunId,
+      targetPostId: permits.targetPostId,
+      targetAuthor: permits.targetAuthor,
+      text: permits.text,
+      contentHash: permits.contentHash,
+      idempotencyKey: permits.idempotencyKey,
+      expiresAt: permits.expiresAt,
+    })
+    .from(permits)
+    .where(and(eq(permits.platform, p.platform), eq(permits.state, PERMIT.approved)))
+    .orderBy(asc(permits.createdAt))
+    .limit(p.limit)
+    .prepare(),
+);
+
 function verdictFor(deps: PipelineDeps, options: PosterOptions, permit: PermitToPost): SpendVerdict {
-  const facts = spendFacts(deps.store, deps.platform.name, permit, deps.clock.now(), options.policy.landingWindowMs);
+  const facts = spendFacts(
+    deps.store,
+    deps.platform.name,
+    permit,
+    deps.clock.now(),
+    options.policy.landingWindowMs,
+  );
   return spendVerdict(facts, options.policy);
 }
 
@@ -119,7 +156,11 @@ function settle(
 ): Outcome {
   const reasonCode = verdict.kind === 'expire' ? 'permit_ttl' : verdict.reason;
   deps.store.tx(() => {
-    deps.host.send('permit', permit.permitId, verdict.kind === 'expire' ? { type: 'EXPIRE' } : { type: 'REJECT', reasonCode });
+    deps.host.send(
+      'permit',
+      permit.permitId,
+      verdict.kind === 'expire' ? { type: 'EXPIRE' } : { type: 'REJECT', reasonCode },
+    );
     deps.host.sendIfAccepted('candidate', permit.candidateId, { type: 'FAIL', reasonCode });
   });
   return verdict.kind === 'expire' ? 'expired' : 'rejected';
@@ -149,8 +190,14 @@ async function spend(
   if (run.signal.aborted) return 'deferred';
   const ours = existing.find((reply) => contentHash(reply.text) === permit.contentHash);
   if (ours) {
-    const result = recordPosted(deps, permit, ours.id, { foundBy: 'poster_lookup', replies: existing.length });
-    deps.log.warn({ permitId: permit.permitId, postId: ours.id }, 'reply already on the platform: recorded, not posted again');
+    const result = recordPosted(deps, permit, ours.id, {
+      foundBy: 'poster_lookup',
+      replies: existing.length,
+    });
+    deps.log.warn(
+      { permitId: permit.permitId, postId: ours.id },
+      'reply already on the platform: recorded, not posted again',
+    );
     return outcomeOf(result, 'found');
   }
   if (existing.length > 0) {
@@ -158,7 +205,10 @@ async function spend(
     // older system, a permit a restore lost): one reply per target, so none from us. The
     // reconciler records that post as a ghost.
     settle(deps, permit, { kind: 'reject', reason: 'already_replied' });
-    deps.log.warn({ permitId: permit.permitId, postIds: existing.map((r) => r.id) }, 'the account already replied to this target: not posting');
+    deps.log.warn(
+      { permitId: permit.permitId, postIds: existing.map((r) => r.id) },
+      'the account already replied to this target: not posting',
+    );
     return 'rejected';
   }
 
@@ -201,7 +251,8 @@ async function spend(
       channel: options.channel.name,
       ...detail,
     });
-    if (result === 'recorded') deps.log.info({ permitId: permit.permitId, postId, target: permit.targetPostId }, 'reply posted');
+    if (result === 'recorded')
+      deps.log.info({ permitId: permit.permitId, postId, target: permit.targetPostId }, 'reply posted');
     return outcomeOf(result, 'posted');
   } catch (error) {
     return recordFailure(deps, options, claimed, error);
@@ -218,17 +269,31 @@ function outcomeOf(result: PostedResult, recorded: 'posted' | 'found'): Outcome 
  */
 function lookupSince(deps: PipelineDeps, permit: PermitToPost, target: PlatformPost | null): number {
   if (target) return target.createdAt;
-  const row = deps.store.statement('select created_at as at from permits where id = ?').get(permit.permitId) as
-    | { at: number }
-    | undefined;
+  const row = permitCreatedAt.get(deps.store, { permitId: permit.permitId });
   return (row?.at ?? deps.clock.now()) - 24 * 3_600_000;
 }
 
-function recordFailure(deps: PipelineDeps, options: PosterOptions, permit: PostAttempt, error: unknown): Outcome {
+const permitCreatedAt = prepared<{ permitId: string }>()((db, p) =>
+  db.select({ at: permits.createdAt }).from(permits).where(eq(permits.id, p.permitId)).prepare(),
+);
+
+/** What a classified platform error says about itself (`ReplywrightError.context`), or nothing. */
+function errorContext(error: unknown): Record<string, unknown> {
+  if (typeof error !== 'object' || error === null || !('context' in error)) return {};
+  const context = error.context;
+  return typeof context === 'object' && context !== null ? { ...context } : {};
+}
+
+function recordFailure(
+  deps: PipelineDeps,
+  options: PosterOptions,
+  permit: PostAttempt,
+  error: unknown,
+): Outcome {
   const { store, host, clock } = deps;
   const now = clock.now();
   const errorClass = error instanceof Error ? error.name : 'Error';
-  const detail = (error as { context?: Record<string, unknown> }).context ?? {};
+  const detail = errorContext(error);
   let outcome: Outcome;
   store.tx(() => {
     const current = host.get('permit', permit.permitId);

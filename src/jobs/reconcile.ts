@@ -1,5 +1,15 @@
+import { and, asc, eq, gt, gte, lte, min, notExists, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { events, ghosts, permits } from '../../db/schema.ts';
+import { permitStateIn } from '../../db/stateIn.ts';
+import { PERMIT, PERMIT_GROUPS, type PermitRowState } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
-import { contentHash, type IdempotencyCapability, type PlatformPost, RateLimited } from '../platforms/contract.ts';
+import {
+  contentHash,
+  type IdempotencyCapability,
+  type PlatformPost,
+  RateLimited,
+} from '../platforms/contract.ts';
 import { describeError } from '../runtime/errors.ts';
 import { type RunContext, RunFailed, type RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
@@ -27,7 +37,7 @@ interface OpenPermit {
   targetPostId: string;
   contentHash: string;
   idempotencyKey: string;
-  state: string;
+  state: PermitRowState;
   attempts: number;
   createdAt: number;
   postingStartedAt: number | null;
@@ -55,7 +65,8 @@ export function createReconcilerWork(deps: PipelineDeps, options: ReconcilerOpti
       const since = Math.min(now - options.lookbackMs, restoredSince ?? Number.POSITIVE_INFINITY);
       const timeline = await deps.platform.ownTimeline(since);
       const { ghosts, linked } = detectGhosts(deps, timeline);
-      if (restoredSince !== null) finishRestoreReconcile(deps, restoredSince, timeline.length, linked, ghosts);
+      if (restoredSince !== null)
+        finishRestoreReconcile(deps, restoredSince, timeline.length, linked, ghosts);
       const vanished = await detectVanished(deps, options, timeline, run);
       return { ...resolved, timeline: timeline.length, ghosts, linked, vanished };
     } catch (error) {
@@ -69,14 +80,7 @@ export function createReconcilerWork(deps: PipelineDeps, options: ReconcilerOpti
 }
 
 async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions, run: RunContext) {
-  const open = deps.store
-    .statement(
-      `select id as permitId, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
-              target_post_id as targetPostId, content_hash as contentHash, idempotency_key as idempotencyKey,
-              state, attempts, created_at as createdAt, posting_started_at as postingStartedAt
-       from permits where platform = ? and state = 'unconfirmed' order by updated_at limit 50`,
-    )
-    .all(deps.platform.name) as OpenPermit[];
+  const open: OpenPermit[] = unconfirmedPermits.all(deps.store, { platform: deps.platform.name });
   const capabilities = deps.platform.capabilities();
   const lagMs = capabilities.visibilityLagMs;
   const idempotency: IdempotencyCapability = options.keyCarried ? capabilities.idempotency : { kind: 'none' };
@@ -100,7 +104,10 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
     // same target is a ghost (found below), and the poster's lookup refuses to add a second.
     const reply = replies.find((r) => contentHash(r.text) === permit.contentHash);
     if (reply) {
-      const result = recordPosted(deps, permit, reply.id, { resolvedBy: 'reconciler', replies: replies.length });
+      const result = recordPosted(deps, permit, reply.id, {
+        resolvedBy: 'reconciler',
+        replies: replies.length,
+      });
       if (result === 'recorded') found++;
       continue;
     }
@@ -122,6 +129,27 @@ async function resolveUnconfirmed(deps: PipelineDeps, options: ReconcilerOptions
   return { unconfirmed: open.length, found, absent, pending, lookupErrors };
 }
 
+const unconfirmedPermits = prepared<{ platform: string }>()((db, p) =>
+  db
+    .select({
+      permitId: permits.id,
+      candidateId: permits.candidateId,
+      schedulerRunId: permits.schedulerRunId,
+      targetPostId: permits.targetPostId,
+      contentHash: permits.contentHash,
+      idempotencyKey: permits.idempotencyKey,
+      state: permits.state,
+      attempts: permits.attempts,
+      createdAt: permits.createdAt,
+      postingStartedAt: permits.postingStartedAt,
+    })
+    .from(permits)
+    .where(and(eq(permits.platform, p.platform), eq(permits.state, PERMIT.unconfirmed)))
+    .orderBy(asc(permits.updatedAt))
+    .limit(50)
+    .prepare(),
+);
+
 /**
  * The reply of the permit's latest attempt is absent only when (1) it could no longer land: the
  * attempt's posting deadline and the channel's response timeout have passed, and then the
@@ -142,12 +170,12 @@ function provenAbsent(
   const settledAt = startedAt + settleMs + lagMs;
   if (now < settledAt) return false;
   if (retryIsHarmless(idempotency)) return true;
-  const earlier = deps.store
-    .statement(
-      `select min(at) as at from events where type = ? and permit_id = ? and at >= ? and at <= ?`,
-    )
-    .get(EVENT.replyAbsentObserved, permit.permitId, settledAt, now - lagMs) as { at: number | null };
-  if (earlier.at !== null) return true;
+  const earlier = firstAbsenceObserved.get(deps.store, {
+    permitId: permit.permitId,
+    from: settledAt,
+    to: now - lagMs,
+  });
+  if (earlier?.at != null) return true;
   deps.store.event({
     at: now,
     type: EVENT.replyAbsentObserved,
@@ -157,6 +185,21 @@ function provenAbsent(
   });
   return false;
 }
+
+const firstAbsenceObserved = prepared<{ permitId: string; from: number; to: number }>()((db, p) =>
+  db
+    .select({ at: min(events.at) })
+    .from(events)
+    .where(
+      and(
+        eq(events.type, EVENT.replyAbsentObserved),
+        eq(events.permitId, p.permitId),
+        gte(events.at, p.from),
+        lte(events.at, p.to),
+      ),
+    )
+    .prepare(),
+);
 
 /**
  * A retry under the permit's key cannot post twice only where the key is remembered for good.
@@ -175,46 +218,38 @@ function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): { ghosts: n
   store.tx(() => {
     for (const post of timeline) {
       if (post.author.toLowerCase() !== deps.config.REPLYWRIGHT_ACCOUNT.toLowerCase()) continue;
-      const explained = store
-        .statement("select 1 from permits where platform = ? and actual_post_id = ? and state = 'used'")
-        .get(platform, post.id);
+      const explained = usedPermitOfPost.get(store, { platform, postId: post.id });
       if (explained) continue;
       const holder =
         post.inReplyToId === null
           ? undefined
-          : (store
-              .statement(
-                `select id as permitId, candidate_id as candidateId, scheduler_run_id as schedulerRunId,
-                        target_post_id as targetPostId, state
-                 from permits where platform = ? and target_post_id = ? and content_hash = ?
-                 and state in ('approved', 'posting', 'unconfirmed')`,
-              )
-              .get(platform, post.inReplyToId, contentHash(post.text)) as
-              | { permitId: string; candidateId: string; schedulerRunId: string; targetPostId: string; state: string }
-              | undefined);
+          : mayPostPermitOfReply.get(store, {
+              platform,
+              targetPostId: post.inReplyToId,
+              contentHash: contentHash(post.text),
+            });
       // A call still in flight answers for itself.
-      if (holder?.state === 'posting') continue;
+      if (holder?.state === PERMIT.posting) continue;
       // The reply of a permit that has not recorded it (a restored backup, a lost answer).
       if (holder) {
-        if (recordPosted(deps, holder, post.id, { foundBy: 'reconciler_timeline' }) === 'recorded')
-          linked++;
+        if (recordPosted(deps, holder, post.id, { foundBy: 'reconciler_timeline' }) === 'recorded') linked++;
         continue;
       }
       const now = clock.now();
-      const added = store
-        .statement(
-          `insert into ghosts (id, platform, post_id, text, in_reply_to_post_id, posted_at, detected_at, kind)
-           values (?, ?, ?, ?, ?, ?, ?, 'unexplained_post') on conflict do nothing`,
-        )
-        .run(
-          `ghost_${platform}_${post.id}`,
+      const added = store.db
+        .insert(ghosts)
+        .values({
+          id: `ghost_${platform}_${post.id}`,
           platform,
-          post.id,
-          post.text,
-          post.inReplyToId,
-          post.createdAt,
-          now,
-        );
+          postId: post.id,
+          text: post.text,
+          inReplyToPostId: post.inReplyToId,
+          postedAt: post.createdAt,
+          detectedAt: now,
+          kind: 'unexplained_post',
+        })
+        .onConflictDoNothing()
+        .run();
       if (added.changes === 0) continue;
       store.event({
         at: now,
@@ -229,6 +264,43 @@ function detectGhosts(deps: PipelineDeps, timeline: PlatformPost[]): { ghosts: n
   });
   return { ghosts: detected, linked };
 }
+
+const usedPermitOfPost = prepared<{ platform: string; postId: string }>()((db, p) =>
+  db
+    .select({ one: sql<number>`1` })
+    .from(permits)
+    .where(
+      and(
+        eq(permits.platform, p.platform),
+        eq(permits.actualPostId, p.postId),
+        eq(permits.state, PERMIT.used),
+      ),
+    )
+    .prepare(),
+);
+
+/** The permit that may have posted this reply and not recorded it (literal states: see db/stateIn.ts). */
+const mayPostPermitOfReply = prepared<{ platform: string; targetPostId: string; contentHash: string }>()(
+  (db, p) =>
+    db
+      .select({
+        permitId: permits.id,
+        candidateId: permits.candidateId,
+        schedulerRunId: permits.schedulerRunId,
+        targetPostId: permits.targetPostId,
+        state: permits.state,
+      })
+      .from(permits)
+      .where(
+        and(
+          eq(permits.platform, p.platform),
+          eq(permits.targetPostId, p.targetPostId),
+          eq(permits.contentHash, p.contentHash),
+          permitStateIn(PERMIT_GROUPS.mayPost),
+        ),
+      )
+      .prepare(),
+);
 
 function finishRestoreReconcile(
   deps: PipelineDeps,
@@ -258,26 +330,38 @@ async function detectVanished(
   const { store, clock } = deps;
   const platform = deps.platform.name;
   const seen = new Set(timeline.map((p) => p.id));
-  const used = store
-    .statement(
-      `select p.id as permitId, p.actual_post_id as postId, p.text as text, p.target_post_id as targetPostId,
-              p.used_at as usedAt
-       from permits p where p.platform = ? and p.state = 'used' and p.used_at > ?
-       and not exists (select 1 from ghosts g where g.platform = p.platform and g.post_id = p.actual_post_id)`,
+  const used = store.db
+    .select({
+      permitId: permits.id,
+      postId: permits.actualPostId,
+      text: permits.text,
+      targetPostId: permits.targetPostId,
+      usedAt: permits.usedAt,
+    })
+    .from(permits)
+    .where(
+      and(
+        eq(permits.platform, platform),
+        eq(permits.state, PERMIT.used),
+        gt(permits.usedAt, clock.now() - options.lookbackMs),
+        notExists(
+          store.db
+            .select({ one: sql`1` })
+            .from(ghosts)
+            .where(and(eq(ghosts.platform, permits.platform), eq(ghosts.postId, permits.actualPostId))),
+        ),
+      ),
     )
-    .all(platform, clock.now() - options.lookbackMs) as {
-    permitId: string;
-    postId: string;
-    text: string;
-    targetPostId: string;
-    usedAt: number;
-  }[];
+    .all();
   let vanished = 0;
-  for (const permit of used) {
-    if (seen.has(permit.postId) || run.signal.aborted) continue;
+  for (const { postId, usedAt, ...permit } of used) {
+    // A used permit always has its post and its time (POSTED/FOUND set both): the query's
+    // `used_at >` already excludes a null time.
+    if (postId === null || usedAt === null) continue;
+    if (seen.has(postId) || run.signal.aborted) continue;
     let post: PlatformPost | null;
     try {
-      post = await deps.platform.getPost(permit.postId);
+      post = await deps.platform.getPost(postId);
     } catch (error) {
       deps.log.warn({ err: describeError(error) }, 'could not check a reply missing from the timeline');
       continue;
@@ -285,28 +369,28 @@ async function detectVanished(
     if (post && !post.deleted) continue;
     store.tx(() => {
       const now = clock.now();
-      const added = store
-        .statement(
-          `insert into ghosts (id, platform, post_id, text, in_reply_to_post_id, posted_at, detected_at, kind, permit_id)
-           values (?, ?, ?, ?, ?, ?, ?, 'vanished_reply', ?) on conflict do nothing`,
-        )
-        .run(
-          `vanished_${platform}_${permit.postId}`,
+      const added = store.db
+        .insert(ghosts)
+        .values({
+          id: `vanished_${platform}_${postId}`,
           platform,
-          permit.postId,
-          permit.text,
-          permit.targetPostId,
-          permit.usedAt,
-          now,
-          permit.permitId,
-        );
+          postId,
+          text: permit.text,
+          inReplyToPostId: permit.targetPostId,
+          postedAt: usedAt,
+          detectedAt: now,
+          kind: 'vanished_reply',
+          permitId: permit.permitId,
+        })
+        .onConflictDoNothing()
+        .run();
       if (added.changes > 0) {
         store.event({
           at: now,
           type: EVENT.replyVanished,
           severity: 'error',
           permitId: permit.permitId,
-          postId: permit.postId,
+          postId,
           data: JSON.stringify({ targetPostId: permit.targetPostId }),
         });
         vanished++;

@@ -1,3 +1,6 @@
+import { and, eq } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { ghosts, permits, sloEvents } from '../../db/schema.ts';
 import { EVENT } from '../events.ts';
 import type { PipelineDeps } from './deps.ts';
 
@@ -45,13 +48,15 @@ export function recordPosted(
   const data = detail;
   return store.tx((): PostedResult => {
     const now = clock.now();
-    const row = store
-      .statement('select state, actual_post_id as actualPostId, attempts from permits where id = ?')
-      .get(permit.permitId) as { state: string; actualPostId: string | null; attempts: number } | undefined;
+    const row = permitOutcome.get(store, { permitId: permit.permitId });
     const state = row?.state ?? 'missing';
     if (state === 'used' && row?.actualPostId === postId) return 'already_recorded';
     if (state === 'posting' || state === 'unconfirmed' || state === 'approved') {
-      host.send('permit', permit.permitId, state === 'posting' ? { type: 'POSTED', postId } : { type: 'FOUND', postId });
+      host.send(
+        'permit',
+        permit.permitId,
+        state === 'posting' ? { type: 'POSTED', postId } : { type: 'FOUND', postId },
+      );
       host.sendIfAccepted('candidate', permit.candidateId, { type: 'POSTED', postId });
       const ids = {
         permitId: permit.permitId,
@@ -60,20 +65,34 @@ export function recordPosted(
         postId,
       };
       const payload = JSON.stringify({ resolvedFrom: state, currentAttempt: row?.attempts, ...data });
-      if (data.foundBy) store.event({ at: now, type: EVENT.existingReplyFound, severity: 'warn', ...ids, data: payload });
+      if (data.foundBy)
+        store.event({ at: now, type: EVENT.existingReplyFound, severity: 'warn', ...ids, data: payload });
       store.event({ at: now, type: EVENT.postingSuccess, ...ids, data: payload });
-      store
-        .statement("update slo_events set posted = 1, reason = 'posted' where scheduler_run_id = ? and permit_id = ?")
-        .run(permit.schedulerRunId, permit.permitId);
+      store.db
+        .update(sloEvents)
+        .set({ posted: true, reason: 'posted' })
+        .where(
+          and(eq(sloEvents.schedulerRunId, permit.schedulerRunId), eq(sloEvents.permitId, permit.permitId)),
+        )
+        .run();
       return 'recorded';
     }
     const result: PostedResult = state === 'used' ? 'duplicate' : 'orphaned';
-    store
-      .statement(
-        `insert into ghosts (id, platform, post_id, text, in_reply_to_post_id, posted_at, detected_at, kind, permit_id)
-         values (?, ?, ?, '', ?, ?, ?, 'unexplained_post', ?) on conflict do nothing`,
-      )
-      .run(`ghost_${deps.platform.name}_${postId}`, deps.platform.name, postId, permit.targetPostId, now, now, permit.permitId);
+    store.db
+      .insert(ghosts)
+      .values({
+        id: `ghost_${deps.platform.name}_${postId}`,
+        platform: deps.platform.name,
+        postId,
+        text: '',
+        inReplyToPostId: permit.targetPostId,
+        postedAt: now,
+        detectedAt: now,
+        kind: 'unexplained_post',
+        permitId: permit.permitId,
+      })
+      .onConflictDoNothing()
+      .run();
     store.event({
       at: now,
       type: EVENT.duplicateReply,
@@ -82,9 +101,25 @@ export function recordPosted(
       candidateId: permit.candidateId,
       schedulerRunId: permit.schedulerRunId,
       postId,
-      data: JSON.stringify({ result, permitState: state, recordedPostId: row?.actualPostId ?? null, ...data }),
+      data: JSON.stringify({
+        result,
+        permitState: state,
+        recordedPostId: row?.actualPostId ?? null,
+        ...data,
+      }),
     });
-    deps.log.error({ permitId: permit.permitId, postId, permitState: state }, `reply ${result}: a post no used permit explains`);
+    deps.log.error(
+      { permitId: permit.permitId, postId, permitState: state },
+      `reply ${result}: a post no used permit explains`,
+    );
     return result;
   });
 }
+
+const permitOutcome = prepared<{ permitId: string }>()((db, p) =>
+  db
+    .select({ state: permits.state, actualPostId: permits.actualPostId, attempts: permits.attempts })
+    .from(permits)
+    .where(eq(permits.id, p.permitId))
+    .prepare(),
+);

@@ -1,3 +1,6 @@
+import { eq } from 'drizzle-orm';
+import { permits } from '../../db/schema.ts';
+import { PERMIT } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
 import type { Logger } from '../logging.ts';
 import { closeOrphanRuns } from '../runtime/jobRun.ts';
@@ -27,12 +30,11 @@ export function recoverAtBoot(deps: PipelineDeps & { resolveWindowMs: number }, 
     if (run.job === 'scheduler')
       writeSlo(deps, run.id, { reason: 'error', posted: false, detail: { runFailure: run.reason } });
   }
-  const posting = deps.store
-    .statement("select id, candidate_id as candidateId from permits where state = 'posting'")
-    .all() as {
-    id: string;
-    candidateId: string;
-  }[];
+  const posting = deps.store.db
+    .select({ id: permits.id, candidateId: permits.candidateId })
+    .from(permits)
+    .where(eq(permits.state, PERMIT.posting))
+    .all();
   const now = deps.clock.now();
   deps.store.tx(() => {
     for (const permit of posting) {

@@ -1,5 +1,7 @@
-import type { SqliteDriver } from '../../db/drivers/types.ts';
+import { max } from 'drizzle-orm';
+import { events } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { deleteControl, readControl, writeControl } from './controlValues.ts';
 
 /**
  * A restored backup does not know what was posted after it was taken. `npm run restore` marks
@@ -10,24 +12,22 @@ import type { Store } from '../../db/store.ts';
  */
 const KEY = 'restore_reconcile_since';
 
-/** Marks a restored database file (not open by replywright). */
-export function markRestored(driver: SqliteDriver, now: number): number {
-  const newest = driver.prepare('select max(at) as at from events').get() as { at: number | null } | undefined;
+/** Marks a restored database file (a store over it, not opened by replywright). */
+export function markRestored(store: Store, now: number): number {
+  const newest = store.db
+    .select({ at: max(events.at) })
+    .from(events)
+    .get();
   // A backup's clock may be behind the platform's by a little: look a minute further back.
   const since = (newest?.at ?? 0) - 60_000;
-  driver
-    .prepare(
-      `insert into controls (key, value, updated_at) values (?, ?, ?)
-       on conflict(key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .run(KEY, String(since), now);
+  writeControl(store, KEY, String(since), now);
   return since;
 }
 
 /** The time from which the account's posts must be reconciled, or null when no restore is pending. */
 export function restoreReconcileSince(store: Store): number | null {
-  const row = store.statement('select value from controls where key = ?').get(KEY) as { value: string } | undefined;
-  return row ? Number(row.value) : null;
+  const value = readControl(store, KEY);
+  return value === null ? null : Number(value);
 }
 
 export function restoreReconcilePending(store: Store): boolean {
@@ -35,5 +35,5 @@ export function restoreReconcilePending(store: Store): boolean {
 }
 
 export function clearRestoreMarker(store: Store): void {
-  store.statement('delete from controls where key = ?').run(KEY);
+  deleteControl(store, KEY);
 }

@@ -1,23 +1,23 @@
+import { desc } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { decisions, permits, sloEvents } from '../../db/schema.ts';
+import { permitStateIn } from '../../db/stateIn.ts';
+import { PERMIT, PERMIT_GROUPS } from '../../machines/stateGroups.ts';
 import type { SloReason } from '../events.ts';
 import { EVENT } from '../events.ts';
 import { type GeneratedReply, GenerationFailed } from '../generators/types.ts';
 import { contentHash, type PlatformPost, RateLimited } from '../platforms/contract.ts';
 import { budgetUntil, type CapPolicy, checkCaps, DAY_MS } from '../policy/caps.ts';
 import { gateContent } from '../policy/contentGate.ts';
+import { targetVerdict } from '../policy/targetVerdict.ts';
 import { describeError } from '../runtime/errors.ts';
 import type { RunContext, RunStats } from '../runtime/jobRun.ts';
 import { chargesSince } from '../spend/queries.ts';
 import type { PipelineDeps } from './deps.ts';
-import { rootColumn, rootStatus } from './toPostFacts.ts';
 import { type QueueHead, queueHead, queueSize, releaseStranded, sweepExpired } from './queue.ts';
 import { rateLimitedUntil, setRateLimitedUntil } from './rateLimit.ts';
-import {
-  authorLastRepliedAt,
-  HOLDING_STATES_SQL,
-  hasHoldingPermit,
-  isOptedOut,
-  permitTimesAgainstCaps,
-} from './targetFacts.ts';
+import { authorLastRepliedAt, hasHoldingPermit, isOptedOut, permitTimesAgainstCaps } from './targetFacts.ts';
+import { rootColumn, rootStatus, targetRootFacts } from './toPostFacts.ts';
 
 export interface SloOutcome {
   reason: SloReason;
@@ -159,18 +159,29 @@ async function schedule(deps: PipelineDeps, options: SchedulerOptions, run: RunC
   }
 }
 
+/**
+ * The target verdict again, on the target as the platform has it now and the store's records.
+ * Cooldown is checked at discovery too, but two posts of one author can wait in the queue
+ * together: the second must not be answered right after the first. The scheduler's codes for
+ * a root refused are `target_not_root`, whether it is a reply or unknown.
+ */
 function targetProblem(deps: PipelineDeps, head: QueueHead, target: PlatformPost | null): string | null {
-  if (!target || target.deleted) return 'target_deleted';
-  if (rootStatus(target) !== true) return 'target_not_root';
-  if (isOptedOut(deps.store, deps.platform.name, head.author)) return 'opted_out';
-  if (hasHoldingPermit(deps.store, deps.platform.name, head.postId)) return 'already_replied';
-  // Cooldown is checked at discovery too, but two posts of one author can wait in the queue
-  // together: the second must not be answered right after the first.
-  const last = authorLastRepliedAt(deps.store, deps.platform.name, head.author);
-  if (last !== null && deps.clock.now() - last < deps.config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN * 60_000) {
-    return 'author_cooldown';
-  }
-  return null;
+  const platform = deps.platform.name;
+  const verdict = targetVerdict({
+    now: deps.clock.now(),
+    exists: target !== null && !target.deleted,
+    root: target ? targetRootFacts(target) : { isRoot: null, inReplyToId: null },
+    records: {
+      authorOptedOut: isOptedOut(deps.store, platform, head.author),
+      alreadyReplied: hasHoldingPermit(deps.store, platform, head.postId),
+      authorLastRepliedAt: authorLastRepliedAt(deps.store, platform, head.author),
+      authorCooldownMs: deps.config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN * 60_000,
+    },
+  });
+  if (verdict.allowed) return null;
+  return verdict.reason === 'not_root' || verdict.reason === 'root_unknown'
+    ? 'target_not_root'
+    : verdict.reason;
 }
 
 async function generate(
@@ -227,56 +238,51 @@ function grantPermit(
   const platform = deps.platform.name;
   return store.tx(() => {
     const now = clock.now();
-    store
-      .statement(
-        `insert into decisions (id, candidate_id, queue_entry_id, scheduler_run_id, platform, target_post_id,
-           target_root_post_id, text, content_hash, generator, model, cost_usd, latency_ms, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        decisionId,
-        head.candidateId,
-        head.queueEntryId,
-        run.runId,
+    store.db
+      .insert(decisions)
+      .values({
+        id: decisionId,
+        candidateId: head.candidateId,
+        queueEntryId: head.queueEntryId,
+        schedulerRunId: run.runId,
         platform,
-        target.id,
-        target.rootId,
-        reply.text,
-        hash,
-        deps.generator.name,
-        reply.model,
-        reply.costUsd,
+        targetPostId: target.id,
+        targetRootPostId: target.rootId,
+        text: reply.text,
+        contentHash: hash,
+        generator: deps.generator.name,
+        model: reply.model,
+        costUsd: reply.costUsd,
         latencyMs,
-        now,
-      );
+        createdAt: now,
+      })
+      .run();
     host.send('candidate', head.candidateId, { type: 'DECIDE', decisionId });
     const isRoot = rootStatus(target);
     const expiresAt = now + config.REPLYWRIGHT_APPROVAL_TTL_MIN * 60_000;
-    store
-      .statement(
-        `insert into permits (id, decision_id, candidate_id, queue_entry_id, scheduler_run_id, pipeline_source, platform,
-           target_post_id, target_author, target_is_root, target_in_reply_to_post_id, text, content_hash,
-           idempotency_key, state, created_at, updated_at, expires_at)
-         values (?, ?, ?, ?, ?, 'scheduler', ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-      )
-      .run(
-        permitId,
+    store.db
+      .insert(permits)
+      .values({
+        id: permitId,
         decisionId,
-        head.candidateId,
-        head.queueEntryId,
-        run.runId,
+        candidateId: head.candidateId,
+        queueEntryId: head.queueEntryId,
+        schedulerRunId: run.runId,
+        pipelineSource: 'scheduler',
         platform,
-        target.id,
-        target.author,
-        rootColumn(isRoot),
-        target.inReplyToId,
-        reply.text,
-        hash,
-        permitId,
-        now,
-        now,
+        targetPostId: target.id,
+        targetAuthor: target.author,
+        targetIsRoot: rootColumn(isRoot),
+        targetInReplyToPostId: target.inReplyToId,
+        text: reply.text,
+        contentHash: hash,
+        idempotencyKey: permitId,
+        state: PERMIT.pending,
+        createdAt: now,
+        updatedAt: now,
         expiresAt,
-      );
+      })
+      .run();
     const permit = host.create(
       'permit',
       permitId,
@@ -308,14 +314,18 @@ function grantPermit(
 }
 
 function recentReplyTexts(deps: PipelineDeps): string[] {
-  return (
-    deps.store
-      .statement(
-        `select text from permits where state in ${HOLDING_STATES_SQL} order by created_at desc limit 50`,
-      )
-      .all() as { text: string }[]
-  ).map((r) => r.text);
+  return latestHoldingTexts.all(deps.store, {}).map((r) => r.text);
 }
+
+const latestHoldingTexts = prepared()((db) =>
+  db
+    .select({ text: permits.text })
+    .from(permits)
+    .where(permitStateIn(PERMIT_GROUPS.holdsTarget))
+    .orderBy(desc(permits.createdAt))
+    .limit(50)
+    .prepare(),
+);
 
 /** Exactly one SLO row per scheduler run: the first write wins, later ones are ignored. */
 export function writeSlo(
@@ -326,24 +336,22 @@ export function writeSlo(
   try {
     const now = deps.clock.now();
     deps.store.tx(() =>
-      deps.store
-        .statement(
-          `insert into slo_events (scheduler_run_id, at, posted, reason, queue_size, candidate_id, queue_entry_id,
-             decision_id, permit_id, detail)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict(scheduler_run_id) do nothing`,
-        )
-        .run(
-          runId,
-          now,
-          outcome.posted ? 1 : 0,
-          outcome.reason,
-          queueSize(deps.store, now),
-          outcome.candidateId ?? null,
-          outcome.queueEntryId ?? null,
-          outcome.decisionId ?? null,
-          outcome.permitId ?? null,
-          outcome.detail ? JSON.stringify(outcome.detail) : null,
-        ),
+      deps.store.db
+        .insert(sloEvents)
+        .values({
+          schedulerRunId: runId,
+          at: now,
+          posted: outcome.posted,
+          reason: outcome.reason,
+          queueSize: queueSize(deps.store, now),
+          candidateId: outcome.candidateId ?? null,
+          queueEntryId: outcome.queueEntryId ?? null,
+          decisionId: outcome.decisionId ?? null,
+          permitId: outcome.permitId ?? null,
+          detail: outcome.detail ? JSON.stringify(outcome.detail) : null,
+        })
+        .onConflictDoNothing({ target: sloEvents.schedulerRunId })
+        .run(),
     );
   } catch (error) {
     deps.log.error({ err: describeError(error), runId }, 'could not write the SLO event');

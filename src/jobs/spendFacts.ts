@@ -1,11 +1,12 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { permits } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { PERMIT, PERMIT_GROUPS } from '../../machines/stateGroups.ts';
 import type { SpendFacts } from '../policy/spendRules.ts';
 import { isPaused } from './controls.ts';
 import { rateLimitedUntil } from './rateLimit.ts';
 import { isOptedOut } from './targetFacts.ts';
-
-/** The states of a permit that made a post attempt: its reply is, or may be, on the platform. */
-export const ATTEMPTED_STATES_SQL = "('posting', 'unconfirmed', 'used')";
 
 export interface SpendSubject {
   permitId: string;
@@ -23,15 +24,13 @@ export function spendFacts(
 ): SpendFacts {
   // A used reply counts from when we learned it landed (never earlier than it did); one in
   // flight or unconfirmed may still land until its attempt's landing window closes.
-  const attempts = store
-    .statement(
-      `select case when state = 'used' then coalesce(used_at, posting_started_at, created_at)
-                   else min(?, coalesce(posting_started_at, created_at) + ?) end as at,
-              target_author as author
-       from permits where platform = ? and id <> ? and state in ${ATTEMPTED_STATES_SQL}
-       and coalesce(used_at, posting_started_at, created_at) > ?`,
-    )
-    .all(now, landingWindowMs, platform, permit.permitId, now - 24 * 3_600_000) as { at: number; author: string }[];
+  const attempts = otherAttempts.all(store, {
+    platform,
+    permitId: permit.permitId,
+    now,
+    landingWindowMs,
+    since: now - 24 * 3_600_000,
+  });
   const author = permit.targetAuthor.toLowerCase();
   const byAuthor = attempts.filter((a) => a.author.toLowerCase() === author).map((a) => a.at);
   return {
@@ -44,3 +43,33 @@ export function spendFacts(
     authorLastAttemptAt: byAuthor.length ? Math.max(...byAuthor) : null,
   };
 }
+
+/**
+ * The other permits of the platform that made a post attempt in the last 24 h, and when each
+ * reply landed or may still land: recorded used, else the close of its landing window.
+ */
+const otherAttempts = prepared<{
+  platform: string;
+  permitId: string;
+  now: number;
+  landingWindowMs: number;
+  since: number;
+}>()((db, p) =>
+  db
+    .select({
+      at: sql<number>`case when ${permits.state} = ${PERMIT.used}
+        then coalesce(${permits.usedAt}, ${permits.postingStartedAt}, ${permits.createdAt})
+        else min(${p.now}, coalesce(${permits.postingStartedAt}, ${permits.createdAt}) + ${p.landingWindowMs}) end`,
+      author: permits.targetAuthor,
+    })
+    .from(permits)
+    .where(
+      and(
+        eq(permits.platform, p.platform),
+        ne(permits.id, p.permitId),
+        inArray(permits.state, PERMIT_GROUPS.attempted),
+        sql`coalesce(${permits.usedAt}, ${permits.postingStartedAt}, ${permits.createdAt}) > ${p.since}`,
+      ),
+    )
+    .prepare(),
+);

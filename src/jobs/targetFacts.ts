@@ -1,41 +1,64 @@
-import { HOLDING_PERMIT_STATES } from '../../db/schema.ts';
+import { and, asc, eq, gt, max, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { optOuts, permits } from '../../db/schema.ts';
+import { permitStateIn } from '../../db/stateIn.ts';
 import type { Store } from '../../db/store.ts';
+import { PERMIT_GROUPS } from '../../machines/stateGroups.ts';
 
 /**
  * What the store says about an author or a target, for the checks that run at discovery,
  * when the scheduler picks, and right before the poster's call.
  */
 
-/** `('pending', …, 'used')`: the states in which a permit holds its target. */
-export const HOLDING_STATES_SQL = `(${HOLDING_PERMIT_STATES.map((s) => `'${s}'`).join(', ')})`;
-
 export function isOptedOut(store: Store, platform: string, author: string): boolean {
-  return (
-    store
-      .statement('select 1 from opt_outs where platform = ? and author = ? collate nocase')
-      .get(platform, author) !== undefined
-  );
+  return optedOut.get(store, { platform, author }) !== undefined;
 }
+
+const optedOut = prepared<{ platform: string; author: string }>()((db, p) =>
+  db
+    .select({ one: sql<number>`1` })
+    .from(optOuts)
+    .where(and(eq(optOuts.platform, p.platform), sql`${optOuts.author} = ${p.author} collate nocase`))
+    .prepare(),
+);
 
 /** When the latest permit that holds a target of this author was granted. */
 export function authorLastRepliedAt(store: Store, platform: string, author: string): number | null {
-  const row = store
-    .statement(
-      `select max(created_at) as at from permits where platform = ? and target_author = ? and state in ${HOLDING_STATES_SQL}`,
-    )
-    .get(platform, author) as { at: number | null };
-  return row.at;
+  return lastHoldingPermitOfAuthor.get(store, { platform, author })?.at ?? null;
 }
 
+const lastHoldingPermitOfAuthor = prepared<{ platform: string; author: string }>()((db, p) =>
+  db
+    .select({ at: max(permits.createdAt) })
+    .from(permits)
+    .where(
+      and(
+        eq(permits.platform, p.platform),
+        eq(permits.targetAuthor, p.author),
+        permitStateIn(PERMIT_GROUPS.holdsTarget),
+      ),
+    )
+    .prepare(),
+);
+
 export function hasHoldingPermit(store: Store, platform: string, postId: string): boolean {
-  return (
-    store
-      .statement(
-        `select 1 from permits where platform = ? and target_post_id = ? and state in ${HOLDING_STATES_SQL}`,
-      )
-      .get(platform, postId) !== undefined
-  );
+  return holdingPermitOfTarget.get(store, { platform, postId }) !== undefined;
 }
+
+/** Reads the unique partial index `permits_one_per_target` (see db/stateIn.ts). */
+const holdingPermitOfTarget = prepared<{ platform: string; postId: string }>()((db, p) =>
+  db
+    .select({ one: sql<number>`1` })
+    .from(permits)
+    .where(
+      and(
+        eq(permits.platform, p.platform),
+        eq(permits.targetPostId, p.postId),
+        permitStateIn(PERMIT_GROUPS.holdsTarget),
+      ),
+    )
+    .prepare(),
+);
 
 /**
  * Times of the permits that count against the caps: granted or spent in the last 24 h
@@ -43,11 +66,14 @@ export function hasHoldingPermit(store: Store, platform: string, postId: string)
  * and the dashboard's budget shows them, so the two always agree.
  */
 export function permitTimesAgainstCaps(store: Store, now: number): number[] {
-  return (
-    store
-      .statement(
-        `select created_at as at from permits where created_at > ? and state in ${HOLDING_STATES_SQL} order by created_at`,
-      )
-      .all(now - 24 * 3_600_000) as { at: number }[]
-  ).map((r) => r.at);
+  return holdingPermitTimesSince.all(store, { since: now - 24 * 3_600_000 }).map((r) => r.at);
 }
+
+const holdingPermitTimesSince = prepared<{ since: number }>()((db, p) =>
+  db
+    .select({ at: permits.createdAt })
+    .from(permits)
+    .where(and(gt(permits.createdAt, p.since), permitStateIn(PERMIT_GROUPS.holdsTarget)))
+    .orderBy(asc(permits.createdAt))
+    .prepare(),
+);
