@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { and, eq } from 'drizzle-orm';
 import { openDriver } from './drivers/open.ts';
-import type { Store } from './store.ts';
+import { instanceHolder } from './schema.ts';
+import { drizzleOver, type Store } from './store.ts';
 
 /**
  * The `instance_holder` row: which process holds the instance lock, and its last heartbeat.
@@ -15,26 +17,28 @@ export interface InstanceHolder {
   heartbeatAt: number;
 }
 
+/** The one row's id. */
+const ROW = 1;
+
 export function writeHolder(store: Store, holder: InstanceHolder): void {
-  store
-    .statement(
-      `insert into instance_holder (id, pid, host, started_at, heartbeat_at) values (1, ?, ?, ?, ?)
-       on conflict(id) do update set pid = excluded.pid, host = excluded.host, started_at = excluded.started_at,
-         heartbeat_at = excluded.heartbeat_at`,
-    )
-    .run(holder.pid, holder.host, holder.startedAt, holder.heartbeatAt);
+  const { pid, host, startedAt, heartbeatAt } = holder;
+  store.db
+    .insert(instanceHolder)
+    .values({ id: ROW, pid, host, startedAt, heartbeatAt })
+    .onConflictDoUpdate({ target: instanceHolder.id, set: { pid, host, startedAt, heartbeatAt } })
+    .run();
 }
 
+/** This process's row only: a holder that lost the row to another writes nothing. */
+const thisHolder = (holder: Pick<InstanceHolder, 'pid' | 'host'>) =>
+  and(eq(instanceHolder.id, ROW), eq(instanceHolder.pid, holder.pid), eq(instanceHolder.host, holder.host));
+
 export function beat(store: Store, holder: Pick<InstanceHolder, 'pid' | 'host'>, at: number): void {
-  store
-    .statement('update instance_holder set heartbeat_at = ? where id = 1 and pid = ? and host = ?')
-    .run(at, holder.pid, holder.host);
+  store.db.update(instanceHolder).set({ heartbeatAt: at }).where(thisHolder(holder)).run();
 }
 
 export function clearHolder(store: Store, holder: Pick<InstanceHolder, 'pid' | 'host'>): void {
-  store
-    .statement('delete from instance_holder where id = 1 and pid = ? and host = ?')
-    .run(holder.pid, holder.host);
+  store.db.delete(instanceHolder).where(thisHolder(holder)).run();
 }
 
 /** The recorded holder of the database at `dbPath`, or null (no file, no table yet, no row). */
@@ -44,15 +48,21 @@ export async function readHolder(dbPath: string): Promise<InstanceHolder | null>
     const driver = await openDriver(dbPath);
     try {
       driver.exec('PRAGMA busy_timeout = 1000');
+      // SQLite's own catalogue, not a table of db/schema.ts: a raw admin query.
       const table = driver
         .prepare("select 1 from sqlite_master where type = 'table' and name = 'instance_holder'")
         .get();
       if (!table) return null;
-      const row = driver
-        .prepare(
-          'select pid, host, started_at as startedAt, heartbeat_at as heartbeatAt from instance_holder where id = 1',
-        )
-        .get() as InstanceHolder | undefined;
+      const row = drizzleOver(driver)
+        .select({
+          pid: instanceHolder.pid,
+          host: instanceHolder.host,
+          startedAt: instanceHolder.startedAt,
+          heartbeatAt: instanceHolder.heartbeatAt,
+        })
+        .from(instanceHolder)
+        .where(eq(instanceHolder.id, ROW))
+        .get();
       return row ?? null;
     } finally {
       driver.close();
@@ -87,6 +97,6 @@ function processAlive(pid: number): boolean {
     return true;
   } catch (error) {
     // EPERM: it exists, owned by someone else.
-    return (error as { code?: string }).code === 'EPERM';
+    return error instanceof Error && 'code' in error && error.code === 'EPERM';
   }
 }

@@ -55,8 +55,13 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
   return createStore(driver, path);
 }
 
+/** drizzle over an open driver, typed by db/schema.ts (both drivers speak better-sqlite3's API). */
+export function drizzleOver(driver: SqliteDriver): Db {
+  return drizzle(driver as unknown as Database.Database, { schema });
+}
+
 export function createStore(driver: SqliteDriver, path: string): Store {
-  const db = drizzle(driver as unknown as Database.Database, { schema });
+  const db = drizzleOver(driver);
   const statements = new Map<string, SqliteStatement>();
   let depth = 0;
   let durable = false;

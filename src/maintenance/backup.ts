@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { openDriver } from '../../db/drivers/open.ts';
+import { createStore } from '../../db/store.ts';
 import { markRestored } from '../jobs/restoreMarker.ts';
 import { fsyncDir, fsyncFile } from './fsync.ts';
 import { formatVersions, type MigrationStatus, migrationStatus } from './migrationStatus.ts';
@@ -78,6 +79,7 @@ export async function backupDatabase(
   try {
     const driver = await openDriver(source);
     try {
+      // SQLite admin (a pragma, VACUUM INTO a file): raw statements, no table of db/schema.ts.
       driver.exec('PRAGMA busy_timeout = 5000');
       driver.prepare('VACUUM INTO ?').run(tmp);
     } catch (error) {
@@ -136,7 +138,16 @@ export async function restoreDatabase(
     for (const side of removed) rmSync(side, { force: true });
     renameSync(tmp, to);
     fsyncDir(dirname(to));
-    return { from, to, bytes: statSync(to).size, migrations, pending, removed, overrodeLive: live, reconcileSince };
+    return {
+      from,
+      to,
+      bytes: statSync(to).size,
+      migrations,
+      pending,
+      removed,
+      overrodeLive: live,
+      reconcileSince,
+    };
   } finally {
     removeTemp(tmp);
   }
@@ -146,7 +157,7 @@ export async function restoreDatabase(
 async function markForReconcile(path: string): Promise<number> {
   const driver = await openDriver(path);
   try {
-    const since = markRestored(driver, Date.now());
+    const since = markRestored(createStore(driver, path), Date.now());
     driver.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     return since;
   } finally {
@@ -160,9 +171,11 @@ async function validateBackup(path: string, what: string): Promise<MigrationStat
   try {
     const driver = await openDriver(path);
     try {
-      integrity = (driver.prepare('PRAGMA integrity_check').all() as Record<string, unknown>[]).map((row) =>
-        String(Object.values(row)[0]),
-      );
+      // SQLite admin (a pragma, no table of db/schema.ts): a raw statement.
+      integrity = driver
+        .prepare('PRAGMA integrity_check')
+        .all()
+        .map((row) => String(typeof row === 'object' && row !== null ? Object.values(row)[0] : row));
     } finally {
       driver.close();
     }
@@ -182,7 +195,9 @@ async function validateBackup(path: string, what: string): Promise<MigrationStat
     );
   }
   if (status.changed.length > 0) {
-    throw new BackupError(`${what} recorded migrations ${formatVersions(status.changed)} with other checksums`);
+    throw new BackupError(
+      `${what} recorded migrations ${formatVersions(status.changed)} with other checksums`,
+    );
   }
   return status;
 }
@@ -204,17 +219,20 @@ async function readStatus(path: string): Promise<MigrationStatus | null> {
  */
 async function whyLive(path: string): Promise<string | null> {
   if (!existsSync(path)) return null;
-  if (existsSync(`${path}-wal`)) return 'a -wal file is present: replywright is running, or did not close cleanly';
+  if (existsSync(`${path}-wal`))
+    return 'a -wal file is present: replywright is running, or did not close cleanly';
   const shmExisted = existsSync(`${path}-shm`);
   let busy = false;
   const driver = await openDriver(path);
   try {
+    // SQLite admin (pragmas, a locking probe): raw statements, no table of db/schema.ts.
     driver.exec('PRAGMA busy_timeout = 0');
     driver.exec('PRAGMA locking_mode = EXCLUSIVE');
     driver.exec('BEGIN EXCLUSIVE');
     driver.exec('ROLLBACK');
   } catch (error) {
-    const text = `${(error as { code?: unknown }).code ?? ''} ${messageOf(error)}`;
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    const text = `${code} ${messageOf(error)}`;
     // Anything else (say, "file is not a database") is a broken target, not a busy one.
     busy = /SQLITE_BUSY|SQLITE_LOCKED|locked|busy/i.test(text);
   } finally {

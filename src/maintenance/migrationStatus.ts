@@ -1,6 +1,8 @@
-import { listMigrations, migrate } from '../../db/migrate.ts';
+import { asc } from 'drizzle-orm';
 import type { SqliteDriver } from '../../db/drivers/types.ts';
-import { openStore } from '../../db/store.ts';
+import { listMigrations, migrate } from '../../db/migrate.ts';
+import { schemaMigrations } from '../../db/schema.ts';
+import { drizzleOver, openStore } from '../../db/store.ts';
 
 export interface MigrationFile {
   version: number;
@@ -54,21 +56,25 @@ export async function validateMigrationFiles(): Promise<MigrationFile[]> {
 
 /** null when the database has no `schema_migrations` table (not a replywright database). */
 export function migrationStatus(driver: SqliteDriver): MigrationStatus | null {
+  // SQLite's own catalogue, not a table of db/schema.ts: a raw admin query.
   const hasTable = driver
     .prepare("select 1 from sqlite_master where type = 'table' and name = 'schema_migrations'")
     .get();
   if (!hasTable) return null;
-  const rows = driver.prepare('select version, checksum from schema_migrations order by version').all() as {
-    version: number;
-    checksum: string;
-  }[];
+  const rows = drizzleOver(driver)
+    .select({ version: schemaMigrations.version, checksum: schemaMigrations.checksum })
+    .from(schemaMigrations)
+    .orderBy(asc(schemaMigrations.version))
+    .all();
   const shipped = new Map(listMigrations().map((m) => [m.version, m.checksum]));
   const appliedSet = new Set(rows.map((r) => r.version));
   return {
     applied: rows.map((r) => r.version),
     pending: [...shipped.keys()].filter((v) => !appliedSet.has(v)),
     unknown: rows.filter((r) => !shipped.has(r.version)).map((r) => r.version),
-    changed: rows.filter((r) => shipped.has(r.version) && shipped.get(r.version) !== r.checksum).map((r) => r.version),
+    changed: rows
+      .filter((r) => shipped.has(r.version) && shipped.get(r.version) !== r.checksum)
+      .map((r) => r.version),
   };
 }
 

@@ -1,3 +1,5 @@
+import { lt } from 'drizzle-orm';
+import { platformBilled, platformCalls } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { PlatformCall } from '../platforms/usage.ts';
 import { isPerResource, type UnitPrices } from './prices.ts';
@@ -44,31 +46,34 @@ export class SpendLedger {
     store.tx(() => {
       let billed = 0;
       if (isPerResource(call.unit)) {
-        const insert = store.statement(
-          'insert or ignore into platform_billed (platform, day, unit, resource_id) values (?, ?, ?, ?)',
-        );
-        for (const id of new Set(call.resources))
-          billed += insert.run(call.platform, day, call.unit, id).changes;
+        for (const resourceId of new Set(call.resources)) {
+          billed += store.db
+            .insert(platformBilled)
+            .values({ platform: call.platform, day, unit: call.unit, resourceId })
+            .onConflictDoNothing()
+            .run().changes;
+        }
       } else if (call.unit !== 'free' && call.outcome !== 'failed') {
         billed = 1;
       }
-      store
-        .statement(
-          `insert into platform_calls (platform, at, operation, outcome, unit, items, billed, cost_usd)
-           values (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          call.platform,
-          call.at,
-          call.operation,
-          call.outcome,
-          call.unit,
-          call.resources.length,
+      store.db
+        .insert(platformCalls)
+        .values({
+          platform: call.platform,
+          at: call.at,
+          operation: call.operation,
+          outcome: call.outcome,
+          unit: call.unit,
+          items: call.resources.length,
           billed,
-          billed * this.prices[call.unit],
-        );
+          costUsd: billed * this.prices[call.unit],
+        })
+        .run();
       if (day !== this.#prunedDay) {
-        store.statement('delete from platform_billed where day < ?').run(utcDay(call.at - 86_400_000));
+        store.db
+          .delete(platformBilled)
+          .where(lt(platformBilled.day, utcDay(call.at - 86_400_000)))
+          .run();
         this.#prunedDay = day;
       }
     });

@@ -1,4 +1,7 @@
+import { and, asc, count, desc, eq, gt, lte, max, sql } from 'drizzle-orm';
+import { permits, platformCalls } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { PERMIT } from '../../machines/stateGroups.ts';
 
 /**
  * What the platform calls cost, read from `platform_calls`: per window, per operation, and
@@ -29,21 +32,28 @@ export const DAY_MS = 86_400_000;
 
 export function spendWindow(store: Store, now: number, windowMs: number): SpendWindow {
   const since = now - windowMs;
-  const byOperation = (
-    store
-      .statement(
-        `select operation, count(*) as calls, sum(billed) as billed, sum(cost_usd) as spend
-         from platform_calls where at > ? and at <= ? group by operation order by spend desc, operation`,
-      )
-      .all(since, now) as { operation: string; calls: number; billed: number; spend: number }[]
-  ).map((r) => ({ operation: r.operation, calls: r.calls, billed: r.billed, spendUsd: usd(r.spend) }));
+  const spend = sql<number>`sum(${platformCalls.costUsd})`;
+  const byOperation = store.db
+    .select({
+      operation: platformCalls.operation,
+      calls: count(),
+      billed: sql<number>`sum(${platformCalls.billed})`,
+      spend,
+    })
+    .from(platformCalls)
+    .where(and(gt(platformCalls.at, since), lte(platformCalls.at, now)))
+    .groupBy(platformCalls.operation)
+    .orderBy(desc(spend), asc(platformCalls.operation))
+    .all()
+    .map((r) => ({ operation: r.operation, calls: r.calls, billed: r.billed, spendUsd: usd(r.spend) }));
   const calls = byOperation.reduce((n, r) => n + r.calls, 0);
   const spendUsd = usd(byOperation.reduce((n, r) => n + r.spendUsd, 0));
-  const replies = (
-    store
-      .statement("select count(*) as n from permits where state = 'used' and used_at > ? and used_at <= ?")
-      .get(since, now) as { n: number }
-  ).n;
+  const replies =
+    store.db
+      .select({ n: count() })
+      .from(permits)
+      .where(and(eq(permits.state, PERMIT.used), gt(permits.usedAt, since), lte(permits.usedAt, now)))
+      .get()?.n ?? 0;
   return {
     windowMs,
     calls,
@@ -71,9 +81,12 @@ export function spendSummary(
 
 /** Every charge after `since`, oldest first: what the daily budget counts. */
 export function chargesSince(store: Store, since: number): { at: number; usd: number }[] {
-  return store
-    .statement('select at, cost_usd as usd from platform_calls where at > ? and cost_usd > 0 order by at')
-    .all(since) as { at: number; usd: number }[];
+  return store.db
+    .select({ at: platformCalls.at, usd: platformCalls.costUsd })
+    .from(platformCalls)
+    .where(and(gt(platformCalls.at, since), gt(platformCalls.costUsd, 0)))
+    .orderBy(asc(platformCalls.at))
+    .all();
 }
 
 /**
@@ -87,21 +100,21 @@ export function spendSinceId(
   lastId: number;
   rows: { platform: string; operation: string; outcome: string; calls: number; spendUsd: number }[];
 } {
-  const rows = store
-    .statement(
-      `select platform, operation, outcome, count(*) as calls, sum(cost_usd) as spend, max(id) as last
-       from platform_calls where id > ? group by platform, operation, outcome`,
-    )
-    .all(afterId) as {
-    platform: string;
-    operation: string;
-    outcome: string;
-    calls: number;
-    spend: number;
-    last: number;
-  }[];
+  const rows = store.db
+    .select({
+      platform: platformCalls.platform,
+      operation: platformCalls.operation,
+      outcome: platformCalls.outcome,
+      calls: count(),
+      spend: sql<number>`sum(${platformCalls.costUsd})`,
+      last: max(platformCalls.id),
+    })
+    .from(platformCalls)
+    .where(gt(platformCalls.id, afterId))
+    .groupBy(platformCalls.platform, platformCalls.operation, platformCalls.outcome)
+    .all();
   return {
-    lastId: rows.reduce((n, r) => Math.max(n, r.last), afterId),
+    lastId: rows.reduce((n, r) => Math.max(n, r.last ?? n), afterId),
     rows: rows.map((r) => ({
       platform: r.platform,
       operation: r.operation,
