@@ -1,11 +1,36 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
 import { openDriver } from './drivers/open.ts';
 import type { SqliteDriver, SqliteStatement } from './drivers/types.ts';
 import * as schema from './schema.ts';
 import type { NewEvent } from './schema.ts';
+
+/** The event insert, prepared once per store (every state change writes one). */
+function prepareEventInsert(db: Db) {
+  const p = (column: keyof Required<Omit<NewEvent, 'id'>>) => sql.placeholder(column);
+  return db
+    .insert(schema.events)
+    .values({
+      at: p('at'),
+      type: p('type'),
+      severity: p('severity'),
+      actorId: p('actorId'),
+      fetchRunId: p('fetchRunId'),
+      candidateId: p('candidateId'),
+      queueEntryId: p('queueEntryId'),
+      schedulerRunId: p('schedulerRunId'),
+      decisionId: p('decisionId'),
+      permitId: p('permitId'),
+      postId: p('postId'),
+      data: p('data'),
+    })
+    .prepare();
+}
+
+type EventInsert = ReturnType<typeof prepareEventInsert>;
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -114,12 +139,7 @@ export function createStore(driver: SqliteDriver, path: string): Store {
     }
   }
 
-  const insertEvent = () =>
-    statement(
-      `insert into events (at, type, severity, actor_id, fetch_run_id, candidate_id, queue_entry_id,
-        scheduler_run_id, decision_id, permit_id, post_id, data)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+  let insertEvent: EventInsert | undefined;
 
   return {
     db,
@@ -146,20 +166,21 @@ export function createStore(driver: SqliteDriver, path: string): Store {
     },
     event(e) {
       eventsWritten = true;
-      insertEvent().run(
-        e.at,
-        e.type,
-        e.severity ?? 'info',
-        e.actorId ?? null,
-        e.fetchRunId ?? null,
-        e.candidateId ?? null,
-        e.queueEntryId ?? null,
-        e.schedulerRunId ?? null,
-        e.decisionId ?? null,
-        e.permitId ?? null,
-        e.postId ?? null,
-        e.data ?? null,
-      );
+      insertEvent ??= prepareEventInsert(db);
+      insertEvent.run({
+        at: e.at,
+        type: e.type,
+        severity: e.severity ?? 'info',
+        actorId: e.actorId ?? null,
+        fetchRunId: e.fetchRunId ?? null,
+        candidateId: e.candidateId ?? null,
+        queueEntryId: e.queueEntryId ?? null,
+        schedulerRunId: e.schedulerRunId ?? null,
+        decisionId: e.decisionId ?? null,
+        permitId: e.permitId ?? null,
+        postId: e.postId ?? null,
+        data: e.data ?? null,
+      } satisfies Required<Omit<NewEvent, 'id'>>);
     },
     statement,
     onEventsCommitted(listener) {

@@ -1,4 +1,4 @@
-import type { AnyStateMachine, ContextFrom, EventFromLogic, InputFrom } from 'xstate';
+import type { AnyStateMachine, ContextFrom, EventFromLogic, InputFrom, StateValueFrom } from 'xstate';
 import { candidateMachine, type CandidateContext } from './candidate.ts';
 import { createJobMachine } from './job.ts';
 import { permitMachine, type PermitContext } from './permit.ts';
@@ -82,6 +82,7 @@ type MachineOf<K extends EntityKind> = (typeof entityMachines)[K]['machine'];
 export type ContextOf<K extends EntityKind> = ContextFrom<MachineOf<K>>;
 export type EventOf<K extends EntityKind> = EventFromLogic<MachineOf<K>>;
 export type InputOf<K extends EntityKind> = InputFrom<MachineOf<K>>;
+export type StateOf<K extends EntityKind> = StateValueFrom<MachineOf<K>>;
 
 export const jobMachines = {
   fetch: createJobMachine('fetch'),

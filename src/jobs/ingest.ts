@@ -1,5 +1,9 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { candidates, type NewCandidate, optOuts, permits, queueEntries } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { CandidateEvent } from '../../machines/candidate.ts';
+import { CANDIDATE, PERMIT_GROUPS } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
 import type { PlatformPost } from '../platforms/contract.ts';
 import { isOptOutText } from '../policy/consent.ts';
@@ -8,7 +12,7 @@ import type { SourceKind } from '../policy/postFacts.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';
 import type { IdSource } from '../runtime/ids.ts';
-import { queueStatusOf } from '../runtime/projections.ts';
+import { type QueueEntryStatus, queueStatusOf } from '../runtime/projections.ts';
 import { rootColumn, toPostFacts } from './toPostFacts.ts';
 import { authorLastRepliedAt, hasHoldingPermit, isOptedOut } from './targetFacts.ts';
 
@@ -84,7 +88,7 @@ export function ingestPage(
         authors.delete(post.author);
         continue;
       }
-      if (store.statement(SEEN).get(platformName, post.id) !== undefined) {
+      if (seenPost.get(store, { platform: platformName, postId: post.id }) !== undefined) {
         counts.duplicates++;
         continue;
       }
@@ -125,43 +129,37 @@ export function ingestPage(
         { candidateId },
         events,
         ({ state, context }) => {
-          const inserted = store
-            .statement(INSERT_CANDIDATE)
-            .run(
-              candidateId,
-              platformName,
-              post.id,
-              post.author,
-              post.text,
-              post.createdAt,
-              post.inReplyToId,
-              rootColumn(facts.isRoot),
-              post.rootId,
-              `${source.kind}:${source.name}`,
-              fetchRunId,
-              evaluation.consent,
-              state,
-              context.reasonCode,
-              context.score,
-              context.tier,
-              now,
-              now,
-            );
-          if (inserted.changes === 0) return false;
+          const inserted = insertCandidate.get(store, {
+            id: candidateId,
+            platform: platformName,
+            postId: post.id,
+            author: post.author,
+            text: post.text,
+            postCreatedAt: post.createdAt,
+            inReplyToPostId: post.inReplyToId,
+            isRoot: rootColumn(facts.isRoot),
+            conversationId: post.rootId,
+            source: `${source.kind}:${source.name}`,
+            fetchRunId,
+            consent: evaluation.consent,
+            state,
+            reasonCode: context.reasonCode,
+            score: context.score,
+            tier: context.tier,
+            at: now,
+          });
+          if (inserted === undefined) return false;
           const status = queueStatusOf(state);
-          if (context.queueEntryId && status) {
-            store
-              .statement(INSERT_QUEUE_ENTRY)
-              .run(
-                context.queueEntryId,
-                candidateId,
-                context.tier,
-                context.score,
-                status,
-                now,
-                expiresAt,
-                now,
-              );
+          if (context.queueEntryId && context.tier !== null && context.score !== null && status) {
+            insertQueueEntry.run(store, {
+              id: context.queueEntryId,
+              candidateId,
+              tier: context.tier,
+              score: context.score,
+              status,
+              at: now,
+              expiresAt,
+            });
           }
           return true;
         },
@@ -180,15 +178,68 @@ export function ingestPage(
   return counts;
 }
 
-const SEEN = 'select 1 from candidates where platform = ? and post_id = ?';
+const seenPost = prepared<{ platform: string; postId: string }>()((db, p) =>
+  db
+    .select({ id: candidates.id })
+    .from(candidates)
+    .where(and(eq(candidates.platform, p.platform), eq(candidates.postId, p.postId)))
+    .prepare(),
+);
 
-const INSERT_CANDIDATE = `insert into candidates (id, platform, post_id, author, text, post_created_at,
-    in_reply_to_post_id, is_root, conversation_id, source, fetch_run_id, consent, state, reason_code, score, tier,
-    discovered_at, updated_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`;
+type CandidateInsert = Omit<NewCandidate, 'discoveredAt' | 'updatedAt'> & { at: number };
 
-const INSERT_QUEUE_ENTRY = `insert into queue_entries (id, candidate_id, tier, score, status, enqueued_at, expires_at, updated_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?)`;
+/** Returns the id when inserted; undefined when the row already existed. */
+const insertCandidate = prepared<Required<CandidateInsert>>()((db, p) =>
+  db
+    .insert(candidates)
+    .values({
+      id: p.id,
+      platform: p.platform,
+      postId: p.postId,
+      author: p.author,
+      text: p.text,
+      postCreatedAt: p.postCreatedAt,
+      inReplyToPostId: p.inReplyToPostId,
+      isRoot: p.isRoot,
+      conversationId: p.conversationId,
+      source: p.source,
+      fetchRunId: p.fetchRunId,
+      consent: p.consent,
+      state: p.state,
+      reasonCode: p.reasonCode,
+      score: p.score,
+      tier: p.tier,
+      discoveredAt: p.at,
+      updatedAt: p.at,
+    })
+    .onConflictDoNothing()
+    .returning({ id: candidates.id })
+    .prepare(),
+);
+
+const insertQueueEntry = prepared<{
+  id: string;
+  candidateId: string;
+  tier: number;
+  score: number;
+  status: QueueEntryStatus;
+  at: number;
+  expiresAt: number;
+}>()((db, p) =>
+  db
+    .insert(queueEntries)
+    .values({
+      id: p.id,
+      candidateId: p.candidateId,
+      tier: p.tier,
+      score: p.score,
+      status: p.status,
+      enqueuedAt: p.at,
+      expiresAt: p.expiresAt,
+      updatedAt: p.at,
+    })
+    .prepare(),
+);
 
 /**
  * Records an opt-out and honours it at once: the author's queued candidates are rejected and
@@ -196,30 +247,41 @@ const INSERT_QUEUE_ENTRY = `insert into queue_entries (id, candidate_id, tier, s
  */
 function recordOptOut(deps: IngestDeps, post: PlatformPost, now: number): boolean {
   const { store, host, platformName } = deps;
-  const added = store
-    .statement(
-      'insert into opt_outs (platform, author, source_post_id, at) values (?, ?, ?, ?) on conflict do nothing',
-    )
-    .run(platformName, post.author, post.id, now);
+  const added = store.db
+    .insert(optOuts)
+    .values({ platform: platformName, author: post.author, sourcePostId: post.id, at: now })
+    .onConflictDoNothing()
+    .run();
   if (added.changes === 0) return false;
   store.event({
     at: now,
     type: EVENT.optOutRecorded,
     data: JSON.stringify({ author: post.author, sourcePostId: post.id }),
   });
-  const queued = store
-    .statement(
-      "select id from candidates where platform = ? and author = ? collate nocase and state = 'queued'",
+  const queued = store.db
+    .select({ id: candidates.id })
+    .from(candidates)
+    .where(
+      and(
+        eq(candidates.platform, platformName),
+        sql`${candidates.author} = ${post.author} collate nocase`,
+        eq(candidates.state, CANDIDATE.queued),
+      ),
     )
-    .all(platformName, post.author) as { id: string }[];
+    .all();
   for (const c of queued) host.send('candidate', c.id, { type: 'REJECT', reasonCode: 'opted_out' });
-  const permits = store
-    .statement(
-      `select id, candidate_id as candidateId from permits where platform = ? and target_author = ? collate nocase
-       and state in ('pending', 'awaiting_approval', 'approved')`,
+  const unspent = store.db
+    .select({ id: permits.id, candidateId: permits.candidateId })
+    .from(permits)
+    .where(
+      and(
+        eq(permits.platform, platformName),
+        sql`${permits.targetAuthor} = ${post.author} collate nocase`,
+        inArray(permits.state, [...PERMIT_GROUPS.unspent]),
+      ),
     )
-    .all(platformName, post.author) as { id: string; candidateId: string }[];
-  for (const p of permits) {
+    .all();
+  for (const p of unspent) {
     host.send('permit', p.id, { type: 'REJECT', reasonCode: 'opted_out' });
     // A follow-up: a quarantined candidate must not undo the opt-out (nor fail every fetch of this page).
     host.sendIfAccepted('candidate', p.candidateId, { type: 'FAIL', reasonCode: 'opted_out' });

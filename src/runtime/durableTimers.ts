@@ -1,5 +1,10 @@
-import type { EntityKind } from '../../machines/registry.ts';
+import { and, asc, eq, gt, isNull, lte, min, ne, or } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { actors, timers } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import type { EntityKind } from '../../machines/registry.ts';
+import { QUARANTINED } from '../../machines/stateGroups.ts';
+import { isEntityKind } from './entityKinds.ts';
 import type { Logger } from '../logging.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { describeError, TransitionRejected } from './errors.ts';
@@ -19,7 +24,27 @@ export const TIMER_RETRY_MS = 1_000;
 
 // Quarantining deletes an actor's timers; should one be left (a row quarantined by hand), it
 // neither fires nor keeps the service awake.
-const NOT_QUARANTINED = "(a.status is null or a.status != 'quarantined')";
+const NOT_QUARANTINED = or(isNull(actors.status), ne(actors.status, QUARANTINED));
+
+const dueTimers = prepared<{ now: number }>()((db, p) =>
+  db
+    .select({ actorId: timers.actorId, kind: actors.kind, event: timers.event, dueAt: timers.dueAt })
+    .from(timers)
+    .leftJoin(actors, eq(actors.id, timers.actorId))
+    .where(and(lte(timers.dueAt, p.now), NOT_QUARANTINED))
+    .orderBy(asc(timers.dueAt))
+    .limit(500)
+    .prepare(),
+);
+
+const nextDueAfter = prepared<{ after: number }>()((db, p) =>
+  db
+    .select({ dueAt: min(timers.dueAt) })
+    .from(timers)
+    .leftJoin(actors, eq(actors.id, timers.actorId))
+    .where(and(NOT_QUARANTINED, gt(timers.dueAt, p.after)))
+    .prepare(),
+);
 
 /**
  * Deadlines live as rows in `timers` (written with the snapshot that set them); this service
@@ -66,24 +91,23 @@ export class DurableTimers {
   /** Fires every timer due now; returns how many fired. */
   fireDue(): number {
     const now = this.#clock.now();
-    const due = this.#store
-      .statement(
-        `select t.actor_id as actorId, a.kind as kind, t.event as event, t.due_at as dueAt
-         from timers t left join actors a on a.id = t.actor_id where t.due_at <= ? and ${NOT_QUARANTINED}
-         order by t.due_at limit 500`,
-      )
-      .all(now) as DueTimer[];
+    const due = dueTimers.all(this.#store, { now });
     let count = 0;
     let failed = 0;
-    for (const timer of due) {
+    for (const row of due) {
+      const kind = row.kind !== null && isEntityKind(row.kind) ? row.kind : null;
+      const timer = { actorId: row.actorId, event: row.event, dueAt: row.dueAt };
       try {
         this.#store.tx(() => {
-          const removed = this.#store
-            .statement('delete from timers where actor_id = ? and event = ? and due_at = ?')
-            .run(timer.actorId, timer.event, timer.dueAt);
-          if (removed.changes === 0 || !timer.kind) return;
+          const removed = this.#store.db
+            .delete(timers)
+            .where(
+              and(eq(timers.actorId, timer.actorId), eq(timers.event, timer.event), eq(timers.dueAt, timer.dueAt)),
+            )
+            .run();
+          if (removed.changes === 0 || kind === null) return;
           try {
-            this.#store.tx(() => this.#dispatch(timer));
+            this.#store.tx(() => this.#dispatch({ ...timer, kind }));
           } catch (error) {
             if (!(error instanceof TransitionRejected)) throw error;
           }
@@ -105,16 +129,11 @@ export class DurableTimers {
     // timers not yet due keep their time.
     const now = this.#clock.now();
     const retrying = this.#failedLastPass > 0;
-    const row = this.#store
-      .statement(
-        `select min(t.due_at) as dueAt from timers t left join actors a on a.id = t.actor_id
-         where ${NOT_QUARANTINED} and t.due_at > ?`,
-      )
-      .get(retrying ? now : Number.MIN_SAFE_INTEGER) as { dueAt: number | null };
+    const next = nextDueAfter.get(this.#store, { after: retrying ? now : Number.MIN_SAFE_INTEGER })?.dueAt ?? null;
     this.#handle?.cancel();
     this.#handle = null;
     this.#armedFor = Number.POSITIVE_INFINITY;
-    const at = retrying ? Math.min(row.dueAt ?? Number.POSITIVE_INFINITY, now + TIMER_RETRY_MS) : row.dueAt;
+    const at = retrying ? Math.min(next ?? Number.POSITIVE_INFINITY, now + TIMER_RETRY_MS) : next;
     if (at !== null) this.#arm(at);
   }
 

@@ -3,7 +3,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { prepared } from '../../db/prepared.ts';
 import { actors, type NewEvent, timers } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
-import type { ContextOf, EntityKind, EntityMachineEntry, EventOf, InputOf } from '../../machines/registry.ts';
+import type { ContextOf, EntityKind, EntityMachineEntry, EventOf, InputOf, StateOf } from '../../machines/registry.ts';
 import { decodeActorRow, type SnapshotProblem } from './actorRow.ts';
 import type { Clock } from './clock.ts';
 import { type AnyEntityKind, entityKind } from './entityKinds.ts';
@@ -12,12 +12,12 @@ import { initialSnapshot, nextSnapshot } from './pureStep.ts';
 import { quarantineActor } from './quarantine.ts';
 import { encodeSnapshot, reviveSnapshot, stateName } from './snapshotCodec.ts';
 
-export type { ContextOf, EventOf, InputOf } from '../../machines/registry.ts';
+export type { ContextOf, EventOf, InputOf, StateOf } from '../../machines/registry.ts';
 
-export interface EntityState<C = unknown> {
+export interface EntityState<C = unknown, S extends string = string> {
   id: string;
   kind: EntityKind;
-  state: string;
+  state: S;
   context: C;
   done: boolean;
 }
@@ -90,9 +90,9 @@ export class EntityHost {
     id: string,
     input: InputOf<K>,
     events: readonly EventOf<K>[],
-    insertRow: (state: EntityState<ContextOf<K>>) => boolean,
+    insertRow: (state: EntityState<ContextOf<K>, StateOf<K>>) => boolean,
     options: StepOptions = {},
-  ): EntityState<ContextOf<K>> | null {
+  ): EntityState<ContextOf<K>, StateOf<K>> | null {
     this.#assertInTransaction();
     const kind = entityKind(name);
     const start = initialSnapshot(kind.entry.machine, input);
@@ -106,7 +106,7 @@ export class EntityHost {
       options,
       // The host hands `insertRow` this kind's state: its context is the kind's.
       insertRow: insertRow as (state: EntityState) => boolean,
-    }) as EntityState<ContextOf<K>> | null;
+    }) as EntityState<ContextOf<K>, StateOf<K>> | null;
   }
 
   /** Applies `events` in order to an existing actor. Throws TransitionRejected if one is not accepted. */

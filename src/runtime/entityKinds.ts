@@ -1,10 +1,10 @@
-import type { StateValueFrom } from 'xstate';
 import type { Store } from '../../db/store.ts';
 import {
   type ContextOf,
   type EntityKind,
   type EntityMachineEntry,
   entityMachines,
+  type StateOf,
 } from '../../machines/registry.ts';
 import { projectCandidate, projectPermit } from './projections.ts';
 
@@ -13,8 +13,6 @@ import { projectCandidate, projectPermit } from './projections.ts';
  * the projection that writes its domain row (SQL, so it lives here). EntityHost reads a kind
  * only through this: a new kind is one machine entry plus one line here.
  */
-export type StateOf<K extends EntityKind> = StateValueFrom<(typeof entityMachines)[K]['machine']>;
-
 export interface EntityKindRuntime<K extends EntityKind> {
   entry: EntityMachineEntry<ContextOf<K>>;
   /**
@@ -33,6 +31,10 @@ export const entityKinds: { readonly [K in EntityKind]: EntityKindRuntime<K> } =
 export interface AnyEntityKind {
   entry: EntityMachineEntry<unknown>;
   project(store: Store, state: string, context: unknown, at: number): void;
+}
+
+export function isEntityKind(kind: string): kind is EntityKind {
+  return Object.hasOwn(entityKinds, kind);
 }
 
 export function entityKind(kind: EntityKind): AnyEntityKind {

@@ -1,6 +1,9 @@
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
+import { and, asc, gt, like, max, or } from 'drizzle-orm';
+import { events } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { entityKinds } from './entityKinds.ts';
 import type { Logger } from '../logging.ts';
 
 export interface Inspection {
@@ -17,20 +20,21 @@ export interface Inspection {
 export function startInspection(deps: { store: Store; url: string; log: Logger }): Inspection {
   // Starts itself (autoStart); a second start() would open a second socket.
   const inspector = createWebSocketInspector({ url: deps.url });
-  let lastId = (deps.store.statement('select coalesce(max(id), 0) as id from events').get() as { id: number }).id;
+  let lastId = deps.store.db.select({ id: max(events.id) }).from(events).get()?.id ?? 0;
   const seen = new Set<string>();
   const unsubscribe = deps.store.onEventsCommitted(() => {
-    const rows = deps.store
-      .statement(
-        "select id, type, actor_id as actorId, data from events where id > ? and (type like 'candidate_%' or type like 'permit_%') order by id",
-      )
-      .all(lastId) as { id: number; type: string; actorId: string | null; data: string | null }[];
+    const rows = deps.store.db
+      .select({ id: events.id, type: events.type, actorId: events.actorId, data: events.data })
+      .from(events)
+      .where(and(gt(events.id, lastId), or(...KINDS.map((kind) => like(events.type, `${kind}_%`)))))
+      .orderBy(asc(events.id))
+      .all();
     for (const row of rows) {
       lastId = row.id;
       if (!row.actorId) continue;
       const [kind, ...state] = row.type.split('_');
       const value = state.join('_');
-      const cause = (JSON.parse(row.data ?? '{}') as { cause?: string }).cause ?? 'xstate.init';
+      const cause = causeOf(row.data) ?? 'xstate.init';
       if (!seen.has(row.actorId)) {
         seen.add(row.actorId);
         inspector.actor(row.actorId, { value, status: 'active' }, { definition: kind });
@@ -46,4 +50,14 @@ export function startInspection(deps: { store: Store; url: string; log: Logger }
       inspector.stop();
     },
   };
+}
+
+/** The entity kinds: their transition events are typed `<kind>_<state>`. */
+const KINDS = Object.keys(entityKinds);
+
+/** The event that caused a transition, from its event row's data. */
+function causeOf(data: string | null): string | null {
+  const parsed: unknown = JSON.parse(data ?? '{}');
+  if (parsed === null || typeof parsed !== 'object' || !('cause' in parsed)) return null;
+  return typeof parsed.cause === 'string' ? parsed.cause : null;
 }

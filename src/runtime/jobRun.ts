@@ -1,4 +1,6 @@
 import type { JobName } from '../../machines/job.ts';
+import { and, eq } from 'drizzle-orm';
+import { jobRuns } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { JOB_EVENT } from '../events.ts';
 import type { Logger } from '../logging.ts';
@@ -59,9 +61,10 @@ export async function runJob(
     signal: controller.signal,
   };
   store.tx(() => {
-    store
-      .statement('insert into job_runs (id, job, status, started_at, deadline_at) values (?, ?, ?, ?, ?)')
-      .run(run.runId, job, 'running', startedAt, run.deadlineAt);
+    store.db
+      .insert(jobRuns)
+      .values({ id: run.runId, job, status: 'running', startedAt, deadlineAt: run.deadlineAt })
+      .run();
     store.event({ at: startedAt, ...runIds(job, run.runId), type: JOB_EVENT[job].started });
   });
 
@@ -98,9 +101,11 @@ function finish(
 ): void {
   const at = deps.clock.now();
   deps.store.tx(() => {
-    const updated = deps.store
-      .statement("update job_runs set status = ?, ended_at = ?, reason = ?, stats = ? where id = ? and status = 'running'")
-      .run(status, at, reason, JSON.stringify(stats), run.runId);
+    const updated = deps.store.db
+      .update(jobRuns)
+      .set({ status, endedAt: at, reason, stats: JSON.stringify(stats) })
+      .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.status, 'running')))
+      .run();
     if (updated.changes === 0) return;
     deps.store.event({
       at,
@@ -126,16 +131,16 @@ export function runIds(job: JobName, runId: string): { fetchRunId?: string; sche
  */
 export function closeOrphanRuns(deps: Pick<JobRunDeps, 'store' | 'clock'>): { id: string; job: JobName; reason: string }[] {
   const now = deps.clock.now();
-  const rows = deps.store
-    .statement("select id, job, deadline_at as deadlineAt, started_at as startedAt from job_runs where status = 'running'")
-    .all() as { id: string; job: JobName; deadlineAt: number; startedAt: number }[];
+  const rows = deps.store.db
+    .select({ id: jobRuns.id, job: jobRuns.job, deadlineAt: jobRuns.deadlineAt, startedAt: jobRuns.startedAt })
+    .from(jobRuns)
+    .where(eq(jobRuns.status, 'running'))
+    .all();
   const closed: { id: string; job: JobName; reason: string }[] = [];
   deps.store.tx(() => {
     for (const row of rows) {
       const reason = now > row.deadlineAt ? 'timeout' : 'crashed';
-      deps.store
-        .statement("update job_runs set status = 'failed', ended_at = ?, reason = ? where id = ?")
-        .run(now, reason, row.id);
+      deps.store.db.update(jobRuns).set({ status: 'failed', endedAt: now, reason }).where(eq(jobRuns.id, row.id)).run();
       deps.store.event({
         at: now,
         ...runIds(row.job, row.id),

@@ -1,4 +1,7 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { actors, candidates, permits, queueEntries, timers } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { QUARANTINED } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
 import type { SnapshotProblem } from './actorRow.ts';
 
@@ -11,48 +14,52 @@ import type { SnapshotProblem } from './actorRow.ts';
  *
  * A quarantined permit still holds its target (`quarantined` is a holding state of
  * `permits_one_per_target`): it may have been posting, so its target must never get a second
- * reply. A final actor's domain row is kept as it is: it is settled and needs no snapshot, and
- * a `used` permit stays the proof of its post.
+ * reply (and it counts against the caps). A final actor's domain row is kept as it is: it is
+ * settled and needs no snapshot, and a `used` permit stays the proof of its post.
  *
  * Returns false when the actor is missing or already quarantined.
  */
 export function quarantineActor(store: Store, at: number, id: string, problem: SnapshotProblem): boolean {
+  const { db } = store;
   return store.tx(() => {
-    const actor = store
-      .statement('select kind, machine, version, state, status from actors where id = ?')
-      .get(id) as
-      | { kind: string; machine: string; version: number; state: string; status: string }
-      | undefined;
-    if (!actor || actor.status === 'quarantined') return false;
-    store.statement("update actors set status = 'quarantined', updated_at = ? where id = ?").run(at, id);
+    const actor = db
+      .select({
+        kind: actors.kind,
+        machine: actors.machine,
+        version: actors.version,
+        state: actors.state,
+        status: actors.status,
+      })
+      .from(actors)
+      .where(eq(actors.id, id))
+      .get();
+    if (!actor || actor.status === QUARANTINED) return false;
+    db.update(actors).set({ status: QUARANTINED, updatedAt: at }).where(eq(actors.id, id)).run();
     const live = actor.status === 'active';
     let candidateId: string | null = null;
     if (actor.kind === 'permit') {
       if (live) {
-        store
-          .statement("update permits set state = 'quarantined', reason_code = ?, updated_at = ? where id = ?")
-          .run(problem.code, at, id);
+        db.update(permits)
+          .set({ state: QUARANTINED, reasonCode: problem.code, updatedAt: at })
+          .where(eq(permits.id, id))
+          .run();
       }
-      const row = store.statement('select candidate_id as candidateId from permits where id = ?').get(id) as
-        | { candidateId: string }
-        | undefined;
+      const row = db.select({ candidateId: permits.candidateId }).from(permits).where(eq(permits.id, id)).get();
       candidateId = row?.candidateId ?? null;
     } else if (actor.kind === 'candidate') {
       candidateId = id;
       if (live) {
-        store
-          .statement(
-            "update candidates set state = 'quarantined', reason_code = ?, updated_at = ? where id = ?",
-          )
-          .run(problem.code, at, id);
-        store
-          .statement(
-            "update queue_entries set status = 'dropped', updated_at = ? where candidate_id = ? and status in ('queued', 'selected')",
-          )
-          .run(at, id);
+        db.update(candidates)
+          .set({ state: QUARANTINED, reasonCode: problem.code, updatedAt: at })
+          .where(eq(candidates.id, id))
+          .run();
+        db.update(queueEntries)
+          .set({ status: 'dropped', updatedAt: at })
+          .where(and(eq(queueEntries.candidateId, id), inArray(queueEntries.status, ['queued', 'selected'])))
+          .run();
       }
     }
-    store.statement('delete from timers where actor_id = ?').run(id);
+    db.delete(timers).where(eq(timers.actorId, id)).run();
     store.event({
       at,
       type: EVENT.actorQuarantined,

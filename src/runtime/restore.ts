@@ -1,3 +1,6 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
+import { actors } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { Logger } from '../logging.ts';
 import { decodeActorRow, type QuarantineCode } from './actorRow.ts';
@@ -21,19 +24,9 @@ export interface RestoreReport {
 export function restoreActors(store: Store, clock: Clock, log: Logger): RestoreReport {
   const started = clock.now();
   const report: RestoreReport = { active: 0, byKindState: {}, quarantined: [], durationMs: 0 };
-  const select = store.statement(
-    "select id, kind, machine, version, state, snapshot from actors where status = 'active' and id > ? order by id limit 5000",
-  );
   let after = '';
   for (;;) {
-    const rows = select.all(after) as {
-      id: string;
-      kind: string;
-      machine: string;
-      version: number;
-      state: string;
-      snapshot: string;
-    }[];
+    const rows = activeActorsAfter.all(store, { after });
     if (rows.length === 0) break;
     for (const row of rows) {
       after = row.id;
@@ -60,3 +53,20 @@ export function restoreActors(store: Store, clock: Clock, log: Logger): RestoreR
   report.durationMs = clock.now() - started;
   return report;
 }
+
+const activeActorsAfter = prepared<{ after: string }>()((db, p) =>
+  db
+    .select({
+      id: actors.id,
+      kind: actors.kind,
+      machine: actors.machine,
+      version: actors.version,
+      state: actors.state,
+      snapshot: actors.snapshot,
+    })
+    .from(actors)
+    .where(and(eq(actors.status, 'active'), gt(actors.id, p.after)))
+    .orderBy(asc(actors.id))
+    .limit(5000)
+    .prepare(),
+);
