@@ -3,7 +3,8 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import { createLogger } from '../logging.ts';
 import { startSandbox } from '../sandbox/main.ts';
 import { scaledLimits } from '../sandbox/mastodon/rateLimits.ts';
-import { parseCli, runCli, runIfEntry } from './args.ts';
+import { idempotencyModeSchema } from '../sandbox/behaviour.ts';
+import { intFlag, parseCli, runCli, runIfEntry, UsageError } from './args.ts';
 
 const USAGE = 'usage: npm run sandbox -- [--keys permanent|none|window:N] [--visibility-lag-ms N]';
 
@@ -25,14 +26,18 @@ export function parse(argv: readonly string[]) {
     { options: { keys: { type: 'string' }, 'visibility-lag-ms': { type: 'string' } } },
     argv,
   );
+  const keys = values.keys === undefined ? undefined : idempotencyModeSchema.safeParse(values.keys);
+  if (keys && !keys.success)
+    throw new UsageError(`invalid --keys "${values.keys}": ${keys.error.issues[0]?.message}`);
+  const lag = values['visibility-lag-ms'];
   return {
     help: values.help === true,
     env: {
       ...process.env,
-      ...(values.keys === undefined ? {} : { SANDBOX_KEYS: values.keys }),
-      ...(values['visibility-lag-ms'] === undefined
+      ...(keys === undefined ? {} : { SANDBOX_KEYS: keys.data }),
+      ...(lag === undefined
         ? {}
-        : { SANDBOX_VISIBILITY_LAG_MS: values['visibility-lag-ms'] }),
+        : { SANDBOX_VISIBILITY_LAG_MS: String(intFlag(lag, 'visibility-lag-ms', 0)) }),
     },
   };
 }
