@@ -1,32 +1,21 @@
-import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  statSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listMigrations, migrate } from '../../db/migrate.ts';
+import { migrate } from '../../db/migrate.ts';
 import { openStore } from '../../db/store.ts';
 import { main as backupMain } from '../../src/cli/backup.ts';
 import { main as migrateMain } from '../../src/cli/migrate.ts';
 import { main as restoreMain } from '../../src/cli/restore.ts';
 import { backupDatabase, restoreDatabase } from '../../src/maintenance/backup.ts';
+import { inspect, MIGRATIONS, seeded as seededIn, shipped } from '../support/backupDatabases.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const writerScript = join(root, 'test/support/eventWriter.ts');
-const deno = join(root, 'node_modules/.bin/deno');
-const shipped = listMigrations().map((m) => m.version);
-
+/**
+ * Backup and restore in one process: restore's refusals and force, backup's refusals, the
+ * CLIs' main(argv). A backup taken while another process writes, and the CLIs under Deno,
+ * are test/process/backupLive.test.ts.
+ */
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'replywright-backup-'));
@@ -35,162 +24,14 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A migrated database with `rows` filler events, closed (no -wal left). */
-async function seeded(name: string, rows = 0): Promise<string> {
-  const path = join(dir, name);
-  const store = await openStore(path);
-  migrate(store, () => Date.UTC(2026, 0, 9));
-  const filler = 'x'.repeat(200);
-  for (let done = 0; done < rows; done += 1000) {
-    store.tx(() => {
-      for (let i = done; i < Math.min(rows, done + 1000); i++) {
-        store.event({ at: i, type: 'filler', data: filler });
-      }
-    });
-  }
-  store.close();
-  return path;
-}
-
-/** What a database holds, read with a plain connection (read-write: a read-only one leaves a -wal behind). */
-/** Every migration writes one `migration_applied` event; the counts below are on top of them. */
-const MIGRATIONS = listMigrations().length;
-
-function inspect(path: string) {
-  const db = new Database(path, { fileMustExist: true });
-  try {
-    const events = db.prepare('select count(*) as n, min(id) as lo, max(id) as hi from events').get() as {
-      n: number;
-      lo: number;
-      hi: number;
-    };
-    const tornCommits = db
-      .prepare(
-        `select data ->> '$.commit' as c, count(*) as n from events where type = 'backup_test_write'
-         group by c having n != 10`,
-      )
-      .all();
-    return {
-      integrity: db.pragma('integrity_check', { simple: true }) as string,
-      migrations: (
-        db.prepare('select version from schema_migrations order by version').all() as { version: number }[]
-      ).map((r) => r.version),
-      events,
-      writerRows: (
-        db.prepare("select count(*) as n from events where type = 'backup_test_write'").get() as { n: number }
-      ).n,
-      tornCommits,
-    };
-  } finally {
-    db.close();
-  }
-}
-
-function maxEventId(path: string): number {
-  const db = new Database(path, { fileMustExist: true });
-  try {
-    return (db.prepare('select max(id) as hi from events').get() as { hi: number }).hi;
-  } finally {
-    db.close();
-  }
-}
-
-type Writer = ChildProcessByStdio<Writable, Readable, null>;
-
-async function startWriter(
-  path: string,
-): Promise<{ child: Writer; stop: () => Promise<{ commits: number }> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', writerScript, path], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const queue: string[] = [];
-  let wake: (() => void) | null = null;
-  lines.on('line', (line) => {
-    queue.push(line);
-    wake?.();
-  });
-  const nextLine = async () => {
-    while (queue.length === 0) {
-      await new Promise<void>((resolve, reject) => {
-        wake = resolve;
-        child.once('exit', (code) => reject(new Error(`writer exited with ${code}`)));
-      });
-    }
-    return queue.shift()!;
-  };
-  expect(await nextLine()).toBe('ready');
-  return {
-    child,
-    stop: async () => {
-      child.stdin.end();
-      const done = JSON.parse(await nextLine()) as { commits: number };
-      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
-      return done;
-    },
-  };
-}
+/** A migrated database in this file's temp dir with `rows` filler events, closed (no -wal left). */
+const seeded = (name: string, rows?: number) => seededIn(dir, name, rows);
 
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, io: { env: {}, out: (t: string) => out.push(t), err: (t: string) => err.push(t) } };
 }
-
-describe('backupDatabase while the pipeline writes', () => {
-  it('takes a consistent, complete, migrated snapshot; restore refuses the live DB, then restores it', async () => {
-    const source = await seeded('live.db', 60_000);
-    const backup = join(dir, 'live-backup.db');
-    const writer = await startWriter(source);
-    let stopped = false;
-    try {
-      const before = maxEventId(source);
-      const result = await backupDatabase(source, backup);
-      const after = maxEventId(source);
-
-      const snap = inspect(backup);
-      expect(snap.integrity).toBe('ok');
-      // A backup holds everything the database does: readable by its owner only.
-      expect(statSync(backup).mode & 0o777).toBe(0o600);
-      expect(snap.migrations).toEqual(shipped);
-      expect(result.migrations).toEqual(shipped);
-      // A prefix of the commits: ids contiguous from 1, every 10-row transaction whole.
-      expect(snap.events.lo).toBe(1);
-      expect(snap.events.n).toBe(snap.events.hi);
-      expect(snap.tornCommits).toEqual([]);
-      expect(snap.writerRows % 10).toBe(0);
-      expect(snap.events.hi).toBeGreaterThanOrEqual(before);
-      expect(snap.events.hi).toBeLessThanOrEqual(after);
-      // The writer really was committing while the backup ran.
-      expect(after).toBeGreaterThan(before);
-
-      await expect(restoreDatabase(backup, source)).rejects.toThrow(
-        /looks live \(a -wal file is present: replywright is running/,
-      );
-
-      const { commits } = await writer.stop();
-      stopped = true;
-      expect(existsSync(`${source}-wal`)).toBe(false);
-      expect(inspect(source).writerRows).toBe(commits * 10);
-      expect(commits * 10).toBeGreaterThan(snap.writerRows);
-
-      // Stopped: restore without --force, and the restored DB is the backup exactly.
-      const restored = await restoreDatabase(backup, source);
-      expect(restored.overrodeLive).toBeNull();
-      expect(restored.pending).toEqual([]);
-      expect(inspect(source).events).toEqual(snap.events);
-      const store = await openStore(source);
-      try {
-        expect(migrate(store)).toEqual([]);
-      } finally {
-        store.close();
-      }
-    } finally {
-      if (!stopped) await writer.stop();
-    }
-  }, 60_000);
-});
 
 describe('restoreDatabase', () => {
   it('replaces a live database only with force, removing its -wal and -shm', async () => {
@@ -422,32 +263,4 @@ describe('operations CLIs: main(argv)', () => {
     }
     expect(inspect(target).events.n).toBe(MIGRATIONS + 7);
   });
-});
-
-describe('backup and restore under Deno (node:sqlite)', () => {
-  const hasDeno = existsSync(deno);
-  it.skipIf(!hasDeno)(
-    'the CLIs back up and restore with the node:sqlite driver',
-    async () => {
-      const source = await seeded('deno-source.db', 20);
-      const backup = join(dir, 'deno-backup.db');
-      const target = join(dir, 'deno-target.db');
-      const run = (args: string[]) =>
-        spawnSync(deno, ['run', '--allow-all', '--node-modules-dir=manual', ...args], {
-          cwd: root,
-          encoding: 'utf8',
-          timeout: 60_000,
-          env: { ...process.env, NO_COLOR: '1' },
-        });
-      const b = run(['src/cli/backup.ts', '--db', source, '--to', backup]);
-      expect(b.stderr).toBe('');
-      expect(b.status).toBe(0);
-      const r = run(['src/cli/restore.ts', '--from', backup, '--db', target]);
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      expect(inspect(target).events.n).toBe(MIGRATIONS + 20);
-      expect(inspect(target).integrity).toBe('ok');
-    },
-    120_000,
-  );
 });
