@@ -29,10 +29,8 @@ import { securityHeaders } from './securityHeaders.ts';
  * const res = await http.request('/api/status?window=30m');
  */
 export interface HttpOptions {
-  /** Proof target overrides on top of the config's and REPLYWRIGHT_PROOF_TARGETS. */
+  /** Proof target overrides on top of the config's (REPLYWRIGHT_QUEUE_LOW_WATERMARK, REPLYWRIGHT_PROOF_TARGETS). */
   targets?: Partial<ProofTargets>;
-  /** Where REPLYWRIGHT_PROOF_TARGETS is read from (default: process.env). */
-  env?: Record<string, string | undefined>;
   stream?: StreamOptions;
 }
 
@@ -40,13 +38,16 @@ export interface HttpOptions {
 const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/', '/proof']);
 
 export function createHttpApp(app: AppHandle, options: HttpOptions = {}): Hono<HttpEnv> {
-  const targets = resolveTargets(app.config, options.env ?? process.env, options.targets);
+  const targets = resolveTargets(app.config, options.targets);
   const http = new Hono<HttpEnv>();
   http.use('*', requestContext(app.log));
   http.use('*', securityHeaders());
   http.use('*', checkHost(hostPolicy(app.config.HOST, app.config.REPLYWRIGHT_ALLOWED_HOSTS)));
   http.use('*', refuseOversizeBodies());
-  http.use('*', guardReads(app.config.REPLYWRIGHT_ADMIN_TOKEN, app.config.REPLYWRIGHT_READ_TOKEN_REQUIRED, OPEN_PATHS));
+  http.use(
+    '*',
+    guardReads(app.config.REPLYWRIGHT_ADMIN_TOKEN, app.config.REPLYWRIGHT_READ_TOKEN_REQUIRED, OPEN_PATHS),
+  );
   http.route('/', healthRoutes(app));
   http.route('/', statusRoutes(app, targets));
   http.route('/', actorRoutes(app));

@@ -71,7 +71,7 @@ async function prove(args: Args, { env, out, err }: CliOutput, clock: () => numb
   let caps: { perHour: number; perDay: number };
   try {
     const config = loadConfig(env);
-    targets = resolveTargets(config, env, args.targets);
+    targets = resolveTargets(config, args.targets);
     dbPath = args.db ?? config.REPLYWRIGHT_DB;
     caps = { perHour: config.REPLYWRIGHT_CAP_PER_HOUR, perDay: config.REPLYWRIGHT_CAP_PER_DAY };
   } catch (error) {

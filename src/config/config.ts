@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTargetSpec } from '../proof/targets.ts';
 import { X_PRICE_DEFAULTS_TEXT, xPricesText } from '../spend/prices.ts';
 
 /**
@@ -35,7 +36,9 @@ export const configSchema = z.object({
   REPLYWRIGHT_READ_TOKEN_REQUIRED: bool.default(false),
   /** Host names the HTTP server answers besides loopback ones; `*` for any (see docs/SECURITY.md). */
   REPLYWRIGHT_ALLOWED_HOSTS: list.optional(),
-  REPLYWRIGHT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REPLYWRIGHT_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   REPLYWRIGHT_SPEED: z.enum(['dev', 'prod']).default('dev'),
 
   // Sources
@@ -113,11 +116,24 @@ export const configSchema = z.object({
   /** Sandbox bot credentials (dev defaults when unset). */
   REPLYWRIGHT_SANDBOX_TOKEN: z.string().min(8).optional(),
   REPLYWRIGHT_SANDBOX_PASSWORD: z.string().min(8).optional(),
-  /** Proof target overrides, e.g. `queueSize=5,permitsUsed=2`. */
-  REPLYWRIGHT_PROOF_TARGETS: z.string().optional(),
+  /** Proof target overrides, e.g. `queueSize=5,permitsUsed=2` (checked here, so a typo stops start-up). */
+  REPLYWRIGHT_PROOF_TARGETS: z
+    .string()
+    .optional()
+    .superRefine((spec, ctx) => {
+      if (spec === undefined) return;
+      try {
+        parseTargetSpec(spec);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
 
   INSPECT: bool.default(false),
-  REPLYWRIGHT_INSPECT_URL: z.string().regex(/^wss?:\/\//, 'expected a ws:// URL').default('ws://127.0.0.1:8788'),
+  REPLYWRIGHT_INSPECT_URL: z
+    .string()
+    .regex(/^wss?:\/\//, 'expected a ws:// URL')
+    .default('ws://127.0.0.1:8788'),
 
   // Mastodon (REPLYWRIGHT_PLATFORM=mastodon). Without REPLYWRIGHT_MASTODON_URL the adapter talks to the sandbox's Mastodon dialect.
   REPLYWRIGHT_MASTODON_URL: z.url().optional(),
@@ -170,7 +186,9 @@ function platformDefaults(config: Config, present: Record<string, string | undef
   if (present.REPLYWRIGHT_ACCOUNT) return config;
   const identifier = config.REPLYWRIGHT_BLUESKY_IDENTIFIER!.replace(/^@+/, '').toLowerCase();
   if (identifier.startsWith('did:')) {
-    throw new ConfigError('invalid REPLYWRIGHT_ACCOUNT: set it to the handle when REPLYWRIGHT_BLUESKY_IDENTIFIER is a DID');
+    throw new ConfigError(
+      'invalid REPLYWRIGHT_ACCOUNT: set it to the handle when REPLYWRIGHT_BLUESKY_IDENTIFIER is a DID',
+    );
   }
   return { ...config, REPLYWRIGHT_ACCOUNT: identifier };
 }

@@ -62,7 +62,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_BLUESKY_APP_PASSWORD: 'Bluesky: an app password (Settings → App passwords; secret, never logged).',
   REPLYWRIGHT_BLUESKY_STATE:
     'Bluesky: the adapter\'s state file (session tokens, reply keys; mode 0600). Default: `bluesky-state.db` next to REPLYWRIGHT_DB.',
-  REPLYWRIGHT_PROOF_TARGETS: 'Proof target overrides, e.g. `queueSize=5,permitsUsed=2`.',
+  REPLYWRIGHT_PROOF_TARGETS:
+    'Proof target overrides for the dashboard, `/api/proof` and `npm run proof`, e.g. `queueSize=5,permitsUsed=2`; an unknown target or a bad number stops start-up.',
   INSPECT: 'Report actors to the Stately inspector (@statelyai/inspect); start one with `npm run inspector`.',
   REPLYWRIGHT_INSPECT_URL: "WebSocket URL of the inspector server `INSPECT=1` reports to.",
   REPLYWRIGHT_MASTODON_URL:

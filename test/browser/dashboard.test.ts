@@ -30,7 +30,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium', () => {
       REPLYWRIGHT_CAP_PER_DAY: '40',
       REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: '60',
     });
-    served = await serveHttp(createHttpApp(stack.app, { env: {} }), { port: 0, host: '127.0.0.1' });
+    served = await serveHttp(createHttpApp(stack.app), { port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   });

@@ -78,7 +78,7 @@ export async function httpHarness(
     health: () => health,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
-  const http = createHttpApp(app, { env: {}, ...options });
+  const http = createHttpApp(app, options);
   return {
     app,
     http,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../../src/proof/duration.ts';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { parseTargetSpec, resolveTargets, TargetSpecError } from '../../src/proof/targets.ts';
 
 describe('parseDuration', () => {
@@ -39,12 +40,26 @@ describe('proof targets', () => {
     expect(() => parseTargetSpec(spec)).toThrow(TargetSpecError);
   });
 
-  it('layers defaults, the queue watermark, the env spec and overrides', () => {
+  it('layers defaults, the queue watermark, REPLYWRIGHT_PROOF_TARGETS and overrides', () => {
     const targets = resolveTargets(
-      { REPLYWRIGHT_QUEUE_LOW_WATERMARK: 4 },
-      { REPLYWRIGHT_PROOF_TARGETS: 'fetchStarted=1,permitsUsed=3' },
+      { REPLYWRIGHT_QUEUE_LOW_WATERMARK: 4, REPLYWRIGHT_PROOF_TARGETS: 'fetchStarted=1,permitsUsed=3' },
       { permitsUsed: 5 },
     );
-    expect(targets).toMatchObject({ queueSize: 4, fetchStarted: 1, permitsUsed: 5, fetchCompleted: 2, ghostsMax: 0 });
+    expect(targets).toMatchObject({
+      queueSize: 4,
+      fetchStarted: 1,
+      permitsUsed: 5,
+      fetchCompleted: 2,
+      ghostsMax: 0,
+    });
+  });
+
+  it('a bad REPLYWRIGHT_PROOF_TARGETS is a config error at start-up, naming the variable', () => {
+    expect(() => loadConfig({ REPLYWRIGHT_PROOF_TARGETS: 'queueSiz=5' })).toThrow(
+      new ConfigError('invalid REPLYWRIGHT_PROOF_TARGETS: unknown proof target "queueSiz"'),
+    );
+    expect(loadConfig({ REPLYWRIGHT_PROOF_TARGETS: 'queueSize=5' }).REPLYWRIGHT_PROOF_TARGETS).toBe(
+      'queueSize=5',
+    );
   });
 });
