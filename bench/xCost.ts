@@ -75,7 +75,7 @@ async function scenario(
   });
   const store = await openStore(join(workDir, `${name}.db`));
   const ledger = new SpendLedger(parseXPrices(config.REPLYWRIGHT_X_PRICES_USD));
-  const adapter = platformFromConfig(config, url, {}, { onCall: ledger.record, now: () => clock.now() });
+  const adapter = platformFromConfig(config, url, { onCall: ledger.record, now: () => clock.now() });
   const intervals = intervalsFor(config);
   const app = await createReplywright({
     config,

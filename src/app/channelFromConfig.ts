@@ -10,7 +10,6 @@ export interface ChannelDeps {
   platform: PipelineDeps['platform'];
   sandboxUrl: string;
   log: Logger;
-  env: Record<string, string | undefined>;
   /**
    * The running pipeline's host and clock, for the browser poster's pre-click check. Pass
    * `createChannel` to `createReplywright` as a factory (`channel: (deps) => …`) to have them.
@@ -66,7 +65,7 @@ export async function browserChannelFromConfig(
       credentials: sandbox
         ? {
             handle: config.REPLYWRIGHT_ACCOUNT,
-            password: deps.env.REPLYWRIGHT_SANDBOX_PASSWORD ?? defaultPassword(config.REPLYWRIGHT_ACCOUNT),
+            password: config.REPLYWRIGHT_SANDBOX_PASSWORD ?? defaultPassword(config.REPLYWRIGHT_ACCOUNT),
           }
         : undefined,
     }),

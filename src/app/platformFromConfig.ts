@@ -9,8 +9,8 @@ import type { CallRecorder } from '../platforms/usage.ts';
 import { xFromConfig } from '../platforms/x/fromConfig.ts';
 
 /** The sandbox bot's API token: REPLYWRIGHT_SANDBOX_TOKEN, or the sandbox's dev default. */
-export function sandboxAccountToken(config: Config, env: Record<string, string | undefined>): string {
-  return env.REPLYWRIGHT_SANDBOX_TOKEN ?? defaultAccountToken(config.REPLYWRIGHT_ACCOUNT);
+export function sandboxAccountToken(config: Config): string {
+  return config.REPLYWRIGHT_SANDBOX_TOKEN ?? defaultAccountToken(config.REPLYWRIGHT_ACCOUNT);
 }
 
 /**
@@ -28,7 +28,6 @@ export function needsSandbox(config: Config): boolean {
 export function platformFromConfig(
   config: Config,
   baseUrl: string,
-  env: Record<string, string | undefined> = process.env,
   /** `onCall` receives every call a paid platform's adapter makes (the spend ledger). */
   deps: { onCall?: CallRecorder; now?: () => number } = {},
 ): PlatformAdapter {
@@ -37,7 +36,7 @@ export function platformFromConfig(
       return createSandboxHttpAdapter({
         baseUrl,
         account: config.REPLYWRIGHT_ACCOUNT,
-        token: sandboxAccountToken(config, env),
+        token: sandboxAccountToken(config),
         // What the sandbox was started with (the embedded one, or REPLYWRIGHT_SANDBOX_URL's).
         idempotency: parseIdempotencyMode(config.SANDBOX_KEYS),
         visibilityLagMs: config.SANDBOX_VISIBILITY_LAG_MS,
@@ -45,8 +44,8 @@ export function platformFromConfig(
     case 'bluesky':
       return blueskyFromConfig(config);
     case 'mastodon':
-      return mastodonFromConfig(config, { sandboxUrl: baseUrl, sandboxToken: sandboxAccountToken(config, env) });
+      return mastodonFromConfig(config, { sandboxUrl: baseUrl, sandboxToken: sandboxAccountToken(config) });
     case 'x':
-      return xFromConfig(config, { sandboxUrl: baseUrl, sandboxToken: sandboxAccountToken(config, env), ...deps });
+      return xFromConfig(config, { sandboxUrl: baseUrl, sandboxToken: sandboxAccountToken(config), ...deps });
   }
 }

@@ -83,14 +83,14 @@ async function start(): Promise<void> {
   const sandboxUrl = config.REPLYWRIGHT_SANDBOX_URL ?? sandbox?.url ?? '';
   // Every call a paid platform's adapter makes is priced, and stored once the DB is open.
   const ledger = new SpendLedger(parseXPrices(config.REPLYWRIGHT_X_PRICES_USD));
-  const platform = platformFromConfig(config, sandboxUrl, env, { onCall: ledger.record });
+  const platform = platformFromConfig(config, sandboxUrl, { onCall: ledger.record });
   if (platform instanceof MastodonAdapter) await checkMastodonAccount(platform, log);
   const app = await createReplywright({
     config,
     log,
     platform,
     generator: createGenerator(config),
-    channel: (pipeline) => createChannel(config, { platform, sandboxUrl, log, env, pipeline }),
+    channel: (pipeline) => createChannel(config, { platform, sandboxUrl, log, pipeline }),
     instanceLock,
   });
   ledger.attach(app.store);

@@ -14,7 +14,7 @@ import { isPerResource, type UnitPrices } from './prices.ts';
  *
  * @example
  * const ledger = new SpendLedger(config.REPLYWRIGHT_X_PRICES_USD);
- * const platform = platformFromConfig(config, url, env, { onCall: ledger.record });
+ * const platform = platformFromConfig(config, url, { onCall: ledger.record });
  * ledger.attach(app.store);
  */
 export class SpendLedger {

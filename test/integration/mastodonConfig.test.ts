@@ -61,7 +61,7 @@ describe('mastodonFromConfig', () => {
       REPLYWRIGHT_PLATFORM: 'mastodon',
       REPLYWRIGHT_MASTODON_MAX_VISIBILITY: 'unlisted',
     });
-    const adapter = platformFromConfig(config, 'http://127.0.0.1:1', {});
+    const adapter = platformFromConfig(config, 'http://127.0.0.1:1');
     expect(adapter).toBeInstanceOf(MastodonAdapter);
     expect(adapter.name).toBe('mastodon');
     expect(adapter.capabilities().idempotency).toEqual({ kind: 'window', seconds: 3600 });

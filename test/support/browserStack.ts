@@ -71,7 +71,7 @@ export async function browserStack(env: Record<string, string> = {}): Promise<Br
     REPLYWRIGHT_LOG_LEVEL: 'silent',
     ...env,
   });
-  const platform = platformFromConfig(config, sandbox.url, {});
+  const platform = platformFromConfig(config, sandbox.url);
   const sendTimes: number[] = [];
   const channel = async (pipeline: PipelineDeps): Promise<ReplyChannel> =>
     timed(
@@ -79,7 +79,6 @@ export async function browserStack(env: Record<string, string> = {}): Promise<Br
         platform,
         sandboxUrl: sandbox.url,
         log: silentLogger,
-        env: {},
         pipeline,
       }),
       sendTimes,

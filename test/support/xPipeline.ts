@@ -54,7 +54,6 @@ export async function xPipelineFixture(
   const adapter = platformFromConfig(
     config,
     sandbox.url,
-    {},
     { onCall: ledger.record, now: () => clock.now() },
   );
   const app = await createReplywright({

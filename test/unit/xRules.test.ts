@@ -85,12 +85,12 @@ describe('REPLYWRIGHT_PLATFORM=x', () => {
   it('talks to the sandbox’s X dialect without REPLYWRIGHT_X_API_URL, to X with it', () => {
     const sandboxed = loadConfig({ REPLYWRIGHT_PLATFORM: 'x' });
     expect(needsSandbox(sandboxed)).toBe(true);
-    const adapter = platformFromConfig(sandboxed, 'http://127.0.0.1:8081', {});
+    const adapter = platformFromConfig(sandboxed, 'http://127.0.0.1:8081');
     expect(adapter).toBeInstanceOf(XAdapter);
     expect(adapter.capabilities().idempotency).toEqual({ kind: 'none' });
     expect(adapter.capabilities().visibilityLagMs).toBe(0);
     const lagging = loadConfig({ REPLYWRIGHT_PLATFORM: 'x', SANDBOX_VISIBILITY_LAG_MS: '1500' });
-    expect(platformFromConfig(lagging, 'http://127.0.0.1:8081', {}).capabilities().visibilityLagMs).toBe(
+    expect(platformFromConfig(lagging, 'http://127.0.0.1:8081').capabilities().visibilityLagMs).toBe(
       1500,
     );
     const real = loadConfig({
@@ -99,10 +99,10 @@ describe('REPLYWRIGHT_PLATFORM=x', () => {
       REPLYWRIGHT_X_ACCESS_TOKEN: 't',
     });
     expect(needsSandbox(real)).toBe(false);
-    expect(platformFromConfig(real, '', {}).name).toBe('x');
-    expect(platformFromConfig(real, '', {}).capabilities().visibilityLagMs).toBe(15_000);
+    expect(platformFromConfig(real, '').name).toBe('x');
+    expect(platformFromConfig(real, '').capabilities().visibilityLagMs).toBe(15_000);
     const noToken = loadConfig({ REPLYWRIGHT_PLATFORM: 'x', REPLYWRIGHT_X_API_URL: 'https://api.x.com' });
-    expect(() => platformFromConfig(noToken, '', {})).toThrow(/REPLYWRIGHT_X_ACCESS_TOKEN/);
+    expect(() => platformFromConfig(noToken, '')).toThrow(/REPLYWRIGHT_X_ACCESS_TOKEN/);
   });
 
   it('reads prices as unit=usd pairs over the defaults, and refuses unknown units', () => {
