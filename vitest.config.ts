@@ -30,6 +30,10 @@ export default defineConfig({
           exclude: [...defaultExclude, ...slowTests],
           // vitest's defaults (5 s per test, 10 s per hook): a unit test that needs more is a
           // slow test, or says why on its own `it`/`describe`.
+          // One module graph per worker, not per file: importing drizzle, XState, Hono and the
+          // app for each of ~100 files was most of the run. Fast tests keep no module-level
+          // state (each builds its own store, clock, server), so they do not see each other.
+          isolate: false,
         },
       },
       {

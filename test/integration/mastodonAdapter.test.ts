@@ -219,7 +219,8 @@ describe('MastodonAdapter against the sandbox’s Mastodon dialect', () => {
     expect((await adapter.ownRepliesTo(target, since)).map((p) => p.id)).toEqual([first.postId, late.postId]);
   });
 
-  it('ownRepliesTo and ownTimeline: own statuses since a time, direct ones included, across pages', async () => {
+  // Pages through 88 statuses over a loopback socket: up to 3 s on a loaded machine.
+  it('ownRepliesTo and ownTimeline: own statuses since a time, direct ones included, across pages', { timeout: 15_000 }, async () => {
     s = await serveMastodonSandbox();
     const adapter = s.adapter();
     const target = s.post('alice', `@${BOT} the question`, { visibility: 'direct' });

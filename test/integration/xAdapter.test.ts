@@ -241,7 +241,8 @@ describe('X adapter: replies and the own-reply lookup', () => {
     expect(await adapter.ownRepliesTo(target, since)).toHaveLength(1);
   });
 
-  it('lists its own timeline newest first, over every page', async () => {
+  // 105 replies and their pages over a loopback socket: up to 3 s on a loaded machine.
+  it('lists its own timeline newest first, over every page', { timeout: 15_000 }, async () => {
     const adapter = sandbox.adapter();
     const since = clock.now();
     const made: string[] = [];
