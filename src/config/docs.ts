@@ -29,7 +29,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REPLYWRIGHT_AUTHOR_COOLDOWN_MIN: 'Minimum time between two replies to the same author.',
   REPLYWRIGHT_MIN_SCORE: 'Candidates scoring below this (0–100) are rejected.',
   REPLYWRIGHT_QUEUE_TTL_MIN: 'How long a queued candidate waits before it expires.',
-  REPLYWRIGHT_QUEUE_LOW_WATERMARK: 'Below this queue size the scheduler asks for a refill fetch; also the proof\'s queue target.',
+  REPLYWRIGHT_QUEUE_LOW_WATERMARK:
+    "Below this queue size the scheduler asks for a refill fetch; also the proof's queue target (a queue under it passes while the scheduler drains it as fast as it is fed).",
   REPLYWRIGHT_CAP_PER_HOUR: 'Permits per rolling hour.',
   REPLYWRIGHT_CAP_PER_DAY: 'Permits per rolling day.',
   REPLYWRIGHT_MIN_SPACING_SEC: 'Minimum time between two permits.',
