@@ -92,7 +92,7 @@ export const candidateMachine = setup({
       },
     },
     selected: {
-      tags: ['admitted', 'in_queue'],
+      tags: ['admitted', 'in_queue', 'picked'],
       on: {
         DECIDE: { target: 'decided', actions: assign({ decisionId: ({ event }) => event.decisionId }) },
         RELEASE: { target: 'queued', actions: ['recordReason', assign({ schedulerRunId: null })] },
@@ -100,7 +100,7 @@ export const candidateMachine = setup({
       },
     },
     decided: {
-      tags: ['admitted'],
+      tags: ['admitted', 'picked'],
       on: {
         PERMIT: { target: 'permitted', actions: assign({ permitId: ({ event }) => event.permitId }) },
         RELEASE: {

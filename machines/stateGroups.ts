@@ -23,7 +23,7 @@ export type CandidateRowState = CandidateState | Quarantined;
 /** Tags a permit's states carry in `machines/permit.ts`. */
 export type PermitTag = 'holds_target' | 'unspent' | 'may_post' | 'attempted' | 'in_flight' | 'succeeded';
 /** Tags a candidate's states carry in `machines/candidate.ts`. */
-export type CandidateTag = 'admitted' | 'in_queue' | 'succeeded';
+export type CandidateTag = 'admitted' | 'in_queue' | 'picked' | 'succeeded';
 
 interface StateNodeLike {
   key: string;
@@ -119,6 +119,8 @@ export const CANDIDATE_GROUPS = {
   admitted: candidateTag('admitted'),
   /** Waiting in the queue or picked from it by a scheduler run not yet decided. */
   inQueue: candidateTag('in_queue'),
+  /** Taken by a scheduler run that has not yet carried it to a permit: released if the run ends without one. */
+  picked: candidateTag('picked'),
   succeeded: candidateTag('succeeded'),
 } as const satisfies Record<string, readonly CandidateRowState[]>;
 

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gt, min } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gt, inArray, lte, min, sql } from 'drizzle-orm';
+import { CANDIDATE_GROUPS } from '../../machines/stateGroups.ts';
 import { prepared } from '../../db/prepared.ts';
 import { candidates, queueEntries } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
@@ -99,11 +100,7 @@ export function sweepExpired(deps: { store: Store; host: EntityHost; clock: Cloc
   let total = 0;
   for (;;) {
     const now = deps.clock.now();
-    const rows = deps.store
-      .statement(
-        "select candidate_id as candidateId from queue_entries where status = 'queued' and expires_at <= ? limit ?",
-      )
-      .all(now, batch) as { candidateId: string }[];
+    const rows = expiredEntries.all(deps.store, { now, batch });
     if (rows.length === 0) break;
     deps.store.tx(() => {
       for (const row of rows) deps.host.send('candidate', row.candidateId, { type: 'EXPIRE' });
@@ -124,16 +121,45 @@ export function releaseStranded(
   reasonCode: string,
   runId?: string,
 ): number {
-  const rows = deps.store
-    .statement(
-      runId
-        ? "select id from candidates c where state in ('selected', 'decided') and exists (select 1 from queue_entries q where q.candidate_id = c.id and q.selected_by_run_id = ?)"
-        : "select id from candidates where state in ('selected', 'decided') and ? is null",
-    )
-    .all(runId ?? null) as { id: string }[];
+  const rows = runId === undefined ? allPicked.all(deps.store, {}) : pickedByRun.all(deps.store, { runId });
   if (rows.length === 0) return 0;
   deps.store.tx(() => {
     for (const row of rows) deps.host.send('candidate', row.id, { type: 'RELEASE', reasonCode });
   });
   return rows.length;
 }
+
+const expiredEntries = prepared<{ now: number; batch: number }>()((db, p) =>
+  db
+    .select({ candidateId: queueEntries.candidateId })
+    .from(queueEntries)
+    .where(and(eq(queueEntries.status, 'queued'), lte(queueEntries.expiresAt, p.now)))
+    .limit(p.batch)
+    .prepare(),
+);
+
+const allPicked = prepared()((db) =>
+  db
+    .select({ id: candidates.id })
+    .from(candidates)
+    .where(inArray(candidates.state, CANDIDATE_GROUPS.picked))
+    .prepare(),
+);
+
+const pickedByRun = prepared<{ runId: string }>()((db, p) =>
+  db
+    .select({ id: candidates.id })
+    .from(candidates)
+    .where(
+      and(
+        inArray(candidates.state, CANDIDATE_GROUPS.picked),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(queueEntries)
+            .where(and(eq(queueEntries.candidateId, candidates.id), eq(queueEntries.selectedByRunId, p.runId))),
+        ),
+      ),
+    )
+    .prepare(),
+);
