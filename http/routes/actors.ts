@@ -71,9 +71,11 @@ export function actorRoutes(app: AppHandle): Hono<HttpEnv> {
       const add = (rows: readonly EventRow[]) => {
         for (const e of rows) byId.set(e.id, e);
       };
-      add(latestEventsBy(store, eventsTable.actorId, id));
+      // An entity's events carry its id in its kind's indexed column (its own steps and its
+      // quarantine alike); actor_id has no index, so it is read only for a kind without one.
       if (row.kind === 'permit') add(latestEventsBy(store, eventsTable.permitId, id));
-      if (row.kind === 'candidate') add(latestEventsBy(store, eventsTable.candidateId, id));
+      else if (row.kind === 'candidate') add(latestEventsBy(store, eventsTable.candidateId, id));
+      else add(latestEventsBy(store, eventsTable.actorId, id));
       const events = [...byId.values()]
         .sort((a, b) => a.id - b.id)
         .slice(-EVENT_LIMIT)
