@@ -187,13 +187,6 @@ export const decisions = sqliteTable(
   (t) => [index('decisions_candidate').on(t.candidateId), index('decisions_run').on(t.schedulerRunId)],
 );
 
-/**
- * Permit states in which the permit holds its target: at most one per target, ever.
- * `quarantined` holds it too: a permit whose snapshot this build cannot read may have been
- * posting, so its target must never get a second reply (and it counts against the caps).
- */
-export const HOLDING_PERMIT_STATES = PERMIT_GROUPS.holdsTarget;
-
 export const permits = sqliteTable(
   'permits',
   {
@@ -224,6 +217,9 @@ export const permits = sqliteTable(
     usedAt: integer('used_at'),
   },
   (t) => [
+    // At most one permit per target in the states that hold it (PERMIT_GROUPS.holdsTarget; a
+    // quarantined permit holds it too: it may have been posting). Built from the machine's tags,
+    // so a migration that drifts from them fails test/integration/permitIndexGroup.test.ts.
     uniqueIndex('permits_one_per_target')
       .on(t.platform, t.targetPostId)
       .where(
