@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (!dbPath) throw new Error('usage: httpEntry.ts <db path> <candidates per second>');
   const pipeline = await benchPipeline(dbPath, { supervise: true });
   await pipeline.app.start();
-  const http = await serveHttp(createHttpApp(pipeline.app, { env: {} }), { port: 0, host: '127.0.0.1' });
+  const http = await serveHttp(createHttpApp(pipeline.app), { port: 0, host: '127.0.0.1' });
   const deps = ingestDepsFor(pipeline.app.store, pipeline.app.host);
   const source = { kind: 'mentions' as const, name: 'mentions' };
   const intervalMs = (PAGE * 1000) / Number(rateArg ?? 2000);

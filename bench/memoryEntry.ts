@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const beforeBootMb = rssMb();
   await app.start();
   const afterBootMb = rssMb();
-  const http = createHttpApp(app, { env: {} });
+  const http = createHttpApp(app);
   const samples: number[] = [afterBootMb];
   const jobs = ['fetch', 'scheduler', 'poster', 'reconciler'] as const;
   for (let t = 0; t < Number(ticksArg ?? 3); t++) {

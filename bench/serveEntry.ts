@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   if (!dbPath) throw new Error('usage: serveEntry.ts <db path>');
   const pipeline = await benchPipeline(dbPath, { supervise: true });
   await pipeline.app.start();
-  const http = await serveHttp(createHttpApp(pipeline.app, { env: {} }), { port: 0, host: '127.0.0.1' });
+  const http = await serveHttp(createHttpApp(pipeline.app), { port: 0, host: '127.0.0.1' });
   const restore = pipeline.app.recovery?.restore;
   process.stdout.write(
     `${JSON.stringify({ url: http.url, restored: restore?.active ?? 0, restoreMs: restore?.durationMs ?? 0, rssMb: rssMb() })}\n`,

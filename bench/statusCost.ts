@@ -11,7 +11,7 @@ import { nowMs, summarize } from './stats.ts';
 export async function routeCost(workDir: string, n: number, calls: number): Promise<Record<string, number>> {
   const pipeline = await benchPipeline(await seededDb(workDir, n));
   await pipeline.app.start();
-  const http = createHttpApp(pipeline.app, { env: {} });
+  const http = createHttpApp(pipeline.app);
   const out: Record<string, number> = {};
   for (const path of ['/healthz', '/api/status', '/metrics']) {
     const times: number[] = [];
