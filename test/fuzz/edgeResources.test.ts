@@ -6,6 +6,7 @@ import { fuzzParameters, RunCount } from '../support/fuzz.ts';
 import { ADMIN_TOKEN } from '../support/httpHarness.ts';
 import { rawRequest, requestHead } from '../support/rawHttp.ts';
 import { type ServedHarness, servedHarness } from '../support/servedHarness.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /**
  * Fuzz, over real sockets: whatever a client does — HEAD on the stream, vanishing mid-response,
@@ -50,13 +51,14 @@ afterAll(async () => {
 
 /** Waits (briefly) for the server to let go, then reports what is still held. */
 async function settled(deadlineMs = 1_500): Promise<{ timers: number; sockets: number; streams: number }> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const now = { ...resources(), streams: s.listeners.size };
-    const clean = !baseline || (now.streams === 0 && now.timers <= baseline.timers && now.sockets <= baseline.sockets);
-    if (clean || Date.now() > until) return now;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const held = () => ({ ...resources(), streams: s.listeners.size });
+  const clean = () => {
+    const now = held();
+    return !baseline || (now.streams === 0 && now.timers <= baseline.timers && now.sockets <= baseline.sockets);
+  };
+  // Not settling in time is reported by the caller's assertion on what is still held.
+  await waitFor(clean, { timeoutMs: deadlineMs, intervalMs: 10 }).catch(() => undefined);
+  return held();
 }
 
 /** A client socket that sent `request`; resolves once the first response bytes arrived. */
