@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
-import { type EntityMachineEntry, entityMachines, type PersistedShape } from '../../machines/registry.ts';
+import type { EntityMachineEntry, PersistedShape } from '../../machines/registry.ts';
+import { entityKind, isEntityKind } from './entityKinds.ts';
 import { leafStates, parsePersisted } from './snapshotCodec.ts';
 
 /**
@@ -38,7 +39,7 @@ function statesOf(machine: AnyStateMachine): Set<string> {
 }
 
 export function decodeActorRow(row: PersistedActorRow): DecodedActorRow {
-  const entry = (entityMachines as Record<string, EntityMachineEntry<unknown> | undefined>)[row.kind];
+  const entry = isEntityKind(row.kind) ? entityKind(row.kind).entry : undefined;
   const fail = (code: QuarantineCode, reason: string): DecodedActorRow => ({
     ok: false,
     problem: { code, reason },

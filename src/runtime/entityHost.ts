@@ -119,7 +119,7 @@ export class EntityHost {
     this.#assertInTransaction();
     const kind = entityKind(name);
     const start = this.#load(kind.entry, id);
-    const list: readonly { type: string }[] = Array.isArray(events) ? events : [events as { type: string }];
+    const list: readonly EventOf<K>[] = isList(events) ? events : [events];
     return this.#apply({ name, kind, id, start, created: false, events: list, options }) as EntityState<
       ContextOf<K>
     >;
@@ -346,6 +346,10 @@ function eventRows(
       data: JSON.stringify({ from, cause, reasonCode: c.reasonCode ?? null, ...options.data }),
     },
   ];
+}
+
+function isList<T>(events: T | readonly T[]): events is readonly T[] {
+  return Array.isArray(events);
 }
 
 function toState(kind: EntityKind, id: string, snapshot: AnyMachineSnapshot): EntityState {
