@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { prepared } from '../../db/prepared.ts';
 import { candidates, type NewCandidate, optOuts, permits, queueEntries } from '../../db/schema.ts';
-import type { Store } from '../../db/store.ts';
+import type { Db, Store } from '../../db/store.ts';
 import type { CandidateEvent } from '../../machines/candidate.ts';
 import { CANDIDATE, PERMIT_GROUPS } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
@@ -129,7 +129,7 @@ export function ingestPage(
         { candidateId },
         events,
         ({ state, context }) => {
-          const inserted = insertCandidate.get(store, {
+          const inserted = insertCandidate(store, {
             id: candidateId,
             platform: platformName,
             postId: post.id,
@@ -148,7 +148,7 @@ export function ingestPage(
             tier: context.tier,
             at: now,
           });
-          if (inserted === undefined) return false;
+          if (!inserted) return false;
           const status = queueStatusOf(state);
           if (context.queueEntryId && context.tier !== null && context.score !== null && status) {
             insertQueueEntry.run(store, {
@@ -188,34 +188,49 @@ const seenPost = prepared<{ platform: string; postId: string }>()((db, p) =>
 
 type CandidateInsert = Omit<NewCandidate, 'discoveredAt' | 'updatedAt'> & { at: number };
 
-/** Returns the id when inserted; undefined when the row already existed. */
-const insertCandidate = prepared<Required<CandidateInsert>>()((db, p) =>
-  db
+const candidateInsertOn = (db: Db) => {
+  const p = (name: keyof Required<CandidateInsert>) => sql.placeholder(name);
+  return db
     .insert(candidates)
     .values({
-      id: p.id,
-      platform: p.platform,
-      postId: p.postId,
-      author: p.author,
-      text: p.text,
-      postCreatedAt: p.postCreatedAt,
-      inReplyToPostId: p.inReplyToPostId,
-      isRoot: p.isRoot,
-      conversationId: p.conversationId,
-      source: p.source,
-      fetchRunId: p.fetchRunId,
-      consent: p.consent,
-      state: p.state,
-      reasonCode: p.reasonCode,
-      score: p.score,
-      tier: p.tier,
-      discoveredAt: p.at,
-      updatedAt: p.at,
+      id: p('id'),
+      platform: p('platform'),
+      postId: p('postId'),
+      author: p('author'),
+      text: p('text'),
+      postCreatedAt: p('postCreatedAt'),
+      inReplyToPostId: p('inReplyToPostId'),
+      isRoot: p('isRoot'),
+      conversationId: p('conversationId'),
+      source: p('source'),
+      fetchRunId: p('fetchRunId'),
+      consent: p('consent'),
+      state: p('state'),
+      reasonCode: p('reasonCode'),
+      score: p('score'),
+      tier: p('tier'),
+      discoveredAt: p('at'),
+      updatedAt: p('at'),
     })
     .onConflictDoNothing()
-    .returning({ id: candidates.id })
-    .prepare(),
-);
+    .prepare();
+};
+
+const candidateInserts = new WeakMap<Store, ReturnType<typeof candidateInsertOn>>();
+
+/**
+ * Inserts a new candidate row; false when the post's row already existed. Prepared once per
+ * store, like `prepared()`, but run for its change count (`prepared().run` returns nothing, and
+ * `returning` costs a row read per candidate).
+ */
+function insertCandidate(store: Store, row: Required<CandidateInsert>): boolean {
+  let insert = candidateInserts.get(store);
+  if (!insert) {
+    insert = candidateInsertOn(store.db);
+    candidateInserts.set(store, insert);
+  }
+  return insert.run(row).changes > 0;
+}
 
 const insertQueueEntry = prepared<{
   id: string;
