@@ -56,7 +56,8 @@ export const actors = sqliteTable(
     snapshot: text('snapshot').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('actors_status').on(t.status, t.kind)],
+  // actors_kind_state: the statechart catalog's counts per state of a kind, and /api/actors.
+  (t) => [index('actors_kind_state').on(t.kind, t.state), index('actors_status').on(t.status, t.kind)],
 );
 
 export const timers = sqliteTable(

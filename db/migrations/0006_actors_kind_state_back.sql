@@ -1,0 +1,1 @@
+CREATE INDEX `actors_kind_state` ON `actors` (`kind`,`state`);
