@@ -71,7 +71,8 @@ export const blueskyLatencyBench: BenchFn = async ({ quick, workDir }) => {
     await app.stop();
     await net.stop();
   }
-  const phase = (key: 'discovered' | 'permitted' | 'postingStarted') => summarize(phases.map((p) => p[key])).p50;
+  const phase = (key: 'discovered' | 'permitted' | 'postingStarted') =>
+    summarize(phases.map((p) => p[key])).p50;
   const v = summarize(visible);
   const c = summarize(committed);
   const lag = summarize(indexing);
@@ -96,7 +97,8 @@ export const blueskyLatencyBench: BenchFn = async ({ quick, workDir }) => {
       ],
     },
     {
-      measure: 'where the time goes, p50 from the mention: discovered (fetch) → permit (scheduler) → posting (poster)',
+      measure:
+        'where the time goes, p50 from the mention: discovered (fetch) → permit (scheduler) → posting (poster)',
       value: phase('postingStarted'),
       unit: 'ms',
       comparisons: [],

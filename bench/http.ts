@@ -1,9 +1,9 @@
-import autocannon from 'autocannon';
 import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
 import { spawnTs } from './spawnTs.ts';
 import { fmt, ratio, summarize } from './stats.ts';
-import type { BenchFn, Row } from './types.ts';
 import { routeCost } from './statusCost.ts';
+import type { BenchFn, Row } from './types.ts';
 import { freshStore } from './workspace.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { better, defineQueue, defineWorker, type Logger, type Queue } from 'plainjob';
-import Database from 'better-sqlite3';
-import { createActor, initialTransition, transition } from 'xstate';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { better, defineQueue, defineWorker, type Logger, type Queue } from 'plainjob';
+import { createActor, initialTransition, transition } from 'xstate';
 import { candidateMachine } from '../machines/candidate.ts';
 import { candidateIdFor, emptyCounts, type IngestCounts, ingestPage } from '../src/jobs/ingest.ts';
 import { toPostFacts } from '../src/jobs/toPostFacts.ts';

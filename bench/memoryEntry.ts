@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { candidates, permits } from '../db/schema.ts';
-import { PERMIT } from '../machines/stateGroups.ts';
 import { createHttpApp } from '../http/app.ts';
+import { PERMIT } from '../machines/stateGroups.ts';
 import { countRows } from '../src/proof/queries.ts';
 import { benchPipeline } from './pipeline.ts';
 import { rssMb } from './stats.ts';

@@ -1,12 +1,12 @@
-import { type Replywright, createReplywright } from '../src/app/replywright.ts';
+import { createReplywright, type Replywright } from '../src/app/replywright.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createGenerator } from '../src/generators/index.ts';
 import { silentLogger } from '../src/logging.ts';
 import type { PlatformAdapter } from '../src/platforms/contract.ts';
 import { createSandboxInProcessAdapter } from '../src/platforms/sandbox/inProcessAdapter.ts';
+import { systemClock } from '../src/runtime/clock.ts';
 import { SandboxPlatform } from '../src/sandbox/platform.ts';
 import { SEED_USERS } from '../src/sandbox/traffic.ts';
-import { systemClock } from '../src/runtime/clock.ts';
 import { BENCH_ACCOUNT } from './synthetic.ts';
 import { BENCH_ENV } from './workspace.ts';
 

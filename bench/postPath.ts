@@ -28,7 +28,9 @@ export const postPathBench: BenchFn = async ({ quick, workDir }) => {
   // Every platform call the poster makes, by method: the price of asking before posting.
   const calls = new Map<string, number>();
   let counting = false;
-  const pipeline = await benchPipeline(store.path, { platform: (a) => countingCalls(a, calls, () => counting) });
+  const pipeline = await benchPipeline(store.path, {
+    platform: (a) => countingCalls(a, calls, () => counting),
+  });
   const { app, platform } = pipeline;
   await app.start();
   const bare = createSandboxInProcessAdapter({ platform });
@@ -48,7 +50,12 @@ export const postPathBench: BenchFn = async ({ quick, workDir }) => {
     if (stats.posted !== 1) throw new Error(`poster run ${i} did not post: ${JSON.stringify(stats)}`);
     const target = platform.createPost({ author: 'alice', text: `a root post to answer, number ${i}` }).post;
     t = nowMs();
-    await bare.createReply({ targetId: target.id, text: `bare reply ${i}`, idempotencyKey: `bare-${i}`, attempt: 1 });
+    await bare.createReply({
+      targetId: target.id,
+      text: `bare reply ${i}`,
+      idempotencyKey: `bare-${i}`,
+      attempt: 1,
+    });
     const bareMs = nowMs() - t;
     if (i >= 3) {
       samples.poster.push(posterMs);

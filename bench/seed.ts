@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createFloorWriter } from './floorWriter.ts';
 import { optedInRoot, pages } from './synthetic.ts';
 import { freshRawDb } from './workspace.ts';

@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { migrate } from '../db/migrate.ts';
 import { openStore, type Store } from '../db/store.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { evaluationPolicyFrom } from '../src/policy/evaluate.ts';
 import type { IngestDeps } from '../src/jobs/ingest.ts';
+import { evaluationPolicyFrom } from '../src/policy/evaluate.ts';
 import { systemClock } from '../src/runtime/clock.ts';
 import { EntityHost } from '../src/runtime/entityHost.ts';
 import { randomIds } from '../src/runtime/ids.ts';

@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { type CandidateRowState, PERMIT_GROUPS, type PermitRowState, sqlList } from '../machines/stateGroups.ts';
+import {
+  type CandidateRowState,
+  PERMIT_GROUPS,
+  type PermitRowState,
+  sqlList,
+} from '../machines/stateGroups.ts';
 
 /**
  * The one schema source. Times are epoch milliseconds (integer); ids are text.
@@ -223,9 +228,7 @@ export const permits = sqliteTable(
     // so a migration that drifts from them fails test/integration/permitIndexGroup.test.ts.
     uniqueIndex('permits_one_per_target')
       .on(t.platform, t.targetPostId)
-      .where(
-        sql.raw(`state in ${sqlList(PERMIT_GROUPS.holdsTarget)}`),
-      ),
+      .where(sql.raw(`state in ${sqlList(PERMIT_GROUPS.holdsTarget)}`)),
     uniqueIndex('permits_actual_post').on(t.platform, t.actualPostId).where(sql`actual_post_id is not null`),
     uniqueIndex('permits_idempotency_key').on(t.idempotencyKey),
     index('permits_state').on(t.state, t.updatedAt),
@@ -247,7 +250,10 @@ export const ghosts = sqliteTable(
     kind: text('kind', { enum: ['unexplained_post', 'vanished_reply'] }).notNull(),
     permitId: text('permit_id'),
   },
-  (t) => [uniqueIndex('ghosts_platform_post_kind').on(t.platform, t.postId, t.kind), index('ghosts_detected').on(t.detectedAt)],
+  (t) => [
+    uniqueIndex('ghosts_platform_post_kind').on(t.platform, t.postId, t.kind),
+    index('ghosts_detected').on(t.detectedAt),
+  ],
 );
 
 export const optOuts = sqliteTable(

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import type Database from 'better-sqlite3';
 import { openDriver } from './drivers/open.ts';
 import type { SqliteDriver, SqliteStatement } from './drivers/types.ts';
-import * as schema from './schema.ts';
 import type { NewEvent } from './schema.ts';
+import * as schema from './schema.ts';
 
 /** The event insert, prepared once per store (every state change writes one). */
 function prepareEventInsert(db: Db) {
@@ -149,7 +149,8 @@ export function createStore(driver: SqliteDriver, path: string): Store {
     durableTx<T>(fn: () => T): T {
       // SQLite cannot raise the safety level inside a transaction: a durable commit nested
       // in an ordinary one would silently commit with synchronous=NORMAL.
-      if (depth > 0 && !durable) throw new Error('durableTx cannot be nested inside a non-durable transaction');
+      if (depth > 0 && !durable)
+        throw new Error('durableTx cannot be nested inside a non-durable transaction');
       if (depth > 0) return run(fn);
       durable = true;
       driver.exec('PRAGMA synchronous = FULL');

@@ -11,7 +11,9 @@ import { HttpError } from './errors.ts';
 export const BODY_LIMIT_BYTES = 4 * 1024;
 
 const tooLarge = (cause?: unknown) =>
-  new HttpError(413, 'payload_too_large', `request bodies are limited to ${BODY_LIMIT_BYTES} bytes`, { cause });
+  new HttpError(413, 'payload_too_large', `request bodies are limited to ${BODY_LIMIT_BYTES} bytes`, {
+    cause,
+  });
 
 /**
  * Refuses, on the Content-Length header alone, a mutating request that announces more than

@@ -41,5 +41,8 @@ export function handleError(error: Error, c: Context<HttpEnv>): Response {
 }
 
 export function handleNotFound(c: Context<HttpEnv>): Response {
-  return c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') }, 404);
+  return c.json(
+    { error: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') },
+    404,
+  );
 }

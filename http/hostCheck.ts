@@ -16,7 +16,11 @@ export function checkHost(policy: HostPolicy) {
     const target = new URL(c.req.url).host;
     const hosts = header === undefined ? [target] : [header, target];
     if (!hosts.every((host) => hostAllowed(policy, host, localPort))) {
-      throw new HttpError(403, 'host_not_allowed', 'this server does not answer to that Host; see REPLYWRIGHT_ALLOWED_HOSTS');
+      throw new HttpError(
+        403,
+        'host_not_allowed',
+        'this server does not answer to that Host; see REPLYWRIGHT_ALLOWED_HOSTS',
+      );
     }
     await next();
   });
@@ -26,4 +30,3 @@ export function checkHost(policy: HostPolicy) {
 function localPortOf(env: HttpEnv['Bindings'] | undefined): number | undefined {
   return env?.incoming?.socket?.localPort ?? env?.localPort;
 }
-

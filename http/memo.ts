@@ -4,7 +4,11 @@
  * more than a few times a second only burns the core the pipeline needs. A fresh write shows
  * up at most `ttlMs` later.
  */
-export function memoize<K, V>(compute: (key: K) => V, ttlMs: number, now: () => number = Date.now): (key: K) => V {
+export function memoize<K, V>(
+  compute: (key: K) => V,
+  ttlMs: number,
+  now: () => number = Date.now,
+): (key: K) => V {
   const cache = new Map<K, { at: number; value: V }>();
   return (key) => {
     const hit = cache.get(key);

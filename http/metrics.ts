@@ -37,7 +37,12 @@ const newEventsByType = prepared<{ after: number }>()((db, p) =>
     .prepare(),
 );
 
-const RUN_FIELDS = { id: jobRuns.id, status: jobRuns.status, startedAt: jobRuns.startedAt, endedAt: jobRuns.endedAt };
+const RUN_FIELDS = {
+  id: jobRuns.id,
+  status: jobRuns.status,
+  startedAt: jobRuns.startedAt,
+  endedAt: jobRuns.endedAt,
+};
 
 const runsStartedSince = prepared<{ job: (typeof JOBS)[number]; since: number }>()((db, p) =>
   db
@@ -58,18 +63,68 @@ const candidatesByState = prepared()((db) =>
 export function createMetrics(app: AppHandle): Metrics {
   const registry = new Registry();
   const registers = [registry];
-  const eventsTotal = new Counter({ name: 'replywright_events_total', help: 'Event rows written, by type', labelNames: ['type'], registers });
-  const ghostsTotal = new Counter({ name: 'replywright_ghosts_total', help: 'Posts no used permit explains', registers });
-  const queue = new Gauge({ name: 'replywright_queue_size', help: 'Queue entries queued and not expired', registers });
-  const permitGauge = new Gauge({ name: 'replywright_permits', help: 'Permits by state', labelNames: ['state'], registers });
-  const candidateGauge = new Gauge({ name: 'replywright_candidates', help: 'Candidates by state', labelNames: ['state'], registers });
-  const childUp = new Gauge({ name: 'replywright_supervisor_child_up', help: '1 when the job actor runs', labelNames: ['child'], registers });
+  const eventsTotal = new Counter({
+    name: 'replywright_events_total',
+    help: 'Event rows written, by type',
+    labelNames: ['type'],
+    registers,
+  });
+  const ghostsTotal = new Counter({
+    name: 'replywright_ghosts_total',
+    help: 'Posts no used permit explains',
+    registers,
+  });
+  const queue = new Gauge({
+    name: 'replywright_queue_size',
+    help: 'Queue entries queued and not expired',
+    registers,
+  });
+  const permitGauge = new Gauge({
+    name: 'replywright_permits',
+    help: 'Permits by state',
+    labelNames: ['state'],
+    registers,
+  });
+  const candidateGauge = new Gauge({
+    name: 'replywright_candidates',
+    help: 'Candidates by state',
+    labelNames: ['state'],
+    registers,
+  });
+  const childUp = new Gauge({
+    name: 'replywright_supervisor_child_up',
+    help: '1 when the job actor runs',
+    labelNames: ['child'],
+    registers,
+  });
   const paused = new Gauge({ name: 'replywright_paused', help: '1 when the kill switch is on', registers });
-  const platformCalls = new Counter({ name: 'replywright_platform_calls_total', help: 'Calls the platform adapter made to a paid API, by operation and outcome', labelNames: ['platform', 'operation', 'outcome'], registers });
-  const platformSpend = new Counter({ name: 'replywright_platform_spend_usd_total', help: 'What those calls cost at the configured prices (USD)', labelNames: ['platform', 'operation'], registers });
-  const spend24h = new Gauge({ name: 'replywright_platform_spend_usd_24h', help: 'Platform spend of the last 24 h (USD)', registers });
-  const costPerReply = new Gauge({ name: 'replywright_cost_per_reply_usd_24h', help: 'Platform spend of the last 24 h per reply posted in it (USD; absent without a reply)', registers });
-  const budget = new Gauge({ name: 'replywright_daily_budget_usd', help: 'REPLYWRIGHT_DAILY_BUDGET_USD (absent when unset)', registers });
+  const platformCalls = new Counter({
+    name: 'replywright_platform_calls_total',
+    help: 'Calls the platform adapter made to a paid API, by operation and outcome',
+    labelNames: ['platform', 'operation', 'outcome'],
+    registers,
+  });
+  const platformSpend = new Counter({
+    name: 'replywright_platform_spend_usd_total',
+    help: 'What those calls cost at the configured prices (USD)',
+    labelNames: ['platform', 'operation'],
+    registers,
+  });
+  const spend24h = new Gauge({
+    name: 'replywright_platform_spend_usd_24h',
+    help: 'Platform spend of the last 24 h (USD)',
+    registers,
+  });
+  const costPerReply = new Gauge({
+    name: 'replywright_cost_per_reply_usd_24h',
+    help: 'Platform spend of the last 24 h per reply posted in it (USD; absent without a reply)',
+    registers,
+  });
+  const budget = new Gauge({
+    name: 'replywright_daily_budget_usd',
+    help: 'REPLYWRIGHT_DAILY_BUDGET_USD (absent when unset)',
+    registers,
+  });
   const durations = new Histogram({
     name: 'replywright_job_run_duration_seconds',
     help: 'Duration of finished job runs, by job and status',
@@ -81,7 +136,12 @@ export function createMetrics(app: AppHandle): Metrics {
   let lastEventId = 0;
   let lastCallId = 0;
   let ghostsSeen = 0;
-  const runs = new Map(JOBS.map((job) => [job, { watermark: 0, seenAtWatermark: new Set<string>(), pending: new Set<string>() }]));
+  const runs = new Map(
+    JOBS.map((job) => [
+      job,
+      { watermark: 0, seenAtWatermark: new Set<string>(), pending: new Set<string>() },
+    ]),
+  );
   const { store } = app;
 
   const refresh = () => {
@@ -98,7 +158,8 @@ export function createMetrics(app: AppHandle): Metrics {
     setByState(candidateGauge, CANDIDATE_STATES, candidatesByState.all(store, {}));
     const health = app.health();
     childUp.reset();
-    for (const [child, h] of Object.entries(health.supervisor.children)) childUp.set({ child }, h.status === 'running' ? 1 : 0);
+    for (const [child, h] of Object.entries(health.supervisor.children))
+      childUp.set({ child }, h.status === 'running' ? 1 : 0);
     paused.set(app.controls.isPaused() ? 1 : 0);
 
     // Priced platform calls: only rows new since the last scrape are read.
@@ -113,13 +174,20 @@ export function createMetrics(app: AppHandle): Metrics {
     costPerReply.reset();
     if (day.costPerReplyUsd !== null) costPerReply.set(day.costPerReplyUsd);
     budget.reset();
-    if (app.config.REPLYWRIGHT_DAILY_BUDGET_USD !== undefined) budget.set(app.config.REPLYWRIGHT_DAILY_BUDGET_USD);
+    if (app.config.REPLYWRIGHT_DAILY_BUDGET_USD !== undefined)
+      budget.set(app.config.REPLYWRIGHT_DAILY_BUDGET_USD);
 
     for (const job of JOBS) {
       const track = runs.get(job)!;
       const rows = runsStartedSince.all(store, { job, since: track.watermark });
       if (track.pending.size) {
-        rows.push(...store.db.select(RUN_FIELDS).from(jobRuns).where(inArray(jobRuns.id, [...track.pending])).all());
+        rows.push(
+          ...store.db
+            .select(RUN_FIELDS)
+            .from(jobRuns)
+            .where(inArray(jobRuns.id, [...track.pending]))
+            .all(),
+        );
       }
       const unique = new Map(rows.map((r) => [r.id, r]));
       let watermark = track.watermark;
@@ -155,7 +223,11 @@ export function createMetrics(app: AppHandle): Metrics {
   };
 }
 
-function setByState(gauge: Gauge<'state'>, known: readonly string[], rows: readonly { state: string; n: number }[]): void {
+function setByState(
+  gauge: Gauge<'state'>,
+  known: readonly string[],
+  rows: readonly { state: string; n: number }[],
+): void {
   gauge.reset();
   for (const state of known) gauge.set({ state }, 0);
   for (const row of rows) gauge.set({ state: row.state }, row.n);

@@ -20,6 +20,9 @@ export function requestContext(log: Logger, now: () => number = () => performanc
     c.header('x-request-id', requestId);
     const started = now();
     await next();
-    child.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(now() - started) }, 'http');
+    child.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(now() - started) },
+      'http',
+    );
   });
 }

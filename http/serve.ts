@@ -25,7 +25,11 @@ interface DenoServer {
 
 interface DenoLike {
   serve(
-    options: { port: number; hostname: string; onListen?: (addr: { hostname: string; port: number }) => void },
+    options: {
+      port: number;
+      hostname: string;
+      onListen?: (addr: { hostname: string; port: number }) => void;
+    },
     handler: (request: Request) => Response | Promise<Response>,
   ): DenoServer;
 }
@@ -39,8 +43,9 @@ export async function serveHttp<E extends Env>(app: Hono<E>, options: ServeOptio
   const deno = (globalThis as { Deno?: DenoLike }).Deno;
   if (deno) {
     // The local port goes to the app as a binding: the Host check compares it with the Host header.
-    const server: DenoServer = deno.serve({ port: options.port, hostname: options.host, onListen: () => {} }, (request) =>
-      app.fetch(request, { localPort: server.addr.port }),
+    const server: DenoServer = deno.serve(
+      { port: options.port, hostname: options.host, onListen: () => {} },
+      (request) => app.fetch(request, { localPort: server.addr.port }),
     );
     return {
       url: urlOf(options.host, server.addr.port),

@@ -38,7 +38,9 @@ export async function optionalJsonBody<S extends z.ZodType>(c: Context, schema: 
 }
 
 /** An entity id: letters, digits, `_`, `-`, `.`, `:`; at most 128 characters. */
-export const idSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected an id of letters, digits, _ - . :');
+export const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected an id of letters, digits, _ - . :');
 
 /** A window such as `30m`, `2h`, `90s` (at most 30 days), in milliseconds. */
 export const windowSchema = z

@@ -12,7 +12,11 @@ import { spendSummary } from '../src/spend/queries.ts';
  * The read models shared by the JSON API and the dashboard, so both always show the same
  * numbers for the same window.
  */
-export function proofView(app: AppHandle, windowMs: number, targets: ProofTargets): { report: ProofReport; diagnosis: Diagnosis } {
+export function proofView(
+  app: AppHandle,
+  windowMs: number,
+  targets: ProofTargets,
+): { report: ProofReport; diagnosis: Diagnosis } {
   const now = app.clock.now();
   return {
     report: buildProofReport(app.store, { now, windowMs, targets }),
@@ -47,10 +51,17 @@ export function statusView(app: AppHandle, windowMs: number, targets: ProofTarge
     supervisor: health.supervisor.health,
     funnel: funnel(app.store, { now, windowMs }),
     queueSize: queueSize(app.store, now),
-    caps: capBudget(app.store, now, { perHour: config.REPLYWRIGHT_CAP_PER_HOUR, perDay: config.REPLYWRIGHT_CAP_PER_DAY }),
+    caps: capBudget(app.store, now, {
+      perHour: config.REPLYWRIGHT_CAP_PER_HOUR,
+      perDay: config.REPLYWRIGHT_CAP_PER_DAY,
+    }),
     blocking: diagnosisView(app, windowMs, targets),
     /** What the platform calls cost: this window, the last 24 h, per reply, against the daily budget. */
-    spend: spendSummary(app.store, { now, windowMs, dailyBudgetUsd: config.REPLYWRIGHT_DAILY_BUDGET_USD ?? null }),
+    spend: spendSummary(app.store, {
+      now,
+      windowMs,
+      dailyBudgetUsd: config.REPLYWRIGHT_DAILY_BUDGET_USD ?? null,
+    }),
     config: publicConfig(config),
   };
 }

@@ -133,7 +133,11 @@ export const permitMachine = setup({
       tags: ['holds_target', 'unspent', 'may_post'],
       on: {
         CLAIM: [
-          { guard: 'claimedTargetGone', target: 'rejected', actions: assign({ reasonCode: 'target_deleted' }) },
+          {
+            guard: 'claimedTargetGone',
+            target: 'rejected',
+            actions: assign({ reasonCode: 'target_deleted' }),
+          },
           {
             guard: 'claimedTargetNotRoot',
             target: 'rejected',

@@ -1,7 +1,7 @@
 import type { AnyStateMachine, ContextFrom, EventFromLogic, InputFrom, StateValueFrom } from 'xstate';
-import { candidateMachine, type CandidateContext } from './candidate.ts';
+import { type CandidateContext, candidateMachine } from './candidate.ts';
 import { createJobMachine } from './job.ts';
-import { permitMachine, type PermitContext } from './permit.ts';
+import { type PermitContext, permitMachine } from './permit.ts';
 import { supervisorMachine } from './supervisor.ts';
 
 /**

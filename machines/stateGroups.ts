@@ -54,7 +54,10 @@ function open<S extends string>(machine: AnyStateMachine): readonly S[] {
 }
 
 /** One name per state, checked against the machine by the type: a renamed state fails typecheck. */
-function names<S extends string>(machine: AnyStateMachine, record: { readonly [K in S]: K }): { readonly [K in S]: K } {
+function names<S extends string>(
+  machine: AnyStateMachine,
+  record: { readonly [K in S]: K },
+): { readonly [K in S]: K } {
   const known = new Set(topLevelStates(machine).map((s) => s.key));
   for (const name of Object.keys(record)) {
     if (!known.has(name)) throw new Error(`${machine.id}: no state named ${name}`);

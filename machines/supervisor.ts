@@ -39,7 +39,13 @@ export function backoffMs(restarts: number, base: number, max: number): number {
 }
 
 const child = (context: SupervisorContext, name: string): ChildHealth =>
-  context.children[name] ?? { status: 'stopped', restarts: 0, lastError: null, nextRestartAt: null, startedAt: null };
+  context.children[name] ?? {
+    status: 'stopped',
+    restarts: 0,
+    lastError: null,
+    nextRestartAt: null,
+    startedAt: null,
+  };
 
 export const supervisorMachine = setup({
   types: {
@@ -97,7 +103,13 @@ export const supervisorMachine = setup({
     children: Object.fromEntries(
       input.children.map((name) => [
         name,
-        { status: 'stopped', restarts: 0, lastError: null, nextRestartAt: null, startedAt: null } as ChildHealth,
+        {
+          status: 'stopped',
+          restarts: 0,
+          lastError: null,
+          nextRestartAt: null,
+          startedAt: null,
+        } as ChildHealth,
       ]),
     ),
     baseBackoffMs: input.baseBackoffMs ?? 1_000,

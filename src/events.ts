@@ -7,7 +7,11 @@ export const JOB_EVENT = {
   fetch: { started: 'fetch_started', completed: 'fetch_completed', failed: 'fetch_failed' },
   scheduler: { started: 'scheduler_started', completed: 'scheduler_completed', failed: 'scheduler_failed' },
   poster: { started: 'poster_started', completed: 'poster_completed', failed: 'poster_failed' },
-  reconciler: { started: 'reconciler_started', completed: 'reconciler_completed', failed: 'reconciler_failed' },
+  reconciler: {
+    started: 'reconciler_started',
+    completed: 'reconciler_completed',
+    failed: 'reconciler_failed',
+  },
 } as const;
 
 export const EVENT = {

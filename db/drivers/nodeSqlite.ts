@@ -74,22 +74,24 @@ export async function openNodeSqlite(path: string): Promise<SqliteDriver> {
     // better-sqlite3's shape: callable, plus .deferred/.immediate/.exclusive (drizzle's
     // db.transaction calls `.deferred`); inside an open transaction it nests as a savepoint.
     transaction(fn) {
-      const begin = (mode: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE') => (...args: Parameters<typeof fn>) => {
-        const savepoint = `sp_${depth}`;
-        const outer = !(db.isTransaction ?? depth > 0);
-        db.exec(outer ? `BEGIN ${mode}` : `SAVEPOINT ${savepoint}`);
-        depth++;
-        try {
-          const result = fn(...args);
-          depth--;
-          db.exec(outer ? 'COMMIT' : `RELEASE ${savepoint}`);
-          return result;
-        } catch (error) {
-          depth--;
-          db.exec(outer ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
-          throw error;
-        }
-      };
+      const begin =
+        (mode: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE') =>
+        (...args: Parameters<typeof fn>) => {
+          const savepoint = `sp_${depth}`;
+          const outer = !(db.isTransaction ?? depth > 0);
+          db.exec(outer ? `BEGIN ${mode}` : `SAVEPOINT ${savepoint}`);
+          depth++;
+          try {
+            const result = fn(...args);
+            depth--;
+            db.exec(outer ? 'COMMIT' : `RELEASE ${savepoint}`);
+            return result;
+          } catch (error) {
+            depth--;
+            db.exec(outer ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+            throw error;
+          }
+        };
       return Object.assign(begin('DEFERRED'), {
         deferred: begin('DEFERRED'),
         immediate: begin('IMMEDIATE'),

@@ -90,7 +90,10 @@ export function traceCard(trace: TraceChain | null, window: string): Safe {
 export function machinesCard(d: DashboardData): Safe {
   return h`<section class="card wide" data-testid="machines"><h2>State machines · live counts</h2><div class="charts">
     ${d.machines.map(
-      ({ summary, graph }) => h`<div class="chart"><h3>${summary.name} <span class="muted">v${summary.version}</span>
+      ({
+        summary,
+        graph,
+      }) => h`<div class="chart"><h3>${summary.name} <span class="muted">v${summary.version}</span>
         <a class="muted" href="/api/machines/${summary.name}">JSON</a></h3>${statechartSvg(summary.name, graph, summary.counts)}</div>`,
     )}</div></section>`;
 }

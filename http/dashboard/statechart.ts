@@ -53,7 +53,15 @@ export function layout(graph: MachineGraph): { boxes: Map<string, Box>; width: n
   for (const [r, nodes] of columns) {
     let y = TOP + (tallest - columnHeight(nodes)) / 2;
     for (const n of nodes) {
-      boxes.set(n.key, { key: n.key, x: PAD + r * (W + GAP_X), y, h: heightOf(n), rank: r, final: n.final, children: n.children });
+      boxes.set(n.key, {
+        key: n.key,
+        x: PAD + r * (W + GAP_X),
+        y,
+        h: heightOf(n),
+        rank: r,
+        final: n.final,
+        children: n.children,
+      });
       y += heightOf(n) + GAP_Y;
     }
   }
@@ -77,7 +85,8 @@ interface Rect {
 
 function at(c: Curve, t: number): Point {
   const u = 1 - t;
-  const f = (i: 0 | 1) => u * u * u * c[0][i] + 3 * u * u * t * c[1][i] + 3 * u * t * t * c[2][i] + t * t * t * c[3][i];
+  const f = (i: 0 | 1) =>
+    u * u * u * c[0][i] + 3 * u * u * t * c[1][i] + 3 * u * t * t * c[2][i] + t * t * t * c[3][i];
   return [f(0), f(1)];
 }
 
@@ -93,19 +102,34 @@ function curveOf(a: Box, b: Box): Curve {
     const x2 = b.x - 2;
     const y2 = b.y + b.h / 2;
     const mx = (x1 + x2) / 2;
-    return [[x1, y1], [mx, y1], [mx, y2], [x2, y2]];
+    return [
+      [x1, y1],
+      [mx, y1],
+      [mx, y2],
+      [x2, y2],
+    ];
   }
   if (b.rank === a.rank) {
     const down = b.y > a.y;
     const x = a.x + W / 2;
     const y1 = down ? a.y + a.h : a.y;
     const y2 = down ? b.y - 2 : b.y + b.h + 2;
-    return [[x, y1], [x, (2 * y1 + y2) / 3], [x, (y1 + 2 * y2) / 3], [x, y2]];
+    return [
+      [x, y1],
+      [x, (2 * y1 + y2) / 3],
+      [x, (y1 + 2 * y2) / 3],
+      [x, y2],
+    ];
   }
   const x1 = a.x + W * 0.35;
   const x2 = b.x + W * 0.65;
   const apex = Math.max(4, Math.min(a.y, b.y) - 26 - (a.rank - b.rank) * 5);
-  return [[x1, a.y], [x1, apex], [x2, apex], [x2, b.y - 2]];
+  return [
+    [x1, a.y],
+    [x1, apex],
+    [x2, apex],
+    [x2, b.y - 2],
+  ];
 }
 
 const LABEL_TS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88];
@@ -152,7 +176,8 @@ export function statechartSvg(name: string, graph: MachineGraph, counts: Record<
     .sort((x, y) => x.span - y.span || y.lines.length - x.lines.length)
     .map((d) => ({ ...d, at: placeLabel(d.curve, d.lines, taken) }));
   const edges = drawn.map(
-    (d) => h`<path class="${d.back ? 'edge back' : 'edge'}" d="${path(d.curve)}" marker-end="url(#${markerId})"/>`,
+    (d) =>
+      h`<path class="${d.back ? 'edge back' : 'edge'}" d="${path(d.curve)}" marker-end="url(#${markerId})"/>`,
   );
   const nodes = [...boxes.values()].map((b) => {
     const n = counts[b.key] ?? 0;

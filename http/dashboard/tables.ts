@@ -11,7 +11,9 @@ export function queueCard(d: DashboardData): Safe {
         ? h`<p class="muted">The queue is empty.</p>`
         : h`<table><thead><tr><th>Tier</th><th>Score</th><th>Author</th><th>Post</th><th>Expires</th></tr></thead><tbody>
       ${d.queueHead.map(
-        (q) => h`<tr data-testid="queue-${q.id}"><td class="num">${q.tier}</td><td class="num">${q.score.toFixed(1)}</td>
+        (
+          q,
+        ) => h`<tr data-testid="queue-${q.id}"><td class="num">${q.tier}</td><td class="num">${q.score.toFixed(1)}</td>
         <td>@${q.author}</td><td>${truncate(q.text)}</td><td>${relativeTime(q.expiresAt, d.now)}</td></tr>`,
       )}</tbody></table>`
     }</section>`;
@@ -56,7 +58,9 @@ export function ghostsCard(d: DashboardData): Safe {
         ? h`<p class="muted">Every post by the account is explained by a used permit.</p>`
         : h`<table><thead><tr><th>Post</th><th>Kind</th><th>Text</th><th>Detected</th></tr></thead><tbody>
       ${d.ghosts.map(
-        (g) => h`<tr data-testid="ghost-${g.id}"><td class="mono">${g.postId}</td><td>${g.kind}</td><td>${truncate(g.text)}</td>
+        (
+          g,
+        ) => h`<tr data-testid="ghost-${g.id}"><td class="mono">${g.postId}</td><td>${g.kind}</td><td>${truncate(g.text)}</td>
         <td>${relativeTime(g.detectedAt, d.now)}</td></tr>`,
       )}</tbody></table>`
     }</section>`;

@@ -95,5 +95,8 @@ export function machineDetail(app: AppHandle, entry: (typeof machineRegistry)[nu
 }
 
 export function machineGraphs(app: AppHandle): { summary: MachineSummary; graph: MachineGraph }[] {
-  return machineRegistry.map((entry) => ({ summary: machineSummary(app, entry), graph: graphOf(entry.name, entry.machine) }));
+  return machineRegistry.map((entry) => ({
+    summary: machineSummary(app, entry),
+    graph: graphOf(entry.name, entry.machine),
+  }));
 }

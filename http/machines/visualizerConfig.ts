@@ -1,5 +1,11 @@
 import type { AnyStateMachine } from 'xstate';
-import { definitionOf, guardName, relativePath, type StateNodeJson, type TransitionJson } from './definition.ts';
+import {
+  definitionOf,
+  guardName,
+  relativePath,
+  type StateNodeJson,
+  type TransitionJson,
+} from './definition.ts';
 
 /**
  * A `createMachine` config rebuilt from the serialized definition: paste it into the Stately

@@ -15,8 +15,14 @@ import { idSchema, params, query } from '../validate.ts';
  * seen); `GET /api/actors/:id` shows one actor's snapshot and its latest events.
  */
 const listQuery = z.object({
-  kind: z.string().regex(/^[a-z_]{1,32}$/, 'expected a kind such as candidate or permit').optional(),
-  state: z.string().regex(/^[a-z_.]{1,64}$/, 'expected a state name').optional(),
+  kind: z
+    .string()
+    .regex(/^[a-z_]{1,32}$/, 'expected a kind such as candidate or permit')
+    .optional(),
+  state: z
+    .string()
+    .regex(/^[a-z_.]{1,64}$/, 'expected a state name')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: idSchema.optional(),
 });
@@ -35,7 +41,13 @@ const EVENT_LIMIT = 500;
 
 /** The latest events of one actor, newest first, found through one of the indexed id columns. */
 function latestEventsBy(store: Store, column: SQLiteColumn, id: string): EventRow[] {
-  return store.db.select().from(eventsTable).where(eq(column, id)).orderBy(desc(eventsTable.id)).limit(EVENT_LIMIT).all();
+  return store.db
+    .select()
+    .from(eventsTable)
+    .where(eq(column, id))
+    .orderBy(desc(eventsTable.id))
+    .limit(EVENT_LIMIT)
+    .all();
 }
 
 export function actorRoutes(app: AppHandle): Hono<HttpEnv> {

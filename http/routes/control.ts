@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ActorNotFound, TransitionRejected } from '../../src/jobs/controls.ts';
 import type { AppHandle } from '../../src/app/types.ts';
+import { ActorNotFound, TransitionRejected } from '../../src/jobs/controls.ts';
 import { operatorOf, requireAdmin } from '../auth.ts';
 import type { HttpEnv } from '../env.ts';
 import { HttpError } from '../errors.ts';
@@ -27,15 +27,22 @@ export function controlRoutes(app: AppHandle): Hono<HttpEnv> {
     try {
       action();
     } catch (error) {
-      if (error instanceof ActorNotFound) throw new HttpError(404, 'not_found', `no permit ${id}`, { cause: error });
+      if (error instanceof ActorNotFound)
+        throw new HttpError(404, 'not_found', `no permit ${id}`, { cause: error });
       if (error instanceof TransitionRejected) {
         const state = app.host.get('permit', id)?.state ?? 'unknown';
-        throw new HttpError(409, 'conflict', `permit ${id} is ${state} and cannot take this action`, { cause: error });
+        throw new HttpError(409, 'conflict', `permit ${id} is ${state} and cannot take this action`, {
+          cause: error,
+        });
       }
       throw error;
     }
     const permit = app.host.get('permit', id);
-    return { permitId: id, state: permit?.state ?? 'unknown', reasonCode: permit?.context.reasonCode ?? null };
+    return {
+      permitId: id,
+      state: permit?.state ?? 'unknown',
+      reasonCode: permit?.context.reasonCode ?? null,
+    };
   };
 
   return new Hono<HttpEnv>()
@@ -54,8 +61,6 @@ export function controlRoutes(app: AppHandle): Hono<HttpEnv> {
     .post('/api/permits/:id/reject', admin, async (c) => {
       const { id } = params(c, permitParams);
       const body = await optionalJsonBody(c, rejectBody);
-      return c.json(
-        permitAction(id, () => app.controls.rejectPermit(id, operatorOf(c), body.reasonCode)),
-      );
+      return c.json(permitAction(id, () => app.controls.rejectPermit(id, operatorOf(c), body.reasonCode)));
     });
 }

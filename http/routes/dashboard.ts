@@ -26,7 +26,11 @@ export function dashboardRoutes(app: AppHandle, targets: ProofTargets): Hono<Htt
     .get('/', (c) => {
       if (locked(c.req.header('authorization'))) return c.html(unlockPage(), 200, noStore);
       const { window } = query(c, windowQuery);
-      return c.html(dashboardPage(app.config, dashboardData(app, window, targets), readProtected), 200, noStore);
+      return c.html(
+        dashboardPage(app.config, dashboardData(app, window, targets), readProtected),
+        200,
+        noStore,
+      );
     })
     .get('/proof', (c) => {
       if (locked(c.req.header('authorization'))) return c.html(unlockPage(), 200, noStore);

@@ -19,7 +19,10 @@ export function checkDatabase(store: Store): { readable: boolean; writable: bool
       store.db
         .insert(controls)
         .values({ key: 'healthz', value: 'probe', updatedAt: 0 })
-        .onConflictDoUpdate({ target: controls.key, set: { value: sql`excluded.${sql.identifier(controls.value.name)}` } })
+        .onConflictDoUpdate({
+          target: controls.key,
+          set: { value: sql`excluded.${sql.identifier(controls.value.name)}` },
+        })
         .run();
       throw new Rollback();
     });

@@ -11,7 +11,10 @@ export function machineRoutes(app: AppHandle): Hono<HttpEnv> {
   return new Hono<HttpEnv>()
     .get('/api/machines', (c) => c.json({ machines: listMachines(app) }))
     .get('/api/machines/:name', (c) => {
-      const { name } = params(c, z.object({ name: z.string().regex(/^[a-z_]{1,32}$/, 'expected a machine name') }));
+      const { name } = params(
+        c,
+        z.object({ name: z.string().regex(/^[a-z_]{1,32}$/, 'expected a machine name') }),
+      );
       const entry = findMachine(name);
       if (!entry) throw new HttpError(404, 'not_found', `no machine ${name}`);
       return c.json(machineDetail(app, entry));

@@ -26,7 +26,12 @@ export interface StreamOptions {
 
 export const DEFAULT_MAX_STREAMS = 32;
 
-const latestEventId = prepared()((db) => db.select({ id: max(events.id) }).from(events).prepare());
+const latestEventId = prepared()((db) =>
+  db
+    .select({ id: max(events.id) })
+    .from(events)
+    .prepare(),
+);
 /** Unread chunks a stream may hold for a slow client before it is closed. */
 const MAX_QUEUED_CHUNKS = 16;
 
@@ -75,10 +80,13 @@ export function streamRoutes(app: AppHandle, options: StreamOptions = {}): Hono<
       }
     };
     const wake = () => {
-      soon ??= setTimeout(() => {
-        soon = undefined;
-        check();
-      }, Math.min(pollMs, 250));
+      soon ??= setTimeout(
+        () => {
+          soon = undefined;
+          check();
+        },
+        Math.min(pollMs, 250),
+      );
     };
     sink.send({ event: 'ready', data: JSON.stringify({ lastEventId: last }), retry: 3_000 });
     if (!sink.closed) {

@@ -1,8 +1,8 @@
+import type { Config } from '../config/config.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
 import { apiChannel } from '../jobs/post.ts';
 import { createPreClickCheck } from '../jobs/preClickCheck.ts';
 import type { PostAttempt, ReplyChannel } from '../jobs/replyChannel.ts';
-import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { defaultPassword } from '../sandbox/auth.ts';
 

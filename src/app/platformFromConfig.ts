@@ -1,12 +1,12 @@
 import type { Config } from '../config/config.ts';
-import type { PlatformAdapter } from '../platforms/contract.ts';
 import { blueskyFromConfig } from '../platforms/bluesky/fromConfig.ts';
+import type { PlatformAdapter } from '../platforms/contract.ts';
 import { mastodonFromConfig } from '../platforms/mastodon/fromConfig.ts';
-import { defaultAccountToken } from '../sandbox/auth.ts';
-import { parseIdempotencyMode } from '../sandbox/behaviour.ts';
 import { createSandboxHttpAdapter } from '../platforms/sandbox/httpAdapter.ts';
 import type { CallRecorder } from '../platforms/usage.ts';
 import { xFromConfig } from '../platforms/x/fromConfig.ts';
+import { defaultAccountToken } from '../sandbox/auth.ts';
+import { parseIdempotencyMode } from '../sandbox/behaviour.ts';
 
 /** The sandbox bot's API token: REPLYWRIGHT_SANDBOX_TOKEN, or the sandbox's dev default. */
 export function sandboxAccountToken(config: Config): string {

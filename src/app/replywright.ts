@@ -1,7 +1,10 @@
-import type { JobName } from '../../machines/job.ts';
-import { migrate } from '../../db/migrate.ts';
 import { acquireInstanceLock, type InstanceLock } from '../../db/instanceLock.ts';
+import { migrate } from '../../db/migrate.ts';
 import { openStore, type Store } from '../../db/store.ts';
+import type { JobName } from '../../machines/job.ts';
+import type { Config } from '../config/config.ts';
+import { type Intervals, intervalsFor } from '../config/intervals.ts';
+import type { ReplyGenerator } from '../generators/types.ts';
 import { Controls } from '../jobs/controls.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
 import { createFetchWork } from '../jobs/fetch.ts';
@@ -12,21 +15,18 @@ import { type RecoveryReport, recoverAtBoot } from '../jobs/recovery.ts';
 import type { ReplyChannel } from '../jobs/replyChannel.ts';
 import { createSchedulerWork, onSchedulerRunFailed } from '../jobs/schedule.ts';
 import { createTimerDispatch } from '../jobs/timerHandlers.ts';
-import type { Config } from '../config/config.ts';
-import { type Intervals, intervalsFor } from '../config/intervals.ts';
-import type { ReplyGenerator } from '../generators/types.ts';
 import type { Logger } from '../logging.ts';
 import type { PlatformAdapter } from '../platforms/contract.ts';
 import { capPolicyFrom } from '../policy/caps.ts';
-import { spendPolicyFrom } from '../policy/spendRules.ts';
 import { evaluationPolicyFrom } from '../policy/evaluate.ts';
+import { spendPolicyFrom } from '../policy/spendRules.ts';
 import { type Clock, systemClock } from '../runtime/clock.ts';
 import { DurableTimers } from '../runtime/durableTimers.ts';
 import { EntityHost } from '../runtime/entityHost.ts';
 import { describeError } from '../runtime/errors.ts';
 import { type IdSource, randomIds } from '../runtime/ids.ts';
-import { type RunContext, type RunStats, runJob } from '../runtime/jobRun.ts';
 import { type Inspection, startInspection } from '../runtime/inspection.ts';
+import { type RunContext, type RunStats, runJob } from '../runtime/jobRun.ts';
 import { Supervisor } from '../runtime/supervisor.ts';
 import type { AppHandle, HealthReport } from './types.ts';
 
@@ -117,7 +117,9 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
     queueTtlMs: config.REPLYWRIGHT_QUEUE_TTL_MIN * 60_000,
   };
   const channel =
-    typeof options.channel === 'function' ? await options.channel(deps) : (options.channel ?? apiChannel(deps));
+    typeof options.channel === 'function'
+      ? await options.channel(deps)
+      : (options.channel ?? apiChannel(deps));
   let supervisor: Supervisor | null = null;
   // A run that made work for the next job wakes it now rather than at its next interval: a
   // queued candidate ticks the scheduler, a granted permit the poster.
@@ -196,7 +198,9 @@ export async function createReplywright(options: ReplywrightOptions): Promise<Re
       timers.start();
       timers.fireDue();
       if (options.supervise === false) return;
-      inspection = config.INSPECT ? startInspection({ store, url: config.REPLYWRIGHT_INSPECT_URL, log }) : null;
+      inspection = config.INSPECT
+        ? startInspection({ store, url: config.REPLYWRIGHT_INSPECT_URL, log })
+        : null;
       supervisor = new Supervisor(
         { clock, log, store, ...(inspection ? { inspect: inspection.inspect } : {}) },
         (['fetch', 'scheduler', 'poster', 'reconciler'] as const).map((name) => ({

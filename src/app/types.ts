@@ -1,7 +1,7 @@
-import type { ChildHealth } from '../../machines/supervisor.ts';
 import type { Store } from '../../db/store.ts';
-import type { Controls } from '../jobs/controls.ts';
+import type { ChildHealth } from '../../machines/supervisor.ts';
 import type { Config } from '../config/config.ts';
+import type { Controls } from '../jobs/controls.ts';
 import type { Logger } from '../logging.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';

@@ -44,7 +44,9 @@ export async function killCycle(ctx: KillLoopContext): Promise<void> {
   }
   if (!child.alive) {
     const exit = await child.exited;
-    counters.incidents.push(`pipeline exited on its own before kill ${counters.kills + 1} (${exit.code ?? exit.signal})`);
+    counters.incidents.push(
+      `pipeline exited on its own before kill ${counters.kills + 1} (${exit.code ?? exit.signal})`,
+    );
     return;
   }
   child.signal('SIGKILL');
@@ -77,7 +79,8 @@ export async function chaosAction(ctx: KillLoopContext): Promise<void> {
     } else if (roll < 0.65) {
       const targets = ctx.watch?.mutableTargets() ?? [];
       const target = targets[Math.floor(pick * targets.length)];
-      if (target && (await admin.mutate(target, variant < 0.5 ? 'delete' : 'make_reply'))) counters.targetsMutated++;
+      if (target && (await admin.mutate(target, variant < 0.5 ? 'delete' : 'make_reply')))
+        counters.targetsMutated++;
     } else {
       await admin.setFaults({ latencyMs: 50 + Math.floor(variant * 350) });
       counters.latencyChanges++;

@@ -78,7 +78,13 @@ async function startWithRetry(
     const child = await spawnNode(script, {
       cwd: world.root,
       logFile,
-      env: { ...baseEnv(), REPLYWRIGHT_ADMIN_TOKEN: world.adminToken, REPLYWRIGHT_ACCOUNT: ACCOUNT, REPLYWRIGHT_LOG_LEVEL: 'warn', ...env(port) },
+      env: {
+        ...baseEnv(),
+        REPLYWRIGHT_ADMIN_TOKEN: world.adminToken,
+        REPLYWRIGHT_ACCOUNT: ACCOUNT,
+        REPLYWRIGHT_LOG_LEVEL: 'warn',
+        ...env(port),
+      },
     });
     const url = `http://127.0.0.1:${port}`;
     const ready = await pollUntil(async () => (await httpStatus(`${url}${readyPath}`)) === 200, {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from '../../db/store.ts';
 import { seededRandom } from '../runtime/random.ts';
 import { killAllChildren, type NodeChild } from './children.ts';
-import { killCycle, type KillLoopContext } from './killLoop.ts';
+import { type KillLoopContext, killCycle } from './killLoop.ts';
 import { type ChaosWorld, pipelineDbPath, startSandboxProcess } from './processes.ts';
 import { SandboxAdmin } from './sandboxAdmin.ts';
 import { settle, stop } from './settle.ts';
@@ -79,7 +79,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     };
     while (counters.kills < options.kills) {
       await killCycle(ctx);
-      if (counters.incidents.length > 20) throw new Error(`too many incidents: ${counters.incidents.join('; ')}`);
+      if (counters.incidents.length > 20)
+        throw new Error(`too many incidents: ${counters.incidents.join('; ')}`);
       if (counters.kills % 10 === 0 || counters.kills === options.kills) {
         log(
           `chaos: ${counters.kills}/${options.kills} kills (${counters.killsInPosting} inside posting), ` +

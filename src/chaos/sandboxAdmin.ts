@@ -1,7 +1,7 @@
+import type { GroundTruthPost } from '../proof/invariants.ts';
 import type { FaultPatch } from '../sandbox/faults.ts';
 import { fetchGroundTruth } from '../sandbox/groundTruth.ts';
 import type { TrafficKind } from '../sandbox/types.ts';
-import type { GroundTruthPost } from '../proof/invariants.ts';
 
 /** The sandbox's admin endpoints and its ground truth, over HTTP (the sandbox is its own process). */
 export class SandboxAdmin {

@@ -20,7 +20,11 @@ export interface Verdict {
  * The invariants (src/proof/invariants.ts) against the sandbox's ground truth, plus the
  * figures the chaos table shows. `now` is when the pipeline was told to stop.
  */
-export function verify(store: Store, truth: GroundTruthPost[], options: { account: string; now: number }): Verdict {
+export function verify(
+  store: Store,
+  truth: GroundTruthPost[],
+  options: { account: string; now: number },
+): Verdict {
   const report = checkInvariants(store, truth, {
     account: options.account,
     now: options.now,
@@ -38,7 +42,9 @@ export function verify(store: Store, truth: GroundTruthPost[], options: { accoun
   const unconfirmed = {
     total: store.db.select({ n: count() }).from(unconfirmedPermits.as('unconfirmed')).get()?.n ?? 0,
     // Settled by the machine: a final state, not quarantined.
-    resolved: unconfirmedIn(and(inArray(permits.state, PERMIT_GROUPS.terminal), ne(permits.state, QUARANTINED))),
+    resolved: unconfirmedIn(
+      and(inArray(permits.state, PERMIT_GROUPS.terminal), ne(permits.state, QUARANTINED)),
+    ),
     found: unconfirmedIn(eq(permits.state, PERMIT.used)),
   };
   const jobs = JOB_NAMES.map((job) => ({

@@ -1,5 +1,5 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { configSchema } from '../config/config.ts';
 import { messageOf } from '../maintenance/backup.ts';
 

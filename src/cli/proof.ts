@@ -5,7 +5,7 @@ import { diagnose } from '../proof/diagnosis.ts';
 import { parseDuration } from '../proof/duration.ts';
 import { renderProof } from '../proof/render.ts';
 import { buildProofReport } from '../proof/report.ts';
-import { parseTargetSpec, resolveTargets, type ProofTargets } from '../proof/targets.ts';
+import { type ProofTargets, parseTargetSpec, resolveTargets } from '../proof/targets.ts';
 import { type CliIo, type CliOutput, parseCli, runCli, runIfEntry, UsageError } from './args.ts';
 
 /**

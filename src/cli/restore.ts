@@ -1,8 +1,8 @@
-import { acquireInstanceLock, type InstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
 import { resolve } from 'node:path';
+import { acquireInstanceLock, type InstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
 import { restoreDatabase } from '../maintenance/backup.ts';
-import { pendingRestorePath } from '../maintenance/pendingRestore.ts';
 import { formatVersions } from '../maintenance/migrationStatus.ts';
+import { pendingRestorePath } from '../maintenance/pendingRestore.ts';
 import { type CliIo, databasePath, parseCli, runCli, runIfEntry, UsageError } from './args.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createLogger } from '../logging.ts';
+import { idempotencyModeSchema } from '../sandbox/behaviour.ts';
 import { startSandbox } from '../sandbox/main.ts';
 import { scaledLimits } from '../sandbox/mastodon/rateLimits.ts';
-import { idempotencyModeSchema } from '../sandbox/behaviour.ts';
 import { intFlag, parseCli, runCli, runIfEntry, UsageError } from './args.ts';
 
 const USAGE = 'usage: npm run sandbox -- [--keys permanent|none|window:N] [--visibility-lag-ms N]';

@@ -1,21 +1,21 @@
+import { acquireInstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
 import { createHttpApp } from '../../http/app.ts';
 import { serveHttp } from '../../http/serve.ts';
+import { createChannel } from '../app/channelFromConfig.ts';
 import { writeDevAdminToken } from '../app/devAdminToken.ts';
 import { needsSandbox, platformFromConfig } from '../app/platformFromConfig.ts';
 import { createReplywright } from '../app/replywright.ts';
-import { createChannel } from '../app/channelFromConfig.ts';
-import { acquireInstanceLock, InstanceLocked } from '../../db/instanceLock.ts';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createGenerator } from '../generators/index.ts';
 import { createLogger } from '../logging.ts';
+import { applyPendingRestore } from '../maintenance/pendingRestore.ts';
 import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
 import { checkMastodonAccount, forMastodonInstance } from '../platforms/mastodon/fromConfig.ts';
+import { xApiEnvDefaults } from '../platforms/x/fromConfig.ts';
 import { startSandbox } from '../sandbox/main.ts';
 import { scaledLimits } from '../sandbox/mastodon/rateLimits.ts';
-import { xApiEnvDefaults } from '../platforms/x/fromConfig.ts';
 import { SpendLedger } from '../spend/ledger.ts';
 import { parseXPrices } from '../spend/prices.ts';
-import { applyPendingRestore } from '../maintenance/pendingRestore.ts';
 import { databasePath, isEntry, parseCli, runCli } from './args.ts';
 
 const USAGE =

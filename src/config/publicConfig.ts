@@ -49,7 +49,8 @@ export function publicConfig(config: Config) {
     mastodonMaxVisibility: config.REPLYWRIGHT_MASTODON_MAX_VISIBILITY,
     xApiUrl: withoutCredentials(config.REPLYWRIGHT_X_API_URL),
     xAccessTokenConfigured: config.REPLYWRIGHT_X_ACCESS_TOKEN !== undefined,
-    xRefreshConfigured: config.REPLYWRIGHT_X_REFRESH_TOKEN !== undefined && config.REPLYWRIGHT_X_CLIENT_ID !== undefined,
+    xRefreshConfigured:
+      config.REPLYWRIGHT_X_REFRESH_TOKEN !== undefined && config.REPLYWRIGHT_X_CLIENT_ID !== undefined,
     xAiRepliesApproved: config.REPLYWRIGHT_X_AI_REPLIES_APPROVED,
     xEnterpriseReplies: config.REPLYWRIGHT_X_ENTERPRISE_REPLIES,
     xPricesUsd: config.REPLYWRIGHT_X_PRICES_USD,

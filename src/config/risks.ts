@@ -18,7 +18,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function riskySettings(config: Config): RiskySetting[] {
   const risks: RiskySetting[] = [];
-  const add = (setting: keyof Config, value: unknown, why: string) => risks.push({ setting, value: String(value), why });
+  const add = (setting: keyof Config, value: unknown, why: string) =>
+    risks.push({ setting, value: String(value), why });
   if (config.REPLYWRIGHT_ALLOW_KEYWORD_REPLIES) {
     add(
       'REPLYWRIGHT_ALLOW_KEYWORD_REPLIES',
@@ -29,19 +30,39 @@ export function riskySettings(config: Config): RiskySetting[] {
     );
   }
   if (isX(config) && config.REPLYWRIGHT_X_ENTERPRISE_REPLIES) {
-    add('REPLYWRIGHT_X_ENTERPRISE_REPLIES', 1, 'X: replies to posts that did not summon the account, allowed only under an Enterprise agreement that says so');
+    add(
+      'REPLYWRIGHT_X_ENTERPRISE_REPLIES',
+      1,
+      'X: replies to posts that did not summon the account, allowed only under an Enterprise agreement that says so',
+    );
   }
   if (isX(config) && config.REPLYWRIGHT_X_AI_REPLIES_APPROVED) {
-    add('REPLYWRIGHT_X_AI_REPLIES_APPROVED', 1, 'X: AI-generated replies, on your statement that X approved them for this app');
+    add(
+      'REPLYWRIGHT_X_AI_REPLIES_APPROVED',
+      1,
+      'X: AI-generated replies, on your statement that X approved them for this app',
+    );
   }
   if (config.REPLYWRIGHT_CAP_PER_HOUR > defaults.REPLYWRIGHT_CAP_PER_HOUR) {
-    add('REPLYWRIGHT_CAP_PER_HOUR', config.REPLYWRIGHT_CAP_PER_HOUR, `above the default of ${defaults.REPLYWRIGHT_CAP_PER_HOUR}`);
+    add(
+      'REPLYWRIGHT_CAP_PER_HOUR',
+      config.REPLYWRIGHT_CAP_PER_HOUR,
+      `above the default of ${defaults.REPLYWRIGHT_CAP_PER_HOUR}`,
+    );
   }
   if (config.REPLYWRIGHT_CAP_PER_DAY > defaults.REPLYWRIGHT_CAP_PER_DAY) {
-    add('REPLYWRIGHT_CAP_PER_DAY', config.REPLYWRIGHT_CAP_PER_DAY, `above the default of ${defaults.REPLYWRIGHT_CAP_PER_DAY}`);
+    add(
+      'REPLYWRIGHT_CAP_PER_DAY',
+      config.REPLYWRIGHT_CAP_PER_DAY,
+      `above the default of ${defaults.REPLYWRIGHT_CAP_PER_DAY}`,
+    );
   }
   if (config.REPLYWRIGHT_MIN_SPACING_SEC < defaults.REPLYWRIGHT_MIN_SPACING_SEC) {
-    add('REPLYWRIGHT_MIN_SPACING_SEC', config.REPLYWRIGHT_MIN_SPACING_SEC, `below the default of ${defaults.REPLYWRIGHT_MIN_SPACING_SEC}s`);
+    add(
+      'REPLYWRIGHT_MIN_SPACING_SEC',
+      config.REPLYWRIGHT_MIN_SPACING_SEC,
+      `below the default of ${defaults.REPLYWRIGHT_MIN_SPACING_SEC}s`,
+    );
   }
   if (config.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN < defaults.REPLYWRIGHT_AUTHOR_COOLDOWN_MIN) {
     add(
@@ -51,14 +72,26 @@ export function riskySettings(config: Config): RiskySetting[] {
     );
   }
   if (config.REPLYWRIGHT_POSTER === 'browser') {
-    add('REPLYWRIGHT_POSTER', 'browser', 'drives a real browser; some platforms forbid scripting their website');
+    add(
+      'REPLYWRIGHT_POSTER',
+      'browser',
+      'drives a real browser; some platforms forbid scripting their website',
+    );
   }
   if (!config.REPLYWRIGHT_DEFAULT_DENY_LIST) {
-    add('REPLYWRIGHT_DEFAULT_DENY_LIST', 0, 'replies are not checked against the built-in deny-list (scams, threats, hate)');
+    add(
+      'REPLYWRIGHT_DEFAULT_DENY_LIST',
+      0,
+      'replies are not checked against the built-in deny-list (scams, threats, hate)',
+    );
   }
   risks.push(...platformRisks.values());
   if (!LOOPBACK.has(config.HOST) && !config.REPLYWRIGHT_READ_TOKEN_REQUIRED) {
-    add('HOST', config.HOST, 'listens beyond loopback with open read routes; set REPLYWRIGHT_READ_TOKEN_REQUIRED=1');
+    add(
+      'HOST',
+      config.HOST,
+      'listens beyond loopback with open read routes; set REPLYWRIGHT_READ_TOKEN_REQUIRED=1',
+    );
   }
   return risks;
 }

@@ -66,9 +66,10 @@ function parseEntry(entry: string): HostEntry {
  * dot, an empty or out-of-range port — is not a host this server serves.
  */
 function parseHost(host: string): HostEntry | null {
-  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?$/i.exec(
-    host.trim(),
-  );
+  const match =
+    /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?$/i.exec(
+      host.trim(),
+    );
   if (!match) return null;
   const port = match[2] === undefined ? null : Number(match[2]);
   if (port !== null && (port < 1 || port > 65_535)) return null;

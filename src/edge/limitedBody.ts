@@ -86,5 +86,10 @@ export function withCappedBody(request: Request, maxBytes: number): Request {
     // No read ahead: a chunk is pulled only when the reader asks for one.
     { highWaterMark: 0 },
   );
-  return new Request(request.url, { method: request.method, headers: request.headers, body, duplex: 'half' } as RequestInit);
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+    duplex: 'half',
+  } as RequestInit);
 }

@@ -4,11 +4,11 @@ import { createOpenAiGenerator, type OpenAiPricing } from './openai.ts';
 import { createTemplateGenerator } from './template.ts';
 import type { ReplyGenerator } from './types.ts';
 
-export { createOpenAiGenerator, DEFAULT_OPENAI_PRICING } from './openai.ts';
 export type { OpenAiGeneratorOptions, OpenAiPricing } from './openai.ts';
+export { createOpenAiGenerator, DEFAULT_OPENAI_PRICING } from './openai.ts';
 export { createTemplateGenerator } from './template.ts';
-export { GenerationFailed } from './types.ts';
 export type { GeneratedReply, GenerationFailureReason, GenerationRequest, ReplyGenerator } from './types.ts';
+export { GenerationFailed } from './types.ts';
 
 export interface GeneratorDeps {
   fetch?: typeof fetch;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { truncateOnWord } from './truncate.ts';
 import {
-  GenerationFailed,
   type GeneratedReply,
+  GenerationFailed,
   type GenerationRequest,
   type ReplyGenerator,
 } from './types.ts';

@@ -3,8 +3,8 @@ import { MAX_QUOTED_WORDS, quotesTooMuch } from '../policy/quotedSpan.ts';
 import { topicPhrase, trimPhrase } from './topicPhrase.ts';
 import { truncateOnWord } from './truncate.ts';
 import {
-  GenerationFailed,
   type GeneratedReply,
+  GenerationFailed,
   type GenerationRequest,
   type ReplyGenerator,
 } from './types.ts';

@@ -1,9 +1,9 @@
 import type { Store } from '../../db/store.ts';
-import { readControl, writeControl } from './controlValues.ts';
 import { EVENT } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';
 import { ActorNotFound, TransitionRejected } from '../runtime/errors.ts';
+import { readControl, writeControl } from './controlValues.ts';
 
 /**
  * Operator controls: the pause (kill) switch and manual approval. Each is one transaction

@@ -13,8 +13,8 @@ import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';
 import type { IdSource } from '../runtime/ids.ts';
 import { type QueueEntryStatus, queueStatusOf } from '../runtime/projections.ts';
-import { rootColumn, toPostFacts } from './toPostFacts.ts';
 import { authorLastRepliedAt, hasHoldingPermit, isOptedOut } from './targetFacts.ts';
+import { rootColumn, toPostFacts } from './toPostFacts.ts';
 
 export interface IngestDeps {
   store: Store;

@@ -16,12 +16,12 @@ import { type SpendPolicy, type SpendVerdict, spendVerdict } from '../policy/spe
 import { describeError } from '../runtime/errors.ts';
 import type { RunContext, RunStats } from '../runtime/jobRun.ts';
 import type { PipelineDeps } from './deps.ts';
-import { rootStatus } from './toPostFacts.ts';
-import { type PostedResult, recordPosted } from './recordPosted.ts';
 import { setRateLimitedUntil } from './rateLimit.ts';
+import { type PostedResult, recordPosted } from './recordPosted.ts';
 import type { PermitToPost, PostAttempt, ReplyChannel } from './replyChannel.ts';
 import { restoreReconcilePending } from './restoreMarker.ts';
 import { spendFacts } from './spendFacts.ts';
+import { rootStatus } from './toPostFacts.ts';
 
 export interface PosterOptions {
   channel: ReplyChannel;

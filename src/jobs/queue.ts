@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, exists, gt, inArray, lte, min, sql } from 'drizzle-orm';
-import { CANDIDATE_GROUPS } from '../../machines/stateGroups.ts';
 import { prepared } from '../../db/prepared.ts';
 import { candidates, queueEntries } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { CANDIDATE_GROUPS } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';
@@ -62,7 +62,13 @@ const topScore = prepared<{ tier: number; now: number }>()((db, p) =>
   db
     .select({ score: queueEntries.score })
     .from(queueEntries)
-    .where(and(eq(queueEntries.status, 'queued'), eq(queueEntries.tier, p.tier), gt(queueEntries.expiresAt, p.now)))
+    .where(
+      and(
+        eq(queueEntries.status, 'queued'),
+        eq(queueEntries.tier, p.tier),
+        gt(queueEntries.expiresAt, p.now),
+      ),
+    )
     .orderBy(desc(queueEntries.score))
     .limit(1)
     .prepare(),
@@ -157,7 +163,9 @@ const pickedByRun = prepared<{ runId: string }>()((db, p) =>
           db
             .select({ one: sql`1` })
             .from(queueEntries)
-            .where(and(eq(queueEntries.candidateId, candidates.id), eq(queueEntries.selectedByRunId, p.runId))),
+            .where(
+              and(eq(queueEntries.candidateId, candidates.id), eq(queueEntries.selectedByRunId, p.runId)),
+            ),
         ),
       ),
     )

@@ -107,15 +107,26 @@ export interface PlatformAdapter {
 
 /** The platform refused: nothing was posted, and doing the same again will fail again. */
 export class PlatformRejected extends ReplywrightError {
-  constructor(message: string, readonly status: number, cause?: unknown) {
+  constructor(
+    message: string,
+    readonly status: number,
+    cause?: unknown,
+  ) {
     super(message, { retryable: false, cause, context: { status } });
   }
 }
 
 /** Too many requests; nothing was posted. Try again after `resetAt`. */
 export class RateLimited extends ReplywrightError {
-  constructor(readonly resetAt: number, cause?: unknown) {
-    super(`rate limited until ${new Date(resetAt).toISOString()}`, { retryable: true, cause, context: { resetAt } });
+  constructor(
+    readonly resetAt: number,
+    cause?: unknown,
+  ) {
+    super(`rate limited until ${new Date(resetAt).toISOString()}`, {
+      retryable: true,
+      cause,
+      context: { resetAt },
+    });
   }
 }
 

@@ -61,9 +61,12 @@ export function gateContent(text: string, options: ContentGateOptions): ContentC
   if (!(text.length <= options.maxLength)) return reject('too_long');
   if (containsLink(text)) return reject('contains_link');
   if (hasThreadMarker(text)) return reject('thread_marker');
-  const denied = options.defaultDenyList === false ? options.bannedTerms : [...DEFAULT_DENY_LIST, ...options.bannedTerms];
+  const denied =
+    options.defaultDenyList === false ? options.bannedTerms : [...DEFAULT_DENY_LIST, ...options.bannedTerms];
   if (containsDeniedTerm(text, denied)) return reject('banned_term');
-  const allowed = new Set([options.account, options.targetAuthor].map((h) => normalizeHandle(h.normalize('NFKC'))));
+  const allowed = new Set(
+    [options.account, options.targetAuthor].map((h) => normalizeHandle(h.normalize('NFKC'))),
+  );
   if (mentionsIn(folded).some((m) => !allowed.has(m))) return reject('mentions_unrelated');
   if (quotesTooMuch(text, options.targetText)) return reject('quotes_target');
   if (options.recentReplies.some((recent) => similarity(text, recent) >= NEAR_DUPLICATE_THRESHOLD)) {

@@ -1,5 +1,5 @@
-import { normalizedWords } from './text.ts';
 import { stripMentions } from './handle.ts';
+import { normalizedWords } from './text.ts';
 
 /** Word-shingle size; texts shorter than this compare by their shorter length. */
 export const SHINGLE_SIZE = 3;

@@ -3,9 +3,8 @@ import { controls, jobRuns, permits } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { PERMIT } from '../../machines/stateGroups.ts';
 import { EVENT, JOB_EVENT } from '../events.ts';
-import { DAY_MS, spendWindow } from '../spend/queries.ts';
 import { restoreReconcileSince } from '../jobs/restoreMarker.ts';
-import { formatDuration } from './duration.ts';
+import { DAY_MS, spendWindow } from '../spend/queries.ts';
 import {
   candidateStats,
   capSentence,
@@ -17,7 +16,17 @@ import {
   sloStats,
   starvationCauses,
 } from './diagnosisStats.ts';
-import { countEvents, countRows, eventData, isPausedInStore, queueSize, rangeOf, tally, tallyEventField } from './queries.ts';
+import { formatDuration } from './duration.ts';
+import {
+  countEvents,
+  countRows,
+  eventData,
+  isPausedInStore,
+  queueSize,
+  rangeOf,
+  tally,
+  tallyEventField,
+} from './queries.ts';
 
 /**
  * "Why is nothing posting?" — the single blocking reason, computed from the store.
@@ -100,7 +109,11 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
 
   const paused = options.paused ?? isPausedInStore(store);
   if (paused) {
-    const row = store.db.select({ at: controls.updatedAt }).from(controls).where(eq(controls.key, 'paused')).get();
+    const row = store.db
+      .select({ at: controls.updatedAt })
+      .from(controls)
+      .where(eq(controls.key, 'paused'))
+      .get();
     return result('paused', 'Paused (kill switch)', 'the kill switch is on: no new permits or posts', {
       pausedSince: row?.at ?? null,
     });
@@ -119,18 +132,28 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
   const limited = latestEvent(store, EVENT.platformRateLimited);
   const until = limited ? timeOf(eventData(limited.data).until) : null;
   if (until !== null && until > now) {
-    return result('rate_limited', `Platform rate-limited until ${iso(until)}`, `the platform asked to wait ${formatDuration(until - now)}`, {
-      until,
-      reportedAt: limited?.at,
-    });
+    return result(
+      'rate_limited',
+      `Platform rate-limited until ${iso(until)}`,
+      `the platform asked to wait ${formatDuration(until - now)}`,
+      {
+        until,
+        reportedAt: limited?.at,
+      },
+    );
   }
 
   const schedulerStarted = countEvents(store, JOB_EVENT.scheduler.started, range);
   if (schedulerStarted === 0) {
     const last = latestEvent(store, JOB_EVENT.scheduler.started);
-    return result('scheduler_not_running', 'Scheduler not running', `no scheduler run started in the last ${w}`, {
-      lastSchedulerStartedAt: last?.at ?? null,
-    });
+    return result(
+      'scheduler_not_running',
+      'Scheduler not running',
+      `no scheduler run started in the last ${w}`,
+      {
+        lastSchedulerStartedAt: last?.at ?? null,
+      },
+    );
   }
 
   const fetch = fetchStats(store, range);
@@ -145,7 +168,11 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
 
   const slo = sloStats(store, range);
   const queue = queueSize(store, now);
-  const permitsCreated = countRows(store, permits, and(gte(permits.createdAt, range.since), lte(permits.createdAt, now)));
+  const permitsCreated = countRows(
+    store,
+    permits,
+    and(gte(permits.createdAt, range.since), lte(permits.createdAt, now)),
+  );
   if ((slo.latest && STARVED.has(slo.latest.reason)) || (queue < lowWatermark && permitsCreated === 0)) {
     const funnel = candidateStats(store, range);
     const causes = starvationCauses(fetch, funnel, lowWatermark, w);
@@ -165,7 +192,11 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
     and(eq(permits.state, PERMIT.used), gte(permits.usedAt, range.since), lte(permits.usedAt, now)),
   );
   const latestReason = slo.latest?.reason ?? null;
-  const capEvidence = { latestSloReason: latestReason, sloReasons: slo.reasons, ...capUsage(store, now, options.caps) };
+  const capEvidence = {
+    latestSloReason: latestReason,
+    sloReasons: slo.reasons,
+    ...capUsage(store, now, options.caps),
+  };
   if (latestReason === 'cap_reached') {
     return result('cap_reached', 'Cap reached', capSentence(capEvidence), capEvidence);
   }
@@ -175,18 +206,33 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
     const budget = options.dailyBudgetUsd ?? null;
     const of = budget === null ? '' : ` of the $${budget} daily budget`;
     const waits = until === null ? '' : `; new permits wait until ${iso(until)}`;
-    return result('budget_reached', 'Daily budget reached', `platform spend of the last 24 h is $${spend.spendUsd.toFixed(3)}${of}${waits}`, {
-      latestSloReason: latestReason,
-      spendUsd: spend.spendUsd,
-      dailyBudgetUsd: budget,
-      until,
-    });
+    return result(
+      'budget_reached',
+      'Daily budget reached',
+      `platform spend of the last 24 h is $${spend.spendUsd.toFixed(3)}${of}${waits}`,
+      {
+        latestSloReason: latestReason,
+        spendUsd: spend.spendUsd,
+        dailyBudgetUsd: budget,
+        until,
+      },
+    );
   }
   if (latestReason === 'quiet_hours') {
-    return result('quiet_hours', 'Quiet hours', `the scheduler is in quiet hours${detailOf(slo.latest)}`, capEvidence);
+    return result(
+      'quiet_hours',
+      'Quiet hours',
+      `the scheduler is in quiet hours${detailOf(slo.latest)}`,
+      capEvidence,
+    );
   }
   if (latestReason === 'spacing' && used === 0) {
-    return result('spacing', 'Minimum spacing', `every recent run waited for the minimum spacing and nothing was posted in ${w}`, capEvidence);
+    return result(
+      'spacing',
+      'Minimum spacing',
+      `every recent run waited for the minimum spacing and nothing was posted in ${w}`,
+      capEvidence,
+    );
   }
 
   const generationFailed = slo.reasons.find((r) => r.key === 'generation_failed')?.count ?? 0;
@@ -201,25 +247,41 @@ export function diagnose(store: Store, options: DiagnoseOptions): Diagnosis {
   }
 
   if (latestReason !== null && !PROGRESS.has(latestReason) && latestReason !== 'spacing') {
-    return result('scheduler_blocked', `Scheduler blocked: ${latestReason}`, `the latest scheduler run ended ${latestReason}${detailOf(slo.latest)}`, {
-      sloReasons: slo.reasons,
-      latestDetail: slo.latest?.detail ?? null,
-    });
+    return result(
+      'scheduler_blocked',
+      `Scheduler blocked: ${latestReason}`,
+      `the latest scheduler run ended ${latestReason}${detailOf(slo.latest)}`,
+      {
+        sloReasons: slo.reasons,
+        latestDetail: slo.latest?.detail ?? null,
+      },
+    );
   }
 
   const rejected = tally(
     store.db
       .select({ key: permits.reasonCode, n: count() })
       .from(permits)
-      .where(and(eq(permits.state, PERMIT.rejected), gte(permits.updatedAt, range.since), lte(permits.updatedAt, now)))
+      .where(
+        and(
+          eq(permits.state, PERMIT.rejected),
+          gte(permits.updatedAt, range.since),
+          lte(permits.updatedAt, now),
+        ),
+      )
       .groupBy(permits.reasonCode)
       .all(),
   );
   const rejectedTotal = rejected.reduce((n, r) => n + r.count, 0);
   if (rejectedTotal > 0 && used === 0) {
-    return result('permits_rejected', 'Permits rejected', `${rejectedTotal} permit${rejectedTotal === 1 ? '' : 's'} rejected and none used in ${w}${reasons(rejected)}`, {
-      rejected,
-    });
+    return result(
+      'permits_rejected',
+      'Permits rejected',
+      `${rejectedTotal} permit${rejectedTotal === 1 ? '' : 's'} rejected and none used in ${w}${reasons(rejected)}`,
+      {
+        rejected,
+      },
+    );
   }
 
   const postingFailed = countEvents(store, EVENT.postingFailed, range);
@@ -280,7 +342,12 @@ function latestPosterSkip(store: Store): string | null {
   return typeof skipped === 'string' && skipped !== '' ? skipped : null;
 }
 
-function result(code: DiagnosisCode, blocking: string, cause: string, evidence: Record<string, unknown>): Diagnosis {
+function result(
+  code: DiagnosisCode,
+  blocking: string,
+  cause: string,
+  evidence: Record<string, unknown>,
+): Diagnosis {
   return { blocking, code, cause, evidence };
 }
 

@@ -4,7 +4,15 @@ import type { Store } from '../../db/store.ts';
 import { CANDIDATE, PERMIT } from '../../machines/stateGroups.ts';
 import { JOB_EVENT } from '../events.ts';
 import { candidatesDiscovered, candidatesRejectedByReason } from './candidateCounts.ts';
-import { countEvents, countRows, sloReasonsInRange, type Tally, type TimeRange, tally, tallyEventField } from './queries.ts';
+import {
+  countEvents,
+  countRows,
+  sloReasonsInRange,
+  type Tally,
+  type TimeRange,
+  tally,
+  tallyEventField,
+} from './queries.ts';
 
 /** The measurements the diagnosis reasons over, and the sentences it names causes with. */
 export function reasons(items: Tally[]): string {
@@ -46,7 +54,9 @@ export function fetchStats(store: Store, range: TimeRange): FetchStats {
     )
     .groupBy(jobRuns.reason)
     .all();
-  const failedReasons = fromRuns.length ? tally(fromRuns) : tallyEventField(store, JOB_EVENT.fetch.failed, 'reason', range);
+  const failedReasons = fromRuns.length
+    ? tally(fromRuns)
+    : tallyEventField(store, JOB_EVENT.fetch.failed, 'reason', range);
   return { started, completed, failed, unfinished: Math.max(0, started - completed - failed), failedReasons };
 }
 
@@ -104,7 +114,12 @@ export function candidateStats(store: Store, range: TimeRange): CandidateStats {
 }
 
 /** Every cause that holds, the most upstream first. */
-export function starvationCauses(fetch: FetchStats, c: CandidateStats, lowWatermark: number, w: string): string[] {
+export function starvationCauses(
+  fetch: FetchStats,
+  c: CandidateStats,
+  lowWatermark: number,
+  w: string,
+): string[] {
   const causes: string[] = [];
   if (fetch.started === 0) causes.push(`fetch not running: no fetch run started in ${w}`);
   else if (fetch.unfinished > 1 || fetch.completed === 0) {
@@ -112,7 +127,9 @@ export function starvationCauses(fetch: FetchStats, c: CandidateStats, lowWaterm
       `fetch not completing: ${fetch.started} started, ${fetch.completed} completed, ${fetch.failed} failed in ${w}`,
     );
   } else if (fetch.failed > 0) {
-    causes.push(`fetch failing sometimes: ${fetch.failed} of ${fetch.started} runs failed${reasons(fetch.failedReasons)}`);
+    causes.push(
+      `fetch failing sometimes: ${fetch.failed} of ${fetch.started} runs failed${reasons(fetch.failedReasons)}`,
+    );
   }
   if (c.discovered === 0) causes.push(`no candidates discovered in ${w}`);
   const evaluated = c.rejected + c.queued;
@@ -125,7 +142,8 @@ export function starvationCauses(fetch: FetchStats, c: CandidateStats, lowWaterm
   if (c.discovered > 0 && c.discovered < lowWatermark) {
     causes.push(`few candidates: ${c.discovered} discovered in ${w} (queue target ${lowWatermark})`);
   }
-  if (causes.length === 0) causes.push(`scheduler finds no pickable entry (${c.queued} queued, ${c.selected} selected in ${w})`);
+  if (causes.length === 0)
+    causes.push(`scheduler finds no pickable entry (${c.queued} queued, ${c.selected} selected in ${w})`);
   return causes;
 }
 

@@ -116,7 +116,11 @@ export function checkInvariants(
       unbalancedJobs.push(`${job}: started=${started} ended=${ended} running=${running}`);
     }
   }
-  const schedulerRuns = countRows(store, jobRuns, and(eq(jobRuns.job, 'scheduler'), ne(jobRuns.status, 'running')));
+  const schedulerRuns = countRows(
+    store,
+    jobRuns,
+    and(eq(jobRuns.job, 'scheduler'), ne(jobRuns.status, 'running')),
+  );
   const slo = countRows(store, sloEvents);
 
   const forbiddenReplies: string[] = [];
@@ -244,7 +248,8 @@ function capViolationsOnPlatform(
     if (inHour > caps.perHour) violations.push(`hour cap exceeded at ${t}`);
     if (inDay > caps.perDay) violations.push(`day cap exceeded at ${t}`);
     if (i > 0 && t - times[i - 1]! < caps.minSpacingMs) violations.push(`spacing broken at ${t}`);
-    if (caps.quietHours && quietUntil(t, caps.quietHours) !== null) violations.push(`posted in quiet hours at ${t}`);
+    if (caps.quietHours && quietUntil(t, caps.quietHours) !== null)
+      violations.push(`posted in quiet hours at ${t}`);
   }
   if (caps.authorCooldownMs) {
     const lastByAuthor = new Map<string, number>();

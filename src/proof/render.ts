@@ -31,7 +31,8 @@ export function renderProof(report: ProofReport, diagnosis: Diagnosis): string {
     '| Job | Started | Completed | Failed | In flight | Status |',
     '|---|---|---|---|---|---|',
     ...report.jobRuns.map(
-      (j) => `| ${j.job} | ${j.started} | ${j.completed} | ${j.failed} | ${j.inFlight} | ${j.pass ? 'PASS' : 'FAIL'} |`,
+      (j) =>
+        `| ${j.job} | ${j.started} | ${j.completed} | ${j.failed} | ${j.inFlight} | ${j.pass ? 'PASS' : 'FAIL'} |`,
     ),
     '',
     '## Migrations',

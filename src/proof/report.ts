@@ -1,6 +1,14 @@
 import { and, asc, desc, eq, gte, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import { listMigrations } from '../../db/migrate.ts';
-import { actors, events, ghosts, jobRuns as jobRunsTable, permits, schemaMigrations, sloEvents } from '../../db/schema.ts';
+import {
+  actors,
+  events,
+  ghosts,
+  jobRuns as jobRunsTable,
+  permits,
+  schemaMigrations,
+  sloEvents,
+} from '../../db/schema.ts';
 import { hasTable } from '../../db/sqliteMaster.ts';
 import type { Store } from '../../db/store.ts';
 import { PERMIT, QUARANTINED } from '../../machines/stateGroups.ts';
@@ -73,7 +81,10 @@ export interface ProofReport {
   status: ProofStatus;
   allPass: boolean;
   targets: ProofTargets;
-  migrations: { known: number; applied: { version: number; name: string; appliedAt: number; eventAt: number | null }[] };
+  migrations: {
+    known: number;
+    applied: { version: number; name: string; appliedAt: number; eventAt: number | null }[];
+  };
   counts: {
     fetchStarted: number;
     fetchCompleted: number;
@@ -135,7 +146,11 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
     permitsCreated: countRows(
       store,
       permits,
-      and(eq(permits.pipelineSource, 'scheduler'), gte(permits.createdAt, since), lte(permits.createdAt, now)),
+      and(
+        eq(permits.pipelineSource, 'scheduler'),
+        gte(permits.createdAt, since),
+        lte(permits.createdAt, now),
+      ),
     ),
     permitsUsed: countRows(
       store,
@@ -160,7 +175,12 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
   const quarantinedCount = countRows(store, actors, eq(actors.status, QUARANTINED));
   const quarantined = quarantinedActors(store);
   const ghostRows = store.db
-    .select({ platform: ghosts.platform, postId: ghosts.postId, kind: ghosts.kind, detectedAt: ghosts.detectedAt })
+    .select({
+      platform: ghosts.platform,
+      postId: ghosts.postId,
+      kind: ghosts.kind,
+      detectedAt: ghosts.detectedAt,
+    })
     .from(ghosts)
     .where(and(gte(ghosts.detectedAt, since), lte(ghosts.detectedAt, now)))
     .orderBy(desc(ghosts.detectedAt))
@@ -170,7 +190,11 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
   const trace = latest ? traceChain(store, latest) : null;
   const spend = spendWindow(store, now, windowMs);
 
-  const atLeast = (key: keyof typeof counts & keyof ProofTargets, metric: string, detail?: string): ProofRow => ({
+  const atLeast = (
+    key: keyof typeof counts & keyof ProofTargets,
+    metric: string,
+    detail?: string,
+  ): ProofRow => ({
     key,
     metric,
     target: `>= ${targets[key]}`,
@@ -186,7 +210,9 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
       target: `${known} of ${known}, each with ${EVENT.migrationApplied}`,
       actual: `${migrations.length} of ${known}`,
       pass: migrations.length >= known && migrationEventsOk,
-      detail: migrations.map((m) => `${m.version} ${m.name}${m.eventAt === null ? ' (no event)' : ''}`).join(', '),
+      detail: migrations
+        .map((m) => `${m.version} ${m.name}${m.eventAt === null ? ' (no event)' : ''}`)
+        .join(', '),
     },
     atLeast('fetchStarted', 'Fetch started'),
     atLeast('fetchCompleted', 'Fetch completed'),
@@ -270,7 +296,9 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
 
   const decisive = rows.filter((r) => !r.informational);
   const allPass = decisive.every((r) => r.pass);
-  const safe = decisive.filter((r) => SAFETY_ROWS.has(r.key) || r.key.startsWith('jobRuns.')).every((r) => r.pass);
+  const safe = decisive
+    .filter((r) => SAFETY_ROWS.has(r.key) || r.key.startsWith('jobRuns.'))
+    .every((r) => r.pass);
   const status: ProofStatus = allPass ? 'OPERATIONAL' : safe ? 'PARTIALLY OPERATIONAL' : 'NOT OPERATIONAL';
 
   return {
@@ -303,7 +331,11 @@ function failingChecks(trace: TraceChain): string {
 function appliedMigrations(store: Store): ProofReport['migrations']['applied'] {
   if (!hasTable(store, 'schema_migrations')) return [];
   const rows = store.db
-    .select({ version: schemaMigrations.version, name: schemaMigrations.name, appliedAt: schemaMigrations.appliedAt })
+    .select({
+      version: schemaMigrations.version,
+      name: schemaMigrations.name,
+      appliedAt: schemaMigrations.appliedAt,
+    })
     .from(schemaMigrations)
     .orderBy(asc(schemaMigrations.version))
     .all();
@@ -329,7 +361,12 @@ function quarantinedActors(store: Store): QuarantinedActor[] {
     .orderBy(desc(events.id))
     .limit(1);
   const rows = store.db
-    .select({ id: actors.id, kind: actors.kind, state: actors.state, data: sql<string | null>`(${latestQuarantineData})` })
+    .select({
+      id: actors.id,
+      kind: actors.kind,
+      state: actors.state,
+      data: sql<string | null>`(${latestQuarantineData})`,
+    })
     .from(actors)
     .where(eq(actors.status, QUARANTINED))
     .orderBy(desc(actors.updatedAt), asc(actors.id))

@@ -43,7 +43,13 @@ export interface TraceChain {
       reasonCode: string | null;
       discoveredAt: number;
     } | null;
-    queueEntry: { id: string; status: string; enqueuedAt: number; expiresAt: number; selectedByRunId: string | null } | null;
+    queueEntry: {
+      id: string;
+      status: string;
+      enqueuedAt: number;
+      expiresAt: number;
+      selectedByRunId: string | null;
+    } | null;
     schedulerRun: {
       id: string;
       status: string | null;
@@ -65,7 +71,10 @@ export interface TraceChain {
     };
     post: { id: string; at: number | null } | null;
   };
-  events: Pick<EventRow, 'id' | 'at' | 'type' | 'severity' | 'candidateId' | 'schedulerRunId' | 'permitId' | 'postId'>[];
+  events: Pick<
+    EventRow,
+    'id' | 'at' | 'type' | 'severity' | 'candidateId' | 'schedulerRunId' | 'permitId' | 'postId'
+  >[];
   checks: TraceCheck[];
   complete: boolean;
 }
@@ -146,7 +155,11 @@ const schedulerRunLink = prepared<{ id: string }>()((db, p) =>
 );
 
 const sloOfRun = prepared<{ runId: string }>()((db, p) =>
-  db.select({ reason: sloEvents.reason }).from(sloEvents).where(eq(sloEvents.schedulerRunId, p.runId)).prepare(),
+  db
+    .select({ reason: sloEvents.reason })
+    .from(sloEvents)
+    .where(eq(sloEvents.schedulerRunId, p.runId))
+    .prepare(),
 );
 
 const decisionLink = prepared<{ id: string }>()((db, p) =>
@@ -177,7 +190,8 @@ export function traceChain(store: Store, idOrPostId: string): TraceChain | null 
   const postedPostId = p.actualPostId;
   const success = events.find((e) => e.type === EVENT.postingSuccess && e.permitId === p.id);
 
-  const has = (type: string, match: (e: TraceEvent) => boolean) => events.some((e) => e.type === type && match(e));
+  const has = (type: string, match: (e: TraceEvent) => boolean) =>
+    events.some((e) => e.type === type && match(e));
   const checks: TraceCheck[] = [
     check('candidate linked', candidate !== undefined, p.candidateId),
     check('queue entry linked', queueEntry !== undefined, p.queueEntryId),
@@ -187,7 +201,11 @@ export function traceChain(store: Store, idOrPostId: string): TraceChain | null 
     check("pipeline_source = 'scheduler'", p.pipelineSource === 'scheduler', p.pipelineSource),
     check('reason_code is null', p.reasonCode === null, String(p.reasonCode)),
     check('target_is_root = 1', p.targetIsRoot === 1, String(p.targetIsRoot)),
-    check('target_in_reply_to_post_id is null', p.targetInReplyToPostId === null, String(p.targetInReplyToPostId)),
+    check(
+      'target_in_reply_to_post_id is null',
+      p.targetInReplyToPostId === null,
+      String(p.targetInReplyToPostId),
+    ),
     check('posted post id recorded', postedPostId !== null, String(postedPostId)),
     check(
       `events include ${JOB_EVENT.scheduler.started}`,
@@ -201,7 +219,8 @@ export function traceChain(store: Store, idOrPostId: string): TraceChain | null 
     ),
     check(
       `events include ${EVENT.postingSuccess}`,
-      success !== undefined && (postedPostId === null || success.postId === null || success.postId === postedPostId),
+      success !== undefined &&
+        (postedPostId === null || success.postId === null || success.postId === postedPostId),
       success ? `post ${success.postId ?? 'unknown'}` : 'missing',
     ),
   ];
@@ -271,7 +290,12 @@ const runEventsNear = prepared<{ type: string; from: number; to: number; runId: 
     .select(EVENT_FIELDS)
     .from(events)
     .where(
-      and(eq(events.type, p.type), gte(events.at, p.from), lte(events.at, p.to), eq(events.schedulerRunId, p.runId)),
+      and(
+        eq(events.type, p.type),
+        gte(events.at, p.from),
+        lte(events.at, p.to),
+        eq(events.schedulerRunId, p.runId),
+      ),
     )
     .prepare(),
 );

@@ -4,9 +4,9 @@ import { actors, timers } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { EntityKind } from '../../machines/registry.ts';
 import { QUARANTINED } from '../../machines/stateGroups.ts';
-import { isEntityKind } from './entityKinds.ts';
 import type { Logger } from '../logging.ts';
 import type { Clock, TimerHandle } from './clock.ts';
+import { isEntityKind } from './entityKinds.ts';
 import { describeError, TransitionRejected } from './errors.ts';
 
 export interface DueTimer {
@@ -102,7 +102,11 @@ export class DurableTimers {
           const removed = this.#store.db
             .delete(timers)
             .where(
-              and(eq(timers.actorId, timer.actorId), eq(timers.event, timer.event), eq(timers.dueAt, timer.dueAt)),
+              and(
+                eq(timers.actorId, timer.actorId),
+                eq(timers.event, timer.event),
+                eq(timers.dueAt, timer.dueAt),
+              ),
             )
             .run();
           if (removed.changes === 0 || kind === null) return;
@@ -129,7 +133,8 @@ export class DurableTimers {
     // timers not yet due keep their time.
     const now = this.#clock.now();
     const retrying = this.#failedLastPass > 0;
-    const next = nextDueAfter.get(this.#store, { after: retrying ? now : Number.MIN_SAFE_INTEGER })?.dueAt ?? null;
+    const next =
+      nextDueAfter.get(this.#store, { after: retrying ? now : Number.MIN_SAFE_INTEGER })?.dueAt ?? null;
     this.#handle?.cancel();
     this.#handle = null;
     this.#armedFor = Number.POSITIVE_INFINITY;

@@ -3,7 +3,14 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { prepared } from '../../db/prepared.ts';
 import { actors, type NewEvent, timers } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
-import type { ContextOf, EntityKind, EntityMachineEntry, EventOf, InputOf, StateOf } from '../../machines/registry.ts';
+import type {
+  ContextOf,
+  EntityKind,
+  EntityMachineEntry,
+  EventOf,
+  InputOf,
+  StateOf,
+} from '../../machines/registry.ts';
 import { decodeActorRow, type SnapshotProblem } from './actorRow.ts';
 import type { Clock } from './clock.ts';
 import { type AnyEntityKind, entityKind } from './entityKinds.ts';
@@ -76,7 +83,9 @@ export class EntityHost {
     this.#assertInTransaction();
     const kind = entityKind(name);
     const start = initialSnapshot(kind.entry.machine, input);
-    return this.#apply({ name, kind, id, start, created: true, events, options }) as EntityState<ContextOf<K>>;
+    return this.#apply({ name, kind, id, start, created: true, events, options }) as EntityState<
+      ContextOf<K>
+    >;
   }
 
   /**
@@ -217,9 +226,12 @@ export class EntityHost {
     if (created) rows.push(...eventRows(entry, id, null, snapshot, 'create', at, options));
     for (const event of events) {
       if (!snapshot.can(event)) {
-        throw new TransitionRejected(`${entry.kind} ${id} in ${stateName(snapshot)} does not accept ${event.type}`, {
-          context: { id, state: stateName(snapshot), event: event.type },
-        });
+        throw new TransitionRejected(
+          `${entry.kind} ${id} in ${stateName(snapshot)} does not accept ${event.type}`,
+          {
+            context: { id, state: stateName(snapshot), event: event.type },
+          },
+        );
       }
       const next = nextSnapshot(entry.machine, snapshot, event);
       if (stateName(next) !== stateName(snapshot)) {

@@ -6,7 +6,10 @@ export class ReplywrightError extends Error {
   readonly retryable: boolean;
   readonly context: Record<string, unknown>;
 
-  constructor(message: string, options: { cause?: unknown; retryable?: boolean; context?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; retryable?: boolean; context?: Record<string, unknown> } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.retryable = options.retryable ?? false;

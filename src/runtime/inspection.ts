@@ -1,10 +1,10 @@
 import { createWebSocketInspector } from '@statelyai/inspect';
-import type { InspectionEvent, Observer } from 'xstate';
 import { and, asc, gt, like, max, or } from 'drizzle-orm';
+import type { InspectionEvent, Observer } from 'xstate';
 import { events } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
-import { entityKinds } from './entityKinds.ts';
 import type { Logger } from '../logging.ts';
+import { entityKinds } from './entityKinds.ts';
 
 export interface Inspection {
   /** For createActor's `inspect` option (the live job and supervisor actors). */
@@ -20,7 +20,11 @@ export interface Inspection {
 export function startInspection(deps: { store: Store; url: string; log: Logger }): Inspection {
   // Starts itself (autoStart); a second start() would open a second socket.
   const inspector = createWebSocketInspector({ url: deps.url });
-  let lastId = deps.store.db.select({ id: max(events.id) }).from(events).get()?.id ?? 0;
+  let lastId =
+    deps.store.db
+      .select({ id: max(events.id) })
+      .from(events)
+      .get()?.id ?? 0;
   const seen = new Set<string>();
   const unsubscribe = deps.store.onEventsCommitted(() => {
     const rows = deps.store.db

@@ -1,7 +1,7 @@
-import type { JobName } from '../../machines/job.ts';
 import { and, eq } from 'drizzle-orm';
 import { jobRuns } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import type { JobName } from '../../machines/job.ts';
 import { JOB_EVENT } from '../events.ts';
 import type { Logger } from '../logging.ts';
 import type { Clock } from './clock.ts';
@@ -81,7 +81,11 @@ export async function runJob(
     return stats;
   } catch (error) {
     const reason =
-      error instanceof TimeoutError ? 'timeout' : error instanceof RunFailed ? error.reason : describeError(error);
+      error instanceof TimeoutError
+        ? 'timeout'
+        : error instanceof RunFailed
+          ? error.reason
+          : describeError(error);
     const stats = error instanceof RunFailed ? error.stats : {};
     controller.abort();
     hooks.onFailed?.(run, reason);
@@ -118,7 +122,10 @@ function finish(
   if (status === 'failed') deps.log.warn({ job: run.job, runId: run.runId, reason }, 'job run failed');
 }
 
-export function runIds(job: JobName, runId: string): { fetchRunId?: string; schedulerRunId?: string; actorId: string } {
+export function runIds(
+  job: JobName,
+  runId: string,
+): { fetchRunId?: string; schedulerRunId?: string; actorId: string } {
   if (job === 'fetch') return { fetchRunId: runId, actorId: job };
   if (job === 'scheduler') return { schedulerRunId: runId, actorId: job };
   return { actorId: job };
@@ -129,10 +136,17 @@ export function runIds(job: JobName, runId: string): { fetchRunId?: string; sche
  * their deadline, else `crashed`), keeping started = completed + failed (+ in flight).
  * Returns the closed runs.
  */
-export function closeOrphanRuns(deps: Pick<JobRunDeps, 'store' | 'clock'>): { id: string; job: JobName; reason: string }[] {
+export function closeOrphanRuns(
+  deps: Pick<JobRunDeps, 'store' | 'clock'>,
+): { id: string; job: JobName; reason: string }[] {
   const now = deps.clock.now();
   const rows = deps.store.db
-    .select({ id: jobRuns.id, job: jobRuns.job, deadlineAt: jobRuns.deadlineAt, startedAt: jobRuns.startedAt })
+    .select({
+      id: jobRuns.id,
+      job: jobRuns.job,
+      deadlineAt: jobRuns.deadlineAt,
+      startedAt: jobRuns.startedAt,
+    })
     .from(jobRuns)
     .where(eq(jobRuns.status, 'running'))
     .all();
@@ -140,7 +154,11 @@ export function closeOrphanRuns(deps: Pick<JobRunDeps, 'store' | 'clock'>): { id
   deps.store.tx(() => {
     for (const row of rows) {
       const reason = now > row.deadlineAt ? 'timeout' : 'crashed';
-      deps.store.db.update(jobRuns).set({ status: 'failed', endedAt: now, reason }).where(eq(jobRuns.id, row.id)).run();
+      deps.store.db
+        .update(jobRuns)
+        .set({ status: 'failed', endedAt: now, reason })
+        .where(eq(jobRuns.id, row.id))
+        .run();
       deps.store.event({
         at: now,
         ...runIds(row.job, row.id),

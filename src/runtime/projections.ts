@@ -56,17 +56,21 @@ const updateCandidate = prepared<{
     .prepare(),
 );
 
-const updateQueueEntry = prepared<{ id: string; status: QueueEntryStatus; runId: string | null; at: number }>()(
-  (db, p) =>
-    db
-      .update(queueEntries)
-      .set({
-        status: value(p.status),
-        selectedByRunId: sql`coalesce(${p.runId}, ${queueEntries.selectedByRunId})`,
-        updatedAt: value(p.at),
-      })
-      .where(eq(queueEntries.id, p.id))
-      .prepare(),
+const updateQueueEntry = prepared<{
+  id: string;
+  status: QueueEntryStatus;
+  runId: string | null;
+  at: number;
+}>()((db, p) =>
+  db
+    .update(queueEntries)
+    .set({
+      status: value(p.status),
+      selectedByRunId: sql`coalesce(${p.runId}, ${queueEntries.selectedByRunId})`,
+      updatedAt: value(p.at),
+    })
+    .where(eq(queueEntries.id, p.id))
+    .prepare(),
 );
 
 export function projectCandidate(store: Store, state: CandidateState, c: CandidateContext, at: number): void {

@@ -38,6 +38,10 @@ export function initialSnapshot(machine: AnyStateMachine, input: unknown): AnyMa
   return machine.getInitialSnapshot(inertScope(machine), input);
 }
 
-export function nextSnapshot(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: { type: string }): AnyMachineSnapshot {
+export function nextSnapshot(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: { type: string },
+): AnyMachineSnapshot {
   return machine.transition(snapshot, event, inertScope(machine));
 }

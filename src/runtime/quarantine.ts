@@ -44,7 +44,11 @@ export function quarantineActor(store: Store, at: number, id: string, problem: S
           .where(eq(permits.id, id))
           .run();
       }
-      const row = db.select({ candidateId: permits.candidateId }).from(permits).where(eq(permits.id, id)).get();
+      const row = db
+        .select({ candidateId: permits.candidateId })
+        .from(permits)
+        .where(eq(permits.id, id))
+        .get();
       candidateId = row?.candidateId ?? null;
     } else if (actor.kind === 'candidate') {
       candidateId = id;

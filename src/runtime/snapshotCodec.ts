@@ -58,12 +58,17 @@ export function parsePersisted(json: string): PersistedShape {
   return { value: state, context: context as Record<string, unknown> };
 }
 
-export function reviveSnapshot(entry: EntityMachineEntry<unknown>, shape: PersistedShape): AnyMachineSnapshot {
+export function reviveSnapshot(
+  entry: EntityMachineEntry<unknown>,
+  shape: PersistedShape,
+): AnyMachineSnapshot {
   const value = shape.value.includes('.') ? nest(shape.value) : shape.value;
   try {
     return entry.machine.resolveState({ value, context: shape.context });
   } catch (error) {
-    throw new SnapshotDecodeError(`state ${shape.value} is not in ${entry.name}: ${(error as Error).message}`);
+    throw new SnapshotDecodeError(
+      `state ${shape.value} is not in ${entry.name}: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -1,8 +1,8 @@
 import { type Actor, createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
+import type { Store } from '../../db/store.ts';
 import type { JobName } from '../../machines/job.ts';
 import { jobMachines } from '../../machines/registry.ts';
 import { supervisorHealth, supervisorMachine } from '../../machines/supervisor.ts';
-import type { Store } from '../../db/store.ts';
 import type { SupervisorView } from '../app/types.ts';
 import type { JobTiming } from '../config/intervals.ts';
 import { EVENT } from '../events.ts';
@@ -57,7 +57,11 @@ export class Supervisor {
     for (const job of jobs) this.#jobs.set(job.name, job);
     this.#machine = createActor(supervisorMachine, {
       ...(deps.inspect ? { inspect: deps.inspect } : {}),
-      input: { children: jobs.map((j) => j.name), baseBackoffMs: backoff.baseMs, maxBackoffMs: backoff.maxMs },
+      input: {
+        children: jobs.map((j) => j.name),
+        baseBackoffMs: backoff.baseMs,
+        maxBackoffMs: backoff.maxMs,
+      },
     });
   }
 
@@ -75,7 +79,9 @@ export class Supervisor {
   jobState(name: JobName): string {
     const snapshot = this.#actors.get(name)?.getSnapshot();
     if (!snapshot) return 'absent';
-    return typeof snapshot.value === 'string' ? snapshot.value : `running.${Object.values(snapshot.value)[0]}`;
+    return typeof snapshot.value === 'string'
+      ? snapshot.value
+      : `running.${Object.values(snapshot.value)[0]}`;
   }
 
   view(): SupervisorView {
@@ -132,7 +138,8 @@ export class Supervisor {
     this.#actors.set(name, actor);
     actor.subscribe({
       next: (snapshot) => {
-        if (snapshot.status === 'done' && snapshot.value === 'crashed') this.#crashed(name, snapshot.context.lastError);
+        if (snapshot.status === 'done' && snapshot.value === 'crashed')
+          this.#crashed(name, snapshot.context.lastError);
       },
       error: (error) => this.#crashed(name, describeError(error)),
     });
@@ -147,8 +154,15 @@ export class Supervisor {
     const at = this.#clock.now();
     this.#machine.send({ type: 'CHILD_CRASHED', name, error: error ?? 'unknown', at });
     const health = this.#machine.getSnapshot().context.children[name];
-    this.#log.error({ job: name, error, restartAt: health?.nextRestartAt }, 'job crashed; restarting with backoff');
-    this.#record(EVENT.supervisorChildCrashed, name, { error, restarts: health?.restarts, nextRestartAt: health?.nextRestartAt });
+    this.#log.error(
+      { job: name, error, restartAt: health?.nextRestartAt },
+      'job crashed; restarting with backoff',
+    );
+    this.#record(EVENT.supervisorChildCrashed, name, {
+      error,
+      restarts: health?.restarts,
+      nextRestartAt: health?.nextRestartAt,
+    });
     const delay = Math.max(0, (health?.nextRestartAt ?? at) - at);
     this.#restartTimers.set(
       name,

@@ -67,7 +67,10 @@ export function createSandboxApp(platform: SandboxPlatform, options: SandboxAppO
   app.route('/', createAdminRoutes(platform, options.adminToken, options.traffic));
   app.route('/', createWebRoutes(platform, options.password ?? defaultPassword(platform.account)));
   // X API v2's dialect under /2: same platform, same ground truth, same faults.
-  app.route('/', createXRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account), options.x));
+  app.route(
+    '/',
+    createXRoutes(platform, options.accountToken ?? defaultAccountToken(platform.account), options.x),
+  );
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     if (error instanceof SandboxError) return c.json({ error: error.message }, error.status);

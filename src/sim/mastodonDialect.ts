@@ -1,8 +1,8 @@
 import { MastodonAdapter } from '../platforms/mastodon/adapter.ts';
+import type { Clock } from '../runtime/clock.ts';
 import { defaultAccountToken } from '../sandbox/auth.ts';
 import { mastodonIdempotency } from '../sandbox/mastodon/idempotency.ts';
 import type { SandboxPlatform } from '../sandbox/platform.ts';
-import type { Clock } from '../runtime/clock.ts';
 import { serveSandboxOnLoopback } from './loopbackSandbox.ts';
 
 /**

@@ -1,9 +1,9 @@
-import { createPreClickCheck } from '../jobs/preClickCheck.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
+import { createPreClickCheck } from '../jobs/preClickCheck.ts';
 import type { ReplyChannel } from '../jobs/replyChannel.ts';
 import { OutcomeUnknown, PlatformUnavailable } from '../platforms/contract.ts';
-import type { SandboxPlatform } from '../sandbox/platform.ts';
 import type { SimulatedClock } from '../runtime/clock.ts';
+import type { SandboxPlatform } from '../sandbox/platform.ts';
 
 /** What a click may take before the browser gives up waiting for its create call. */
 export const SLOW_CLICK_RESPONSE_MS = 5_000;

@@ -1,8 +1,8 @@
-import { defaultAccountToken } from '../sandbox/auth.ts';
-import type { SandboxPlatform } from '../sandbox/platform.ts';
 import { createXAdapter, type XAdapter } from '../platforms/x/adapter.ts';
 import { XAuth } from '../platforms/x/auth.ts';
 import type { Clock } from '../runtime/clock.ts';
+import { defaultAccountToken } from '../sandbox/auth.ts';
+import type { SandboxPlatform } from '../sandbox/platform.ts';
 import { serveSandboxOnLoopback } from './loopbackSandbox.ts';
 
 /**

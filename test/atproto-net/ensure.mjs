@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const stamp = join(here, 'node_modules', '.replywright-lock-sha256');
 const lock = join(here, '.installing');
-const want = createHash('sha256').update(readFileSync(join(here, 'package-lock.json'))).digest('hex');
+const want = createHash('sha256')
+  .update(readFileSync(join(here, 'package-lock.json')))
+  .digest('hex');
 
 const installed = () => existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want;
 
@@ -23,7 +25,8 @@ export async function ensureInstalled({ quiet = false } = {}) {
       break;
     } catch {
       // Another process installs; a lock older than 15 minutes is a dead one.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 15 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       if (installed()) return false;
     }
@@ -31,13 +34,17 @@ export async function ensureInstalled({ quiet = false } = {}) {
   try {
     if (installed()) return false;
     const started = Date.now();
-    if (!quiet) process.stderr.write('test/atproto-net: installing the local AT Protocol network (npm ci; compiles better-sqlite3, a few minutes once)\n');
+    if (!quiet)
+      process.stderr.write(
+        'test/atproto-net: installing the local AT Protocol network (npm ci; compiles better-sqlite3, a few minutes once)\n',
+      );
     execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: here,
       stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
     });
     writeFileSync(stamp, `${want}\n`);
-    if (!quiet) process.stderr.write(`test/atproto-net: installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
+    if (!quiet)
+      process.stderr.write(`test/atproto-net: installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
     return true;
   } finally {
     rmSync(lock, { recursive: true, force: true });

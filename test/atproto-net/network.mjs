@@ -99,7 +99,13 @@ async function setProfile(pds, account, password, labels) {
   return agent;
 }
 
-const TOPICS = ['open protocols', 'local-first apps', 'the new release', 'federated moderation', 'rust vs go'];
+const TOPICS = [
+  'open protocols',
+  'local-first apps',
+  'the new release',
+  'federated moderation',
+  'rust vs go',
+];
 
 /** A root post by `agent` that mentions the bot with a facet, as a Bluesky client writes it. */
 async function postMention(agent, author, bot, n) {
@@ -143,12 +149,15 @@ try {
   const perMin = Number(args['traffic-per-min']);
   if (perMin > 0) {
     let n = 0;
-    traffic = setInterval(() => {
-      const i = n % users.length;
-      postMention(agents[i], users[i], bot, n++).catch((error) =>
-        process.stderr.write(`traffic: ${error?.message ?? error}\n`),
-      );
-    }, Math.max(1000, Math.round(60_000 / perMin)));
+    traffic = setInterval(
+      () => {
+        const i = n % users.length;
+        postMention(agents[i], users[i], bot, n++).catch((error) =>
+          process.stderr.write(`traffic: ${error?.message ?? error}\n`),
+        );
+      },
+      Math.max(1000, Math.round(60_000 / perMin)),
+    );
   }
   process.stdout.write(
     `${JSON.stringify({

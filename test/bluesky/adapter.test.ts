@@ -5,14 +5,20 @@ import { AtpAgent } from '@atproto/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { riskySettings } from '../../src/config/risks.ts';
-import { OutcomeUnknown, RateLimited } from '../../src/platforms/contract.ts';
 import { BlueskyAdapter } from '../../src/platforms/bluesky/adapter.ts';
 import { blueskyFromConfig } from '../../src/platforms/bluesky/fromConfig.ts';
 import { postIdOf } from '../../src/platforms/bluesky/postIds.ts';
 import { BlueskyState } from '../../src/platforms/bluesky/state.ts';
 import { tidMicros } from '../../src/platforms/bluesky/tid.ts';
-import { botRecords, expiredCopy, type LocalNetwork, postMentioning, startLocalNetwork } from './localNetwork.ts';
+import { OutcomeUnknown, RateLimited } from '../../src/platforms/contract.ts';
 import { waitFor } from '../support/waitFor.ts';
+import {
+  botRecords,
+  expiredCopy,
+  type LocalNetwork,
+  postMentioning,
+  startLocalNetwork,
+} from './localNetwork.ts';
 
 /**
  * The Bluesky adapter against a real local AT Protocol network (PLC + PDS + AppView from
@@ -87,10 +93,13 @@ describe('Bluesky adapter on a real local network', () => {
     const { adapter } = adapterWith(wire());
     const first = await adapter.mentions(null);
     const target = await mentionFromUser(0, 'how do I keep a bot from answering twice after a crash?');
-    const page = await waitFor(async () => {
-      const p = await adapter.mentions(first.nextCursor);
-      return p.posts.some((post) => post.id === target.id) ? p : undefined;
-    }, { timeoutMs: 20_000, what: 'the mention in listNotifications', intervalMs: 150 });
+    const page = await waitFor(
+      async () => {
+        const p = await adapter.mentions(first.nextCursor);
+        return p.posts.some((post) => post.id === target.id) ? p : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the mention in listNotifications', intervalMs: 150 },
+    );
     const post = page.posts.find((p) => p.id === target.id)!;
     expect(post).toMatchObject({
       author: net.users[0]!.handle,
@@ -109,13 +118,24 @@ describe('Bluesky adapter on a real local network', () => {
     const w = wire();
     const { adapter, state } = adapterWith(w);
     const target = await mentionFromUser(1, 'what happens when the connection drops mid-post?');
-    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, { timeoutMs: 20_000, what: 'the target indexed', intervalMs: 150 });
+    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, {
+      timeoutMs: 20_000,
+      what: 'the target indexed',
+      intervalMs: 150,
+    });
     const since = Date.now() - 60_000;
-    const request = { targetId: target.id, text: `@${net.users[1]!.handle} it is written once.`, idempotencyKey: 'pm_lost_answer', attempt: 1 };
+    const request = {
+      targetId: target.id,
+      text: `@${net.users[1]!.handle} it is written once.`,
+      idempotencyKey: 'pm_lost_answer',
+      attempt: 1,
+    };
     // The PDS takes the write; the answer never reaches us.
     w.once('com.atproto.repo.putRecord', async (forward) => {
       await forward();
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      });
     });
     await expect(adapter.createReply(request)).rejects.toBeInstanceOf(OutcomeUnknown);
     const found = await adapter.ownRepliesTo(target.id, since);
@@ -134,9 +154,18 @@ describe('Bluesky adapter on a real local network', () => {
     const w = wire();
     const { adapter } = adapterWith(w);
     const target = await mentionFromUser(2, 'and when the request times out before it is sent?');
-    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, { timeoutMs: 20_000, what: 'the target indexed', intervalMs: 150 });
+    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, {
+      timeoutMs: 20_000,
+      what: 'the target indexed',
+      intervalMs: 150,
+    });
     const since = Date.now() - 60_000;
-    const request = { targetId: target.id, text: `@${net.users[2]!.handle} then it is sent once, later.`, idempotencyKey: 'pm_never_landed', attempt: 1 };
+    const request = {
+      targetId: target.id,
+      text: `@${net.users[2]!.handle} then it is sent once, later.`,
+      idempotencyKey: 'pm_never_landed',
+      attempt: 1,
+    };
     w.once('com.atproto.repo.putRecord', async () => {
       throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     });
@@ -152,8 +181,17 @@ describe('Bluesky adapter on a real local network', () => {
     const w = wire();
     const { adapter } = adapterWith(w);
     const target = await mentionFromUser(0, 'is a repeated putRecord really harmless here?');
-    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, { timeoutMs: 20_000, what: 'the target indexed', intervalMs: 150 });
-    const request = { targetId: target.id, text: `@${net.users[0]!.handle} yes: same key, same record.`, idempotencyKey: 'pm_repeat', attempt: 1 };
+    await waitFor(async () => (await adapter.getPost(target.id)) ?? undefined, {
+      timeoutMs: 20_000,
+      what: 'the target indexed',
+      intervalMs: 150,
+    });
+    const request = {
+      targetId: target.id,
+      text: `@${net.users[0]!.handle} yes: same key, same record.`,
+      idempotencyKey: 'pm_repeat',
+      attempt: 1,
+    };
     const first = await adapter.createReply(request);
     const reader = new AtpAgent({ service: net.service });
     const before = await reader.com.atproto.sync.getLatestCommit({ did: net.bot.did });
@@ -206,7 +244,9 @@ describe('Bluesky adapter on a real local network', () => {
     const page = await adapter.mentions(null);
     expect(sawExpired).toBe(true);
     expect(page.invalid).toEqual([]);
-    expect(second.calls.filter((c) => c === 'com.atproto.server.refreshSession').length).toBe(refreshesBefore + 1);
+    expect(second.calls.filter((c) => c === 'com.atproto.server.refreshSession').length).toBe(
+      refreshesBefore + 1,
+    );
     expect(second.calls).not.toContain('com.atproto.server.createSession');
     expect(state.sessionEventsSince('login', 0)).toBe(1);
   });
@@ -219,7 +259,14 @@ describe('Bluesky adapter on a real local network', () => {
     w.once('app.bsky.notification.listNotifications', async () =>
       Response.json(
         { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' },
-        { status: 429, headers: { 'ratelimit-limit': '3000', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) } },
+        {
+          status: 429,
+          headers: {
+            'ratelimit-limit': '3000',
+            'ratelimit-remaining': '0',
+            'ratelimit-reset': String(reset),
+          },
+        },
       ),
     );
     const error = await adapter.mentions(null).catch((e: unknown) => e);
@@ -237,7 +284,11 @@ describe('Bluesky adapter on a real local network', () => {
       REPLYWRIGHT_BLUESKY_STATE: join(dir, 'label-state.db'),
     });
     const bot = await net.agent('bot');
-    const profile = await bot.com.atproto.repo.getRecord({ repo: net.bot.did, collection: 'app.bsky.actor.profile', rkey: 'self' });
+    const profile = await bot.com.atproto.repo.getRecord({
+      repo: net.bot.did,
+      collection: 'app.bsky.actor.profile',
+      rkey: 'self',
+    });
     await bot.com.atproto.repo.putRecord({
       repo: net.bot.did,
       collection: 'app.bsky.actor.profile',
@@ -248,16 +299,28 @@ describe('Bluesky adapter on a real local network', () => {
     const adapter = blueskyFromConfig(config);
     expect(await adapter.botLabel()).toBe('missing');
     await adapter.mentions(null);
-    const risk = await waitFor(async () => risky(), { timeoutMs: 5_000, what: 'the bot label risk', intervalMs: 150 });
+    const risk = await waitFor(async () => risky(), {
+      timeoutMs: 5_000,
+      what: 'the bot label risk',
+      intervalMs: 150,
+    });
     expect(risk.why).toContain('npm run bluesky:label');
 
     expect(await adapter.labelAsBot()).toBe('added');
     expect(await adapter.botLabel()).toBe('labelled');
-    const after = await bot.com.atproto.repo.getRecord({ repo: net.bot.did, collection: 'app.bsky.actor.profile', rkey: 'self' });
+    const after = await bot.com.atproto.repo.getRecord({
+      repo: net.bot.did,
+      collection: 'app.bsky.actor.profile',
+      rkey: 'self',
+    });
     expect(after.data.value).toMatchObject({ displayName: 'rwbot', labels: { values: [{ val: 'bot' }] } });
     // A new process checks again and finds it: no risk.
     const fresh = blueskyFromConfig(config);
     await fresh.mentions(null);
-    await waitFor(async () => (risky() ? undefined : true), { timeoutMs: 5_000, what: 'the risk to clear', intervalMs: 150 });
+    await waitFor(async () => (risky() ? undefined : true), {
+      timeoutMs: 5_000,
+      what: 'the risk to clear',
+      intervalMs: 150,
+    });
   });
 });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postIdOf } from '../../src/platforms/bluesky/postIds.ts';
-import { botRecords, type LocalNetwork, postMentioning, ROOT, startLocalNetwork } from './localNetwork.ts';
 import { waitFor } from '../support/waitFor.ts';
+import { botRecords, type LocalNetwork, postMentioning, ROOT, startLocalNetwork } from './localNetwork.ts';
 
 /**
  * kill -9 while a permit is `posting`, on Bluesky (real local network, real process): once
@@ -24,7 +24,8 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await net?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
@@ -35,7 +36,13 @@ interface Worker {
 }
 
 function startWorker(hold: 'after-put' | 'before-put' | 'none'): Worker {
-  const info = { service: net.service, appview: net.appview, bot: net.bot, users: net.users, startMs: net.startMs };
+  const info = {
+    service: net.service,
+    appview: net.appview,
+    bot: net.bot,
+    users: net.users,
+    startMs: net.startMs,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(info), dir, hold], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,7 +74,9 @@ function startWorker(hold: 'after-put' | 'before-put' | 'none'): Worker {
         const seen = lines.find((l) => l.startsWith(prefix));
         if (seen) return resolve(seen);
         waiters.push({ prefix, resolve });
-        child.once('exit', (code) => reject(new Error(`worker exited (${code}) before "${prefix}": ${stderr.slice(-1500)}`)));
+        child.once('exit', (code) =>
+          reject(new Error(`worker exited (${code}) before "${prefix}": ${stderr.slice(-1500)}`)),
+        );
       }),
   };
 }
@@ -110,9 +119,15 @@ async function botRepliesTo(uri: string) {
 
 async function restartUntilUsed(targetUri: string) {
   const worker = startWorker('none');
-  const ready = JSON.parse((await worker.line('ready ')).slice('ready '.length)) as { postingToUnconfirmed: number };
+  const ready = JSON.parse((await worker.line('ready ')).slice('ready '.length)) as {
+    postingToUnconfirmed: number;
+  };
   expect(ready.postingToUnconfirmed).toBe(1);
-  await waitFor(async () => (permitState(targetUri)?.state === 'used' ? true : undefined), { timeoutMs: 60_000, what: 'the permit to be used', intervalMs: 150 });
+  await waitFor(async () => (permitState(targetUri)?.state === 'used' ? true : undefined), {
+    timeoutMs: 60_000,
+    what: 'the permit to be used',
+    intervalMs: 150,
+  });
   // A few more passes of every job: still one.
   const before = endedRuns();
   await waitFor(() => JOBS.every((job) => (endedRuns().get(job) ?? 0) >= (before.get(job) ?? 0) + 2), {
@@ -126,10 +141,16 @@ async function restartUntilUsed(targetUri: string) {
 }
 
 describe('kill -9 while posting to Bluesky', () => {
-  it('after the PDS took the write: one reply after the restart, found not re-posted', { timeout: 120_000 }, async () => {
+  it('after the PDS took the write: one reply after the restart, found not re-posted', {
+    timeout: 120_000,
+  }, async () => {
     const worker = startWorker('after-put');
     await worker.line('ready ');
-    const target = await postMentioning(await net.agent(0), net.bot, 'what if the process dies right after the write?');
+    const target = await postMentioning(
+      await net.agent(0),
+      net.bot,
+      'what if the process dies right after the write?',
+    );
     await worker.line('put-landed');
     await kill9(worker);
     expect(permitState(target.uri)?.state).toBe('posting');
@@ -138,10 +159,16 @@ describe('kill -9 while posting to Bluesky', () => {
     expect(await botRepliesTo(target.uri)).toHaveLength(1);
   });
 
-  it('before the request left: the restart proves it absent and posts it, once', { timeout: 120_000 }, async () => {
+  it('before the request left: the restart proves it absent and posts it, once', {
+    timeout: 120_000,
+  }, async () => {
     const worker = startWorker('before-put');
     await worker.line('ready ');
-    const target = await postMentioning(await net.agent(1), net.bot, 'and if it dies before the write is even sent?');
+    const target = await postMentioning(
+      await net.agent(1),
+      net.bot,
+      'and if it dies before the write is even sent?',
+    );
     await worker.line('put-held');
     await kill9(worker);
     expect(permitState(target.uri)?.state).toBe('posting');

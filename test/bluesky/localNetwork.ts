@@ -66,7 +66,10 @@ function readyLine(child: ChildProcess): Promise<NetworkInfo> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`local network not ready in 180 s: ${err.slice(-2000)}`)), 180_000);
+    const timer = setTimeout(
+      () => reject(new Error(`local network not ready in 180 s: ${err.slice(-2000)}`)),
+      180_000,
+    );
     child.stderr!.on('data', (chunk: Buffer) => {
       err += chunk.toString();
     });
@@ -118,7 +121,12 @@ export async function botRecords(net: LocalNetwork): Promise<BotRecord[]> {
   const out: BotRecord[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const res = await agent.com.atproto.repo.listRecords({ repo: net.bot.did, collection: 'app.bsky.feed.post', limit: 100, cursor });
+    const res = await agent.com.atproto.repo.listRecords({
+      repo: net.bot.did,
+      collection: 'app.bsky.feed.post',
+      limit: 100,
+      cursor,
+    });
     out.push(...(res.data.records as unknown as BotRecord[]));
     if (!res.data.cursor || res.data.records.length === 0) break;
     cursor = res.data.cursor;
@@ -134,7 +142,9 @@ export function expiredCopy(accessJwt: string): string {
   const [header, payload] = accessJwt.split('.') as [string, string];
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
   const now = Math.floor(Date.now() / 1000);
-  const body = Buffer.from(JSON.stringify({ ...claims, iat: now - 7200, exp: now - 3600 })).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ ...claims, iat: now - 7200, exp: now - 3600 })).toString(
+    'base64url',
+  );
   const signature = createHmac('sha256', 'jwt-secret').update(`${header}.${body}`).digest('base64url');
   return `${header}.${body}.${signature}`;
 }

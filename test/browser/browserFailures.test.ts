@@ -14,8 +14,8 @@ import {
   PlatformUnavailable,
   RateLimited,
 } from '../../src/platforms/contract.ts';
-import { defaultPassword } from '../../src/sandbox/auth.ts';
 import { checkInvariants, traceGaps } from '../../src/proof/invariants.ts';
+import { defaultPassword } from '../../src/sandbox/auth.ts';
 import { type BrowserStack, browserStack, CHROMIUM, HAS_CHROMIUM } from '../support/browserStack.ts';
 
 /**
@@ -67,7 +67,12 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster failures, in Chromium', () => {
       .all(permit!.id) as { data: string }[];
     expect(failed).toHaveLength(1);
     const data = JSON.parse(failed[0]!.data);
-    expect(data).toMatchObject({ errorClass: 'OutcomeUnknown', channel: 'browser', phase: 'after_click', createRequests: 1 });
+    expect(data).toMatchObject({
+      errorClass: 'OutcomeUnknown',
+      channel: 'browser',
+      phase: 'after_click',
+      createRequests: 1,
+    });
     expect(existsSync(data.trace)).toBe(true);
     expect(existsSync(data.screenshot)).toBe(true);
     expect(statSync(data.trace).mode & 0o777).toBe(0o600);
@@ -130,7 +135,10 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster failures, in Chromium', () => {
     const [target] = stack.roots(1);
     const before = shared.launches;
     await (await shared.get()).close();
-    const { postId } = await channel.send(permitFor(target!.id, target!.author), new AbortController().signal);
+    const { postId } = await channel.send(
+      permitFor(target!.id, target!.author),
+      new AbortController().signal,
+    );
     expect(postId).toMatch(/^\d+$/);
     expect(shared.launches).toBe(before + 1);
 
@@ -139,15 +147,21 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster failures, in Chromium', () => {
       profile,
       baseUrl: stack.sandbox.url,
       browser: shared,
-      session: new BrowserSession({ statePath: join(stack.dir, 'absent.json'), profile, baseUrl: stack.sandbox.url }),
+      session: new BrowserSession({
+        statePath: join(stack.dir, 'absent.json'),
+        profile,
+        baseUrl: stack.sandbox.url,
+      }),
       tracesDir: join(stack.dir, 'direct-traces'),
       beforeClick: async () => true,
       log: silentLogger,
     });
-    const error = await noSession.send(permitFor(target!.id, target!.author), new AbortController().signal).then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const error = await noSession
+      .send(permitFor(target!.id, target!.author), new AbortController().signal)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(PlatformUnavailable);
   });
 
@@ -155,11 +169,20 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster failures, in Chromium', () => {
     const [target] = stack.roots(1);
     const statePath = join(stack.dir, 'direct', 'state.json');
     const cookie = { name: 'sandbox_session', value: 'expired', domain: '127.0.0.1', path: '/', expires: -1 };
-    writeFileSync(statePath, JSON.stringify({ cookies: [{ ...cookie, httpOnly: true, secure: false, sameSite: 'Lax' }], origins: [] }));
+    writeFileSync(
+      statePath,
+      JSON.stringify({
+        cookies: [{ ...cookie, httpOnly: true, secure: false, sameSite: 'Lax' }],
+        origins: [],
+      }),
+    );
     const error = await sendError(permitFor(target!.id, target!.author));
     expect(error).toBeInstanceOf(PlatformUnavailable);
     expect(existsSync(statePath)).toBe(false);
-    const { postId } = await channel.send(permitFor(target!.id, target!.author), new AbortController().signal);
+    const { postId } = await channel.send(
+      permitFor(target!.id, target!.author),
+      new AbortController().signal,
+    );
     expect(postId).toMatch(/^\d+$/);
     expect(statSync(statePath).mode & 0o777).toBe(0o600);
   });
@@ -169,7 +192,8 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster failures, in Chromium', () => {
       () => null,
       (e: unknown) => e,
     );
-    if (!(outcome instanceof Error) || !('context' in outcome)) throw new Error(`expected a failure, got ${String(outcome)}`);
+    if (!(outcome instanceof Error) || !('context' in outcome))
+      throw new Error(`expected a failure, got ${String(outcome)}`);
     return outcome as Error & { context: Record<string, unknown> };
   }
 });

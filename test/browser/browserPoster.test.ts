@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserChannelFromConfig } from '../../src/app/channelFromConfig.ts';
 import { apiChannel } from '../../src/jobs/post.ts';
 import type { PostAttempt } from '../../src/jobs/replyChannel.ts';
-import { browserChannelFromConfig } from '../../src/app/channelFromConfig.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { contentHash } from '../../src/platforms/contract.ts';
 import { checkInvariants, traceGaps } from '../../src/proof/invariants.ts';
@@ -35,10 +35,14 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster, end to end in Chromium', () => {
     expect(new Set(replies.map((r) => r.origin))).toEqual(new Set(['web']));
     // The composer carried each permit's own key (?key=…), so a repeated click could not post twice.
     const keys = new Map(
-      (stack.app.store.statement('select actual_post_id as postId, idempotency_key as k from permits').all() as {
-        postId: string | null;
-        k: string;
-      }[]).map((r) => [r.postId, r.k]),
+      (
+        stack.app.store
+          .statement('select actual_post_id as postId, idempotency_key as k from permits')
+          .all() as {
+          postId: string | null;
+          k: string;
+        }[]
+      ).map((r) => [r.postId, r.k]),
     );
     for (const reply of stack.sandbox.platform.groundTruth({ author: stack.config.REPLYWRIGHT_ACCOUNT })) {
       if (reply.inReplyToId !== null) expect(reply.idempotencyKey).toBe(keys.get(reply.id));
@@ -50,7 +54,12 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster, end to end in Chromium', () => {
     const success = stack.app.store
       .statement("select data from events where type = 'posting_success'")
       .all() as { data: string }[];
-    expect(success.map((e) => JSON.parse(e.data).channel)).toEqual(['browser', 'browser', 'browser', 'browser']);
+    expect(success.map((e) => JSON.parse(e.data).channel)).toEqual([
+      'browser',
+      'browser',
+      'browser',
+      'browser',
+    ]);
 
     const report = checkInvariants(stack.app.store, await stack.truth(), {
       account: stack.config.REPLYWRIGHT_ACCOUNT,
@@ -72,7 +81,8 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster, end to end in Chromium', () => {
     const apiTimes: number[] = [];
     // The channels alone, outside the pipeline (so this runs last): no permit rows back these
     // sends, so the pre-click check is replaced by the same platform read it makes.
-    const lookup = async (permit: PostAttempt) => (await stack.platform.getPost(permit.targetPostId)) !== null;
+    const lookup = async (permit: PostAttempt) =>
+      (await stack.platform.getPost(permit.targetPostId)) !== null;
     const env = { platform: stack.platform, sandboxUrl: stack.sandbox.url, log: silentLogger, env: {} };
     const viaBrowser = timed(await browserChannelFromConfig(stack.config, env, lookup), browserTimes);
     const viaApi = timed(apiChannel({ platform: stack.platform }), apiTimes);
@@ -86,7 +96,8 @@ describe.skipIf(!HAS_CHROMIUM)('browser poster, end to end in Chromium', () => {
     } finally {
       await viaBrowser.close?.();
     }
-    const ms = (values: number[]) => `p50 ${p50(values).toFixed(1)} ms (min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)})`;
+    const ms = (values: number[]) =>
+      `p50 ${p50(values).toFixed(1)} ms (min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)})`;
     console.log(
       `per-post time over 12 posts — browser: ${ms(browserTimes)}; api: ${ms(apiTimes)}; ` +
         `pipeline browser sends above: ${ms(stack.sendTimes)} (the first includes Chromium's launch and the login)`,

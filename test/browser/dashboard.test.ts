@@ -7,7 +7,13 @@ import { createHttpApp } from '../../http/app.ts';
 import { type Served, serveHttp } from '../../http/serve.ts';
 import { CHROMIUM_ARGS } from '../../src/platforms/browser/sharedBrowser.ts';
 import { checkInvariants } from '../../src/proof/invariants.ts';
-import { ADMIN_TOKEN, type BrowserStack, browserStack, CHROMIUM, HAS_CHROMIUM } from '../support/browserStack.ts';
+import {
+  ADMIN_TOKEN,
+  type BrowserStack,
+  browserStack,
+  CHROMIUM,
+  HAS_CHROMIUM,
+} from '../support/browserStack.ts';
 
 /**
  * The dashboard in Chromium, over a real replywright in manual approval mode whose poster is
@@ -62,7 +68,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium', () => {
       if (i === 0) {
         await page.getByTestId('token-input').fill(ADMIN_TOKEN);
         await page.getByTestId('token-input').press('Tab');
-        await expect.poll(() => page.evaluate(() => sessionStorage.getItem('replywright.token'))).toBe(ADMIN_TOKEN);
+        await expect
+          .poll(() => page.evaluate(() => sessionStorage.getItem('replywright.token')))
+          .toBe(ADMIN_TOKEN);
       }
       await approve.click();
       await expect.poll(() => stateOf(page, permitId), { timeout: 5_000 }).toBe('approved');

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 import { fuzzParameters, RunCount } from '../support/fuzz.ts';
 import { type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 
 /**
  * Fuzz: handles and texts from the platform (authors, post texts, reply texts, post ids,
@@ -19,8 +19,15 @@ function skeleton(html: string): string[] {
   const out: string[] = [];
   const walk = (node: Node, depth: number) => {
     if (node.nodeName === '#comment') out.push(`${depth}:#comment`);
-    if ('tagName' in node) out.push(`${depth}:${node.tagName}[${node.attrs.map((a) => a.name).sort().join(',')}]`);
-    const children = 'content' in node ? node.content.childNodes : 'childNodes' in node ? node.childNodes : [];
+    if ('tagName' in node)
+      out.push(
+        `${depth}:${node.tagName}[${node.attrs
+          .map((a) => a.name)
+          .sort()
+          .join(',')}]`,
+      );
+    const children =
+      'content' in node ? node.content.childNodes : 'childNodes' in node ? node.childNodes : [];
     for (const child of children) walk(child, depth + 1);
   };
   walk(parse(html), 0);
@@ -34,15 +41,26 @@ let h: HttpHarness;
 let benign: Map<string, string[]>;
 
 /** Writes the same value into every platform-supplied field the pages show. */
-function setPlatformText(v: { author: string; text: string; reply: string; postId: string; reason: string; ghost: string }) {
+function setPlatformText(v: {
+  author: string;
+  text: string;
+  reply: string;
+  postId: string;
+  reason: string;
+  ghost: string;
+}) {
   const { store } = h.app;
   store.tx(() => {
     store.statement('update candidates set author = ?, text = ?').run(v.author, v.text);
     // Post ids are unique per platform: each row keeps its own suffix.
-    store.statement("update permits set target_author = ?, text = ?, target_post_id = ? || id").run(v.author, v.reply, v.postId);
+    store
+      .statement('update permits set target_author = ?, text = ?, target_post_id = ? || id')
+      .run(v.author, v.reply, v.postId);
     store.statement('update permits set reason_code = ? where reason_code is not null').run(v.reason);
-    store.statement("update permits set actual_post_id = ? || id where actual_post_id is not null").run(v.postId);
-    store.statement("update ghosts set text = ?, post_id = ? || id").run(v.ghost, v.postId);
+    store
+      .statement('update permits set actual_post_id = ? || id where actual_post_id is not null')
+      .run(v.postId);
+    store.statement('update ghosts set text = ?, post_id = ? || id').run(v.ghost, v.postId);
   });
 }
 
@@ -58,7 +76,12 @@ beforeAll(async () => {
   const { posted } = seedHealthyState(f);
   f.ghost('1800000000999', REPORT_NOW - 2 * MIN);
   const waiting = f.candidate(REPORT_NOW - 5 * MIN);
-  f.permitted(waiting, f.queue(waiting, REPORT_NOW - 5 * MIN, REPORT_NOW + 30 * MIN), REPORT_NOW - 4 * MIN, 'manual');
+  f.permitted(
+    waiting,
+    f.queue(waiting, REPORT_NOW - 5 * MIN, REPORT_NOW + 30 * MIN),
+    REPORT_NOW - 4 * MIN,
+    'manual',
+  );
   const queued = f.candidate(REPORT_NOW - 3 * MIN);
   f.queue(queued, REPORT_NOW - 3 * MIN, REPORT_NOW + 30 * MIN);
   h.app.store.statement("update permits set reason_code = 'x' where id = ?").run(posted[0]!.permitId);
@@ -97,7 +120,10 @@ const HOSTILE = [
 ];
 
 const hostileText = fc
-  .array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'grapheme', maxLength: 12 })), { minLength: 1, maxLength: 6 })
+  .array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'grapheme', maxLength: 12 })), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((parts) => parts.join(''))
   // An empty reason code renders no reason line at all: a different page, not an injection.
   .filter((text) => text.length > 0);
@@ -107,7 +133,14 @@ describe('fuzz: platform text in the dashboard', () => {
     const runs = new RunCount('dashboard DOM');
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ author: hostileText, text: hostileText, reply: hostileText, postId: hostileText, reason: hostileText, ghost: hostileText }),
+        fc.record({
+          author: hostileText,
+          text: hostileText,
+          reply: hostileText,
+          postId: hostileText,
+          reason: hostileText,
+          ghost: hostileText,
+        }),
         async (values) => {
           runs.tick();
           setPlatformText(values);

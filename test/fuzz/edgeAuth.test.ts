@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedHealthyState } from '../support/proofFixtures.ts';
 import { fuzzParameters, RunCount } from '../support/fuzz.ts';
 import { ADMIN_TOKEN } from '../support/httpHarness.ts';
+import { seedHealthyState } from '../support/proofFixtures.ts';
 import { type RawResponse, rawRequest } from '../support/rawHttp.ts';
 import { type ServedHarness, servedHarness } from '../support/servedHarness.ts';
 
@@ -12,7 +12,19 @@ import { type ServedHarness, servedHarness } from '../support/servedHarness.ts';
  * unlock page, which carry no data; in either setting no mutating request without it does, and
  * nothing changes. Random Authorization shapes: only the exact token passes.
  */
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND', 'SEARCH', 'TRACE', 'FOO'];
+const METHODS = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'PROPFIND',
+  'SEARCH',
+  'TRACE',
+  'FOO',
+];
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface TokenState {
@@ -27,18 +39,58 @@ const flip = (s: string, i: number) => `${s.slice(0, i)}${s[i] === 'a' ? 'b' : '
 const TOKEN_STATES: TokenState[] = [
   { name: 'none', headers: {}, query: '', valid: false },
   { name: 'exact', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, query: '', valid: true },
-  { name: 'scheme case and spaces', headers: { authorization: `bEaReR   ${ADMIN_TOKEN}  ` }, query: '', valid: true },
+  {
+    name: 'scheme case and spaces',
+    headers: { authorization: `bEaReR   ${ADMIN_TOKEN}  ` },
+    query: '',
+    valid: true,
+  },
   { name: 'wrong', headers: { authorization: 'Bearer not-the-token-at-all-0000' }, query: '', valid: false },
-  { name: 'prefix', headers: { authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}` }, query: '', valid: false },
+  {
+    name: 'prefix',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}` },
+    query: '',
+    valid: false,
+  },
   { name: 'suffix', headers: { authorization: `Bearer ${ADMIN_TOKEN}x` }, query: '', valid: false },
-  { name: 'one char off', headers: { authorization: `Bearer ${flip(ADMIN_TOKEN, 5)}` }, query: '', valid: false },
-  { name: 'upper case', headers: { authorization: `Bearer ${ADMIN_TOKEN.toUpperCase()}` }, query: '', valid: false },
-  { name: 'basic', headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` }, query: '', valid: false },
+  {
+    name: 'one char off',
+    headers: { authorization: `Bearer ${flip(ADMIN_TOKEN, 5)}` },
+    query: '',
+    valid: false,
+  },
+  {
+    name: 'upper case',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN.toUpperCase()}` },
+    query: '',
+    valid: false,
+  },
+  {
+    name: 'basic',
+    headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
+    query: '',
+    valid: false,
+  },
   { name: 'no scheme', headers: { authorization: ADMIN_TOKEN }, query: '', valid: false },
-  { name: 'two tokens', headers: { authorization: `Bearer ${ADMIN_TOKEN} ${ADMIN_TOKEN}` }, query: '', valid: false },
+  {
+    name: 'two tokens',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN} ${ADMIN_TOKEN}` },
+    query: '',
+    valid: false,
+  },
   { name: 'query', headers: {}, query: `token=${ADMIN_TOKEN}&access_token=${ADMIN_TOKEN}`, valid: false },
-  { name: 'cookie', headers: { cookie: `token=${ADMIN_TOKEN}; replywright.token=${ADMIN_TOKEN}` }, query: '', valid: false },
-  { name: 'x-api-key', headers: { 'x-api-key': ADMIN_TOKEN, 'x-admin-token': ADMIN_TOKEN }, query: '', valid: false },
+  {
+    name: 'cookie',
+    headers: { cookie: `token=${ADMIN_TOKEN}; replywright.token=${ADMIN_TOKEN}` },
+    query: '',
+    valid: false,
+  },
+  {
+    name: 'x-api-key',
+    headers: { 'x-api-key': ADMIN_TOKEN, 'x-admin-token': ADMIN_TOKEN },
+    query: '',
+    valid: false,
+  },
 ];
 
 let open: ServedHarness;
@@ -71,7 +123,12 @@ afterAll(async () => {
   await locked?.close();
 });
 
-async function send(s: ServedHarness, method: string, path: string, token: TokenState): Promise<RawResponse | null> {
+async function send(
+  s: ServedHarness,
+  method: string,
+  path: string,
+  token: TokenState,
+): Promise<RawResponse | null> {
   const target = token.query ? `${path}${path.includes('?') ? '&' : '?'}${token.query}` : path;
   const lines = [`${method} ${target} HTTP/1.1`, `Host: ${s.host}`, 'Connection: close'];
   for (const [name, value] of Object.entries(token.headers)) lines.push(`${name}: ${value}`);
@@ -84,7 +141,9 @@ async function send(s: ServedHarness, method: string, path: string, token: Token
 function allowedWithoutToken(method: string, path: string, res: RawResponse): boolean {
   if (path === '/healthz') return true;
   if ((path === '/' || path === '/proof') && (method === 'GET' || method === 'HEAD')) {
-    return method === 'HEAD' || (res.body.includes('Token required') && !res.body.includes('data-testid="funnel"'));
+    return (
+      method === 'HEAD' || (res.body.includes('Token required') && !res.body.includes('data-testid="funnel"'))
+    );
   }
   return false;
 }
@@ -104,7 +163,10 @@ describe('fuzz: who gets a 2xx', () => {
         for (const token of [TOKEN_STATES[0]!, TOKEN_STATES[3]!]) {
           const res = await send(locked, method, path, token);
           if (res && res.status >= 200 && res.status < 300) {
-            expect(allowedWithoutToken(method, path, res), `${method} ${path} (${token.name}) → ${res.status}`).toBe(true);
+            expect(
+              allowedWithoutToken(method, path, res),
+              `${method} ${path} (${token.name}) → ${res.status}`,
+            ).toBe(true);
           }
           expect(res?.status ?? 0, `${method} ${path}`).toBeLessThan(500);
         }
@@ -129,7 +191,8 @@ describe('fuzz: who gets a 2xx', () => {
           expect(res.status, `${method} ${path}`).toBeLessThan(500);
           if (res.status < 200 || res.status >= 300) return;
           expect(MUTATING.has(method), `${method} ${path} (${token.name}) → ${res.status}`).toBe(false);
-          if (protectedReads) expect(allowedWithoutToken(method, path, res), `${method} ${path} (${token.name})`).toBe(true);
+          if (protectedReads)
+            expect(allowedWithoutToken(method, path, res), `${method} ${path} (${token.name})`).toBe(true);
         },
       ),
       fuzzParameters(400, 5_000),
@@ -159,13 +222,22 @@ describe('fuzz: Authorization shapes', () => {
         fc.constant(ADMIN_TOKEN),
         fc.nat(ADMIN_TOKEN.length - 1).map((i) => flip(ADMIN_TOKEN, i)),
         fc.nat(ADMIN_TOKEN.length).map((i) => ADMIN_TOKEN.slice(0, i)),
-        fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom('x', '0', '=', '"', ',') }).map((t) => ADMIN_TOKEN + t),
-        fc.string({ minLength: 1, maxLength: 3, unit: fc.constantFrom('x', '"', ' ') }).map((t) => t + ADMIN_TOKEN),
-        fc.string({ maxLength: 40, unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_'.split('')) }),
+        fc
+          .string({ minLength: 1, maxLength: 4, unit: fc.constantFrom('x', '0', '=', '"', ',') })
+          .map((t) => ADMIN_TOKEN + t),
+        fc
+          .string({ minLength: 1, maxLength: 3, unit: fc.constantFrom('x', '"', ' ') })
+          .map((t) => t + ADMIN_TOKEN),
+        fc.string({
+          maxLength: 40,
+          unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_'.split('')),
+        }),
       ),
       after: fc.constantFrom('', ' ', ', Bearer x', ' x', '\t'),
     }),
-    fc.string({ maxLength: 80, unit: 'grapheme-ascii' }).map((raw) => ({ scheme: '', before: '', token: raw, after: '' })),
+    fc
+      .string({ maxLength: 80, unit: 'grapheme-ascii' })
+      .map((raw) => ({ scheme: '', before: '', token: raw, after: '' })),
   );
 
   it('passes only the exact token', async () => {

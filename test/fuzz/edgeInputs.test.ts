@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../../http/bodyLimit.ts';
-import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 import { fuzzParameters, RunCount } from '../support/fuzz.ts';
 import { ADMIN_TOKEN } from '../support/httpHarness.ts';
+import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 import { type RawResponse, rawRequest } from '../support/rawHttp.ts';
 import { type ServedHarness, servedHarness } from '../support/servedHarness.ts';
 
@@ -23,14 +23,23 @@ beforeAll(async () => {
   const f = s.h.fixture;
   posted = seedHealthyState(f).posted[0]!.permitId;
   const c = f.candidate(REPORT_NOW - 5 * MIN);
-  awaiting = f.permitted(c, f.queue(c, REPORT_NOW - 5 * MIN, REPORT_NOW + 30 * MIN), REPORT_NOW - 4 * MIN, 'manual').permitId;
+  awaiting = f.permitted(
+    c,
+    f.queue(c, REPORT_NOW - 5 * MIN, REPORT_NOW + 30 * MIN),
+    REPORT_NOW - 4 * MIN,
+    'manual',
+  ).permitId;
 });
 afterAll(async () => s?.close());
 
 /** Percent-encodes every byte outside a small safe set, so the request line stays one line. */
 const encode = (text: string) =>
   [...Buffer.from(text, 'utf8')]
-    .map((b) => (/[A-Za-z0-9_.~:-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((b) =>
+      /[A-Za-z0-9_.~:-]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
 
 const hex = fc.constantFrom(...'0123456789abcdefABCDEF'.split(''));
@@ -39,24 +48,62 @@ const component = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 30 }).map(encode),
   fc.string({ unit: 'binary', maxLength: 20 }).map(encode),
   fc.stringMatching(/^[A-Za-z0-9_.:-]{1,140}$/),
-  fc.constantFrom('%', '%G0', '%C0%AF', '%E0%80%AF', '%FF%FE', '%00', '%2F', '%2e%2e%2f', '..', '%ED%A0%80', '%F4%90%80%80', '%E2%80%AE'),
+  fc.constantFrom(
+    '%',
+    '%G0',
+    '%C0%AF',
+    '%E0%80%AF',
+    '%FF%FE',
+    '%00',
+    '%2F',
+    '%2e%2e%2f',
+    '..',
+    '%ED%A0%80',
+    '%F4%90%80%80',
+    '%E2%80%AE',
+  ),
   fc.tuple(fc.constant('%'), hex, fc.option(hex, { nil: '' })).map((parts) => parts.join('')),
   fc.integer({ min: 200, max: 6_000 }).map((n) => 'a'.repeat(n)),
   fc.constantFrom('permit', 'candidate', '-1', '1e9', 'NaN', ''),
   // A real id, read when the case is drawn (after the fixture exists).
   fc.constant(null).map(() => posted),
 );
-const QUERY_KEYS = ['window', 'kind', 'state', 'limit', 'cursor', 'token', 'x', '__proto__', 'constructor', ''];
+const QUERY_KEYS = [
+  'window',
+  'kind',
+  'state',
+  'limit',
+  'cursor',
+  'token',
+  'x',
+  '__proto__',
+  'constructor',
+  '',
+];
 const query = fc
   .array(fc.tuple(fc.constantFrom(...QUERY_KEYS), component), { maxLength: 5 })
   .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
 
 const target = fc.oneof(
-  fc.tuple(fc.constantFrom('/api/actors/', '/api/trace/', '/api/machines/'), component).map(([p, id]) => `${p}${id}`),
-  fc.tuple(
-    fc.constantFrom('/api/actors', '/api/status', '/api/proof', '/api/machines', '/metrics', '/', '/proof', '/fragments/live', '/healthz'),
-    query,
-  ).map(([p, q]) => `${p}?${q}`),
+  fc
+    .tuple(fc.constantFrom('/api/actors/', '/api/trace/', '/api/machines/'), component)
+    .map(([p, id]) => `${p}${id}`),
+  fc
+    .tuple(
+      fc.constantFrom(
+        '/api/actors',
+        '/api/status',
+        '/api/proof',
+        '/api/machines',
+        '/metrics',
+        '/',
+        '/proof',
+        '/fragments/live',
+        '/healthz',
+      ),
+      query,
+    )
+    .map(([p, q]) => `${p}?${q}`),
 );
 
 describe('fuzz: paths and queries', () => {
@@ -65,7 +112,10 @@ describe('fuzz: paths and queries', () => {
     await fc.assert(
       fc.asyncProperty(target, async (path) => {
         runs.tick();
-        const res = await rawRequest(s.url, `GET ${path} HTTP/1.1\r\nHost: ${s.host}\r\nConnection: close\r\n\r\n`);
+        const res = await rawRequest(
+          s.url,
+          `GET ${path} HTTP/1.1\r\nHost: ${s.host}\r\nConnection: close\r\n\r\n`,
+        );
         expect(res, path).not.toBeNull();
         expect([200, 400, 404], `${path} → ${res!.status}`).toContain(res!.status);
         const type = res!.headers.get('content-type') ?? '';
@@ -100,14 +150,30 @@ interface BodyCase {
 
 const body = fc.oneof(
   fc.constant(Buffer.alloc(0)),
-  fc.constantFrom('{}', '{"reasonCode":"off_topic"}', '{"reasonCode":"BAD CODE"}', 'null', '[]', '{"reasonCode":', '\u0000').map((t) => Buffer.from(t)),
+  fc
+    .constantFrom(
+      '{}',
+      '{"reasonCode":"off_topic"}',
+      '{"reasonCode":"BAD CODE"}',
+      'null',
+      '[]',
+      '{"reasonCode":',
+      '\u0000',
+    )
+    .map((t) => Buffer.from(t)),
   fc.json({ maxDepth: 3 }).map((t) => Buffer.from(t)),
   fc.uint8Array({ maxLength: 6_000 }).map((a) => Buffer.from(a)),
   fc.integer({ min: BODY_LIMIT_BYTES - 10, max: 2 * 1024 * 1024 }).map((n) => Buffer.alloc(n, 0x61)),
 );
 
 const bodyCase: fc.Arbitrary<BodyCase> = fc.record({
-  path: fc.constantFrom('/api/control/pause', '/api/control/resume', '/api/permits/AWAITING/approve', '/api/permits/AWAITING/reject', '/api/permits/nope/reject'),
+  path: fc.constantFrom(
+    '/api/control/pause',
+    '/api/control/resume',
+    '/api/permits/AWAITING/approve',
+    '/api/permits/AWAITING/reject',
+    '/api/permits/nope/reject',
+  ),
   token: fc.constantFrom('valid' as const, 'none' as const, 'wrong' as const),
   contentType: fc.constantFrom(...CONTENT_TYPES),
   body,
@@ -115,7 +181,11 @@ const bodyCase: fc.Arbitrary<BodyCase> = fc.record({
 });
 
 function requestBytes(c: BodyCase): Buffer {
-  const lines = [`POST ${c.path.replace('AWAITING', awaiting)} HTTP/1.1`, `Host: ${s.host}`, 'Connection: close'];
+  const lines = [
+    `POST ${c.path.replace('AWAITING', awaiting)} HTTP/1.1`,
+    `Host: ${s.host}`,
+    'Connection: close',
+  ];
   if (c.contentType) lines.push(`Content-Type: ${c.contentType}`);
   if (c.token === 'valid') lines.push(`Authorization: Bearer ${ADMIN_TOKEN}`);
   if (c.token === 'wrong') lines.push('Authorization: Bearer wrong-token-wrong-token');
@@ -170,7 +240,9 @@ describe('fuzz: bodies', () => {
     );
     runs.report();
     if (process.env.FUZZ_REPORT === '1') {
-      process.stdout.write(`fuzz bodies: ${Math.round(sent / 1e6)} MB sent, peak RSS growth ${Math.round(peak / 1e6)} MB\n`);
+      process.stdout.write(
+        `fuzz bodies: ${Math.round(sent / 1e6)} MB sent, peak RSS growth ${Math.round(peak / 1e6)} MB\n`,
+      );
     }
     expect(runs.runs).toBeGreaterThan(20);
     expect(peak).toBeLessThan(96 * 1024 * 1024);

@@ -25,13 +25,15 @@ const serverTimers = new Map<number, { _destroyed?: boolean; _idleTimeout?: numb
 const SERVER_CODE = /[/\\]http[/\\](routes|sse|app)|@hono[/\\]node-server|node:_http_server|node:net/;
 const timerHook = createHook({
   init(id, type, _trigger, resource) {
-    if (type === 'Timeout' && SERVER_CODE.test(new Error().stack ?? '')) serverTimers.set(id, resource as never);
+    if (type === 'Timeout' && SERVER_CODE.test(new Error().stack ?? ''))
+      serverTimers.set(id, resource as never);
   },
   destroy(id) {
     serverTimers.delete(id);
   },
 });
-const liveServerTimers = () => [...serverTimers.values()].filter((t) => !t._destroyed && t._idleTimeout !== -1).length;
+const liveServerTimers = () =>
+  [...serverTimers.values()].filter((t) => !t._destroyed && t._idleTimeout !== -1).length;
 const resources = () => ({
   timers: liveServerTimers(),
   sockets: process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length,
@@ -54,7 +56,9 @@ async function settled(deadlineMs = 1_500): Promise<{ timers: number; sockets: n
   const held = () => ({ ...resources(), streams: s.listeners.size });
   const clean = () => {
     const now = held();
-    return !baseline || (now.streams === 0 && now.timers <= baseline.timers && now.sockets <= baseline.sockets);
+    return (
+      !baseline || (now.streams === 0 && now.timers <= baseline.timers && now.sockets <= baseline.sockets)
+    );
   };
   // Not settling in time is reported by the caller's assertion on what is still held.
   await waitFor(clean, { timeoutMs: deadlineMs, intervalMs: 10 }).catch(() => undefined);
@@ -122,7 +126,9 @@ async function perform(a: Action): Promise<void> {
     case 'head-read':
     case 'half-close-read': {
       const method = a.kind === 'head-read' ? 'HEAD' : 'GET';
-      const res = await rawRequest(s.url, requestHead(method, a.path, s.host), { halfClose: a.kind === 'half-close-read' });
+      const res = await rawRequest(s.url, requestHead(method, a.path, s.host), {
+        halfClose: a.kind === 'half-close-read',
+      });
       if (res) expect(res.status).toBeLessThan(500);
       return;
     }
@@ -135,7 +141,9 @@ async function perform(a: Action): Promise<void> {
       });
       await new Promise<void>((resolve) => {
         const socket = connect({ host: hostname, port: Number(port) }, () => {
-          socket.write(head + '{"reasonCode":"'.padEnd(a.sent, 'x'), () => setTimeout(() => socket.destroy(), 5));
+          socket.write(head + '{"reasonCode":"'.padEnd(a.sent, 'x'), () =>
+            setTimeout(() => socket.destroy(), 5),
+          );
         });
         socket.on('close', () => resolve());
         socket.on('error', () => {});
@@ -177,7 +185,9 @@ describe('fuzz: nothing outlives its client', () => {
     const before = process.memoryUsage().rss;
     for (let i = 0; i < 1_000; i += 50) {
       await Promise.all(
-        Array.from({ length: 50 }, () => rawRequest(s.url, requestHead('HEAD', '/api/events/stream', s.host))),
+        Array.from({ length: 50 }, () =>
+          rawRequest(s.url, requestHead('HEAD', '/api/events/stream', s.host)),
+        ),
       );
     }
     const after = await settled();

@@ -16,7 +16,35 @@ beforeAll(async () => {
 afterAll(async () => sandbox?.stop());
 
 /** The pieces open redirects are made of, mixed with anything at all. */
-const PIECES = ['/', '//', '\\', '/\\', '\t', '\n', '\r', ' ', '%09', '%0a', '%2f', '%5c', '.', '..', '@', ':', '?', '#', 'evil.example', 'http:', 'https:', 'javascript:', '\u3002', '\uff0f', '\u2215', 'posts', '1'];
+const PIECES = [
+  '/',
+  '//',
+  '\\',
+  '/\\',
+  '\t',
+  '\n',
+  '\r',
+  ' ',
+  '%09',
+  '%0a',
+  '%2f',
+  '%5c',
+  '.',
+  '..',
+  '@',
+  ':',
+  '?',
+  '#',
+  'evil.example',
+  'http:',
+  'https:',
+  'javascript:',
+  '\u3002',
+  '\uff0f',
+  '\u2215',
+  'posts',
+  '1',
+];
 const piece = fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: 'grapheme', maxLength: 4 }));
 /** Mostly a slash, something a browser drops or folds, another slash, and a host: the known shape. */
 const shaped = fc
@@ -38,28 +66,34 @@ describe('fuzz: the sandbox login next', () => {
     const origin = new URL(sandbox.url).origin;
     const runs = new RunCount('sandbox next');
     await fc.assert(
-      fc.asyncProperty(next, fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, fc.constant(false)), async (value, rightPassword) => {
-        runs.tick();
-        const page = await fetch(`${sandbox.url}/login?next=${encodeURIComponent(value)}`);
-        expect(page.status, JSON.stringify(value)).toBe(200);
-        const res = await fetch(`${sandbox.url}/login`, {
-          method: 'POST',
-          body: new URLSearchParams({
-            handle: 'replywright_bot',
-            password: rightPassword ? defaultPassword('replywright_bot') : 'wrong-password',
-            next: value,
-          }),
-          redirect: 'manual',
-        });
-        if (!rightPassword) {
-          expect(res.status, JSON.stringify(value)).toBe(401);
-          return;
-        }
-        expect(res.status, JSON.stringify(value)).toBe(303);
-        const location = res.headers.get('location')!;
-        expect(new URL(location, sandbox.url).origin, `${JSON.stringify(value)} → ${location}`).toBe(origin);
-        expect(location, JSON.stringify(value)).toMatch(/^\/(?![/\\])/);
-      }),
+      fc.asyncProperty(
+        next,
+        fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, fc.constant(false)),
+        async (value, rightPassword) => {
+          runs.tick();
+          const page = await fetch(`${sandbox.url}/login?next=${encodeURIComponent(value)}`);
+          expect(page.status, JSON.stringify(value)).toBe(200);
+          const res = await fetch(`${sandbox.url}/login`, {
+            method: 'POST',
+            body: new URLSearchParams({
+              handle: 'replywright_bot',
+              password: rightPassword ? defaultPassword('replywright_bot') : 'wrong-password',
+              next: value,
+            }),
+            redirect: 'manual',
+          });
+          if (!rightPassword) {
+            expect(res.status, JSON.stringify(value)).toBe(401);
+            return;
+          }
+          expect(res.status, JSON.stringify(value)).toBe(303);
+          const location = res.headers.get('location')!;
+          expect(new URL(location, sandbox.url).origin, `${JSON.stringify(value)} → ${location}`).toBe(
+            origin,
+          );
+          expect(location, JSON.stringify(value)).toMatch(/^\/(?![/\\])/);
+        },
+      ),
       fuzzParameters(150, 4_000),
     );
     runs.report();

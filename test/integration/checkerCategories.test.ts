@@ -51,12 +51,27 @@ describe('invariant checker: one negative per category', () => {
   });
 
   it.each<[keyof InvariantReport, () => void]>([
-    ['lostPermits', () => sql("update permits set state = 'pending' where rowid = (select min(rowid) from permits)")],
+    [
+      'lostPermits',
+      () => sql("update permits set state = 'pending' where rowid = (select min(rowid) from permits)"),
+    ],
     ['incompleteTraces', () => sql("delete from events where type = 'posting_success'")],
-    ['unbalancedJobs', () => sql("delete from events where rowid = (select min(rowid) from events where type = 'fetch_completed')")],
+    [
+      'unbalancedJobs',
+      () =>
+        sql(
+          "delete from events where rowid = (select min(rowid) from events where type = 'fetch_completed')",
+        ),
+    ],
     ['sloMismatch', () => sql('delete from slo_events where rowid = (select min(rowid) from slo_events)')],
     ['forbiddenReplies', () => sql("update permits set target_is_root = 0 where state = 'used'")],
-    ['unexplainedPosts', () => sql("update permits set actual_post_id = 'nowhere' where rowid = (select min(rowid) from permits where state = 'used')")],
+    [
+      'unexplainedPosts',
+      () =>
+        sql(
+          "update permits set actual_post_id = 'nowhere' where rowid = (select min(rowid) from permits where state = 'used')",
+        ),
+    ],
   ])('%s turns red when the DB is tampered with', (category, sabotage) => {
     const report = withSabotage(sabotage);
     const value = report[category];
@@ -84,13 +99,24 @@ describe('invariant checker: one negative per category', () => {
     ['daily cap', { perHour: 100, perDay: 1, minSpacingMs: 0 }],
     ['spacing', { perHour: 100, perDay: 100, minSpacingMs: 3_600_000 }],
     ['author cooldown', { perHour: 100, perDay: 100, minSpacingMs: 0, authorCooldownMs: 1 }],
-    ['quiet hours', { perHour: 100, perDay: 100, minSpacingMs: 0, quietHours: { from: '00:00', to: '23:59' } }],
+    [
+      'quiet hours',
+      { perHour: 100, perDay: 100, minSpacingMs: 0, quietHours: { from: '00:00', to: '23:59' } },
+    ],
   ])('capViolations: %s measured by the posts’ own times', (name, caps) => {
     if (name === 'author cooldown') {
       // Both replies answer different authors: make one author the other's by reparenting in truth.
       const [a, b] = fixture.platform.groundTruth({ author: BOT });
-      const truth = fixture.platform.groundTruth().map((p) => (p.id === b!.inReplyToId ? { ...p, author: fixture.platform.getPost(a!.inReplyToId!)!.author } : p));
-      const report = checkInvariants(fixture.app.store, truth, { account: BOT, now: fixture.clock.now(), caps: { ...caps!, authorCooldownMs: 24 * 3_600_000 } });
+      const truth = fixture.platform
+        .groundTruth()
+        .map((p) =>
+          p.id === b!.inReplyToId ? { ...p, author: fixture.platform.getPost(a!.inReplyToId!)!.author } : p,
+        );
+      const report = checkInvariants(fixture.app.store, truth, {
+        account: BOT,
+        now: fixture.clock.now(),
+        caps: { ...caps!, authorCooldownMs: 24 * 3_600_000 },
+      });
       expect(report.capViolations.join()).toContain('author cooldown');
       return;
     }

@@ -54,7 +54,9 @@ describe('invariant checker under sabotage', () => {
       checkInvariants(fixture!.app.store, truth(), { account: 'replywright_bot', now: fixture!.clock.now() });
     expect(check().usedPermits).toBe(1);
     expect(check().incompleteTraces).toEqual([]);
-    fixture.app.store.tx(() => fixture!.app.store.statement("delete from events where type = 'posting_success'").run());
+    fixture.app.store.tx(() =>
+      fixture!.app.store.statement("delete from events where type = 'posting_success'").run(),
+    );
     expect(check().incompleteTraces).toHaveLength(1);
     expect(check().incompleteTraces[0]).toContain('posting_success');
   });

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PermitEvent } from '../../machines/permit.ts';
 import { openStore, type Store } from '../../db/store.ts';
+import type { PermitEvent } from '../../machines/permit.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { type DueTimer, DurableTimers, TIMER_RETRY_MS } from '../../src/runtime/durableTimers.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
@@ -41,9 +41,12 @@ function runtime(store: Store, clock: SimulatedClock, dispatch?: (timer: DueTime
   const state = (id: string) => host.get('permit', id)?.state;
   const timerRows = () => store.statement('select actor_id, event, due_at from timers order by due_at').all();
   const events = (id: string) =>
-    (store.statement('select type, data from events where actor_id = ? order by id').all(id) as { type: string; data: string }[]).map(
-      (e) => ({ type: e.type, cause: (JSON.parse(e.data) as { cause: string }).cause }),
-    );
+    (
+      store.statement('select type, data from events where actor_id = ? order by id').all(id) as {
+        type: string;
+        data: string;
+      }[]
+    ).map((e) => ({ type: e.type, cause: (JSON.parse(e.data) as { cause: string }).cause }));
   return { host, timers, logs, createPermit, state, timerRows, events };
 }
 
@@ -100,7 +103,11 @@ describe('DurableTimers', () => {
     after.timers.start();
     await clock.advance(0);
     expect(order).toEqual(['early', 'late']);
-    expect([after.state('early'), after.state('late'), after.state('future')]).toEqual(['expired', 'expired', 'approved']);
+    expect([after.state('early'), after.state('late'), after.state('future')]).toEqual([
+      'expired',
+      'expired',
+      'approved',
+    ]);
     expect(after.timerRows()).toEqual([{ actor_id: 'future', event: 'EXPIRE', due_at: T0 + 60 * MINUTE }]);
     await clock.advance(50 * MINUTE);
     expect(after.state('future')).toBe('expired');
@@ -111,12 +118,18 @@ describe('DurableTimers', () => {
     const { t, clock, T0, timers, createPermit, state, timerRows, events, logs } = await setup();
     createPermit('p1', T0 + MINUTE, [
       { type: 'SUBMIT' },
-      { type: 'CLAIM', target: { exists: true, isRoot: true, inReplyToPostId: null }, postingDeadlineAt: T0 + MINUTE },
+      {
+        type: 'CLAIM',
+        target: { exists: true, isRoot: true, inReplyToPostId: null },
+        postingDeadlineAt: T0 + MINUTE,
+      },
       { type: 'POSTED', postId: 'reply-1' },
     ]);
     const before = events('p1');
     t.store.statement("insert into timers (actor_id, event, due_at) values ('p1', 'EXPIRE', ?)").run(T0 - 1);
-    t.store.statement("insert into timers (actor_id, event, due_at) values ('gone', 'EXPIRE', ?)").run(T0 - 1);
+    t.store
+      .statement("insert into timers (actor_id, event, due_at) values ('gone', 'EXPIRE', ?)")
+      .run(T0 - 1);
     timers.start();
     await clock.advance(0);
     expect(timerRows()).toEqual([]);
@@ -146,7 +159,11 @@ describe('DurableTimers', () => {
     const { clock, T0, timers, createPermit, state, events } = await setup();
     createPermit('p1', T0 + 60 * MINUTE, [
       { type: 'SUBMIT' },
-      { type: 'CLAIM', target: { exists: true, isRoot: true, inReplyToPostId: null }, postingDeadlineAt: T0 + MINUTE },
+      {
+        type: 'CLAIM',
+        target: { exists: true, isRoot: true, inReplyToPostId: null },
+        postingDeadlineAt: T0 + MINUTE,
+      },
     ]);
     timers.start();
     await clock.advance(MINUTE);
@@ -174,12 +191,14 @@ describe('DurableTimers', () => {
     expect(r.timers.fireDue()).toBe(0);
     expect(r.state('p1')).toBe('approved');
     expect(r.timerRows()).toHaveLength(1);
-    expect(r.logs.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(['timer dispatch failed; will retry']);
+    expect(r.logs.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([
+      'timer dispatch failed; will retry',
+    ]);
     expect(r.timers.fireDue()).toBe(1);
     expect(r.state('p1')).toBe('expired');
   });
 
-  it('regression: a quarantined actor\'s timer neither fires nor keeps the service spinning', async () => {
+  it("regression: a quarantined actor's timer neither fires nor keeps the service spinning", async () => {
     const t = await tempStore();
     cleanup = t.cleanup;
     const clock = new SimulatedClock();

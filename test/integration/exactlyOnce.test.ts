@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPreClickCheck } from '../../src/jobs/preClickCheck.ts';
 import type { PostAttempt, ReplyChannel } from '../../src/jobs/replyChannel.ts';
 import { backupDatabase, restoreDatabase } from '../../src/maintenance/backup.ts';
-import { diagnose } from '../../src/proof/diagnosis.ts';
 import { OutcomeUnknown } from '../../src/platforms/contract.ts';
 import { withOverrides } from '../../src/platforms/delegate.ts';
+import { diagnose } from '../../src/proof/diagnosis.ts';
 import { type PipelineFixture, pipelineFixture } from '../support/pipeline.ts';
 
 /**
@@ -80,15 +80,24 @@ describe('restore and rollback (scenario 1)', () => {
       'restore_reconcile_pending',
     );
     await fixture.run('reconciler');
-    expect(one<{ state: string; n: number }>(fixture, "select state, (select count(*) from events where type = 'restore_reconciled') as n from permits")).toEqual({ state: 'used', n: 1 });
-    expect(one(fixture, "select count(*) as n from events where type = 'existing_reply_found'")).toEqual({ n: 1 });
+    expect(
+      one<{ state: string; n: number }>(
+        fixture,
+        "select state, (select count(*) from events where type = 'restore_reconciled') as n from permits",
+      ),
+    ).toEqual({ state: 'used', n: 1 });
+    expect(one(fixture, "select count(*) as n from events where type = 'existing_reply_found'")).toEqual({
+      n: 1,
+    });
     expect(repliesTo(fixture, target)).toHaveLength(1);
   });
 });
 
 describe('honest absence (scenario 3)', () => {
   /** A browser-like click: starts 1 s before the posting deadline, commits 1.5 s after the browser gave up. */
-  function lateCommitChannel(f: () => PipelineFixture): (deps: Parameters<typeof createPreClickCheck>[0]) => ReplyChannel {
+  function lateCommitChannel(
+    f: () => PipelineFixture,
+  ): (deps: Parameters<typeof createPreClickCheck>[0]) => ReplyChannel {
     return (deps) => {
       const beforeClick = createPreClickCheck(deps);
       return {
@@ -101,7 +110,12 @@ describe('honest absence (scenario 3)', () => {
           await clock.advanceTo(deadline);
           if (!(await beforeClick(permit))) throw new Error('pre-click check failed');
           clock.setTimeout(() => {
-            platform.createPost({ author: BOT, text: permit.text, inReplyToId: permit.targetPostId, origin: 'web' });
+            platform.createPost({
+              author: BOT,
+              text: permit.text,
+              inReplyToId: permit.targetPostId,
+              origin: 'web',
+            });
           }, 6_500);
           await clock.sleep(5_000);
           throw new OutcomeUnknown('click response timed out');
@@ -129,20 +143,25 @@ describe('honest absence (scenario 3)', () => {
 
   it('one empty lookup is not proof: absence needs a second one a visibility lag later', async () => {
     fixture = await pipelineFixture({
-      platform: (a) => withOverrides(a, { capabilities: () => ({ ...a.capabilities(), visibilityLagMs: 10_000 }) }),
+      platform: (a) =>
+        withOverrides(a, { capabilities: () => ({ ...a.capabilities(), visibilityLagMs: 10_000 }) }),
     });
     fixture.platform.behaviour.update({ idempotency: 'none' });
     fixture.mention('tess_ops');
     await fixture.run('fetch');
     await fixture.run('scheduler');
-    const id = (one<{ id: string }>(fixture, 'select id from permits')).id;
+    const id = one<{ id: string }>(fixture, 'select id from permits').id;
     fixture.app.store.tx(() => {
       fixture!.app.host.send('permit', id, {
         type: 'CLAIM',
         target: { exists: true, isRoot: true, inReplyToPostId: null },
         postingDeadlineAt: fixture!.clock.now() + 30_000,
       });
-      fixture!.app.host.send('permit', id, { type: 'OUTCOME_UNKNOWN', reasonCode: 'outcome_unknown', resolveBy: fixture!.clock.now() + 600_000 });
+      fixture!.app.host.send('permit', id, {
+        type: 'OUTCOME_UNKNOWN',
+        reasonCode: 'outcome_unknown',
+        resolveBy: fixture!.clock.now() + 600_000,
+      });
     });
     // deadline 30 s + response timeout 10 s + lag 10 s
     await fixture.clock.advance(49_000);
@@ -159,7 +178,7 @@ describe('honest absence (scenario 3)', () => {
     expect(one(fixture, 'select state from permits')).toEqual({ state: 'approved' });
   });
 
-  it("a late answer of attempt 1 does not decide attempt 2, and a late post is recorded as a duplicate, never dropped", async () => {
+  it('a late answer of attempt 1 does not decide attempt 2, and a late post is recorded as a duplicate, never dropped', async () => {
     let release: ((value: { postId: string }) => void) | undefined;
     let attempts = 0;
     fixture = await pipelineFixture({
@@ -170,7 +189,11 @@ describe('honest absence (scenario 3)', () => {
         send: (permit) => {
           attempts++;
           if (attempts === 1) return new Promise((resolve) => (release = resolve));
-          return deps.platform.createReply({ ...permit, targetId: permit.targetPostId, idempotencyKey: `${permit.idempotencyKey}-${attempts}` });
+          return deps.platform.createReply({
+            ...permit,
+            targetId: permit.targetPostId,
+            idempotencyKey: `${permit.idempotencyKey}-${attempts}`,
+          });
         },
       }),
     });
@@ -188,8 +211,15 @@ describe('honest absence (scenario 3)', () => {
     const late = fixture.platform.createPost({ author: BOT, text: 'late', inReplyToId: target }).post;
     release?.({ postId: late.id });
     await firstRun;
-    expect(one(fixture, "select count(*) as n from events where type = 'duplicate_reply' and severity = 'critical'")).toEqual({ n: 1 });
-    expect(one(fixture, `select kind, permit_id is not null as linked from ghosts where post_id = '${late.id}'`)).toEqual({ kind: 'unexplained_post', linked: 1 });
+    expect(
+      one(
+        fixture,
+        "select count(*) as n from events where type = 'duplicate_reply' and severity = 'critical'",
+      ),
+    ).toEqual({ n: 1 });
+    expect(
+      one(fixture, `select kind, permit_id is not null as linked from ghosts where post_id = '${late.id}'`),
+    ).toEqual({ kind: 'unexplained_post', linked: 1 });
   });
 });
 
@@ -210,7 +240,11 @@ describe('rules bind when a reply is spent (scenario 4)', () => {
       await fixture.run('scheduler');
       await fixture.clock.advance(300_000);
     }
-    const ids = (fixture.app.store.statement("select id from permits where state = 'awaiting_approval'").all() as { id: string }[]).map((r) => r.id);
+    const ids = (
+      fixture.app.store.statement("select id from permits where state = 'awaiting_approval'").all() as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
     expect(ids).toHaveLength(3);
     await fixture.clock.advanceTo(Date.UTC(2026, 0, 9, 22, 30, 0));
     for (const id of ids) fixture.app.deps.controls.approvePermit(id, 'operator');
@@ -237,7 +271,10 @@ describe('rules bind when a reply is spent (scenario 4)', () => {
   });
 
   it('a permit whose expiry passed while it waited expires with a reason, never posts', async () => {
-    fixture = await pipelineFixture({ env: { REPLYWRIGHT_QUIET_HOURS: '12:00-13:00' }, start: Date.UTC(2026, 0, 9, 11, 59, 0) });
+    fixture = await pipelineFixture({
+      env: { REPLYWRIGHT_QUIET_HOURS: '12:00-13:00' },
+      start: Date.UTC(2026, 0, 9, 11, 59, 0),
+    });
     fixture.mention('dee_d');
     await fixture.run('fetch');
     await fixture.run('scheduler');
@@ -247,7 +284,10 @@ describe('rules bind when a reply is spent (scenario 4)', () => {
     fixture.app.store.statement('update permits set expires_at = ?').run(fixture.clock.now());
     await fixture.clock.advance(3_600_000);
     await fixture.run('poster');
-    expect(one(fixture, 'select state, reason_code from permits')).toEqual({ state: 'expired', reason_code: 'permit_ttl' });
+    expect(one(fixture, 'select state, reason_code from permits')).toEqual({
+      state: 'expired',
+      reason_code: 'permit_ttl',
+    });
     expect(fixture.platform.groundTruth({ author: BOT })).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearerToken, tokenMatches } from '../../http/auth.ts';
-import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 import { ADMIN_TOKEN, type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 
 let h: HttpHarness | undefined;
 afterEach(() => h?.cleanup());
@@ -14,7 +14,12 @@ const headerText = (res: Response) => {
   return lines.join('\n');
 };
 
-const MUTATING = ['/api/control/pause', '/api/control/resume', '/api/permits/permit_0001/approve', '/api/permits/permit_0001/reject'];
+const MUTATING = [
+  '/api/control/pause',
+  '/api/control/resume',
+  '/api/permits/permit_0001/approve',
+  '/api/permits/permit_0001/reject',
+];
 
 describe('tokens', () => {
   it.each([
@@ -48,10 +53,15 @@ describe('mutating routes', () => {
         expect(await res.json()).toMatchObject({ error: 'unauthorized' });
       }
     }
-    const basic = await h.request('/api/control/pause', { method: 'POST', headers: { authorization: `Basic ${ADMIN_TOKEN}` } });
+    const basic = await h.request('/api/control/pause', {
+      method: 'POST',
+      headers: { authorization: `Basic ${ADMIN_TOKEN}` },
+    });
     expect(basic.status).toBe(401);
     expect(h.app.controls.isPaused()).toBe(false);
-    expect(h.app.store.statement("select count(*) as n from events where type like 'control_%'").get()).toEqual({ n: 0 });
+    expect(
+      h.app.store.statement("select count(*) as n from events where type like 'control_%'").get(),
+    ).toEqual({ n: 0 });
   });
 
   it('answer 403 naming REPLYWRIGHT_ADMIN_TOKEN when no token is configured', async () => {
@@ -83,7 +93,16 @@ describe('read routes', () => {
 
   it('need the token when REPLYWRIGHT_READ_TOKEN_REQUIRED=1, except /healthz', async () => {
     h = await httpHarness({ REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REPLYWRIGHT_READ_TOKEN_REQUIRED: '1' });
-    for (const path of ['/api/status', '/api/proof', '/api/actors', '/api/machines', '/api/trace/x', '/metrics', '/fragments/live', '/api/events/stream']) {
+    for (const path of [
+      '/api/status',
+      '/api/proof',
+      '/api/actors',
+      '/api/machines',
+      '/api/trace/x',
+      '/metrics',
+      '/fragments/live',
+      '/api/events/stream',
+    ]) {
       expect((await h.request(path)).status, path).toBe(401);
     }
     expect((await h.request('/api/status', { token: ADMIN_TOKEN })).status).toBe(200);
@@ -105,7 +124,10 @@ describe('read routes', () => {
 
 describe('secrets', () => {
   it('never appear in a response or a log line', async () => {
-    h = await httpHarness({ REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REPLYWRIGHT_OPENAI_API_KEY: 'sk-secret-openai-key-42' });
+    h = await httpHarness({
+      REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN,
+      REPLYWRIGHT_OPENAI_API_KEY: 'sk-secret-openai-key-42',
+    });
     const { posted } = seedHealthyState(h.fixture);
     const c = h.fixture.candidate(REPORT_NOW - 5 * MIN);
     const q = h.fixture.queue(c, REPORT_NOW - 5 * MIN, REPORT_NOW + 30 * MIN);
@@ -133,7 +155,12 @@ describe('secrets', () => {
         bodies.push(await res.text(), headerText(res));
       }
     }
-    for (const path of ['/api/control/pause', '/api/control/resume', `/api/permits/${awaiting.permitId}/approve`, '/api/permits/x/reject']) {
+    for (const path of [
+      '/api/control/pause',
+      '/api/control/resume',
+      `/api/permits/${awaiting.permitId}/approve`,
+      '/api/permits/x/reject',
+    ]) {
       for (const token of [ADMIN_TOKEN, 'wrong']) {
         const res = await h.request(path, { method: 'POST', token, body: '{"reasonCode":"x"}' });
         bodies.push(await res.text(), headerText(res));

@@ -26,7 +26,11 @@ describe('replywright POST bodies', () => {
   it('answer 413 above the limit, declared or streamed', async () => {
     s = await servedHarness();
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-    const declared = await fetch(`${s.url}/api/permits/permit_0001/reject`, { method: 'POST', headers: auth, body: big(64 * 1024) });
+    const declared = await fetch(`${s.url}/api/permits/permit_0001/reject`, {
+      method: 'POST',
+      headers: auth,
+      body: big(64 * 1024),
+    });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ error: 'payload_too_large' });
     const chunked = new ReadableStream<Uint8Array>({
@@ -70,7 +74,10 @@ describe('sandbox POST bodies', () => {
     expect(login.status).toBe(413);
     const post = await fetch(`${sandbox.url}/api/posts`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${defaultAccountToken('replywright_bot')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${defaultAccountToken('replywright_bot')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ text: 'hello', pad: 'p'.repeat(64 * 1024) }),
     });
     expect(post.status).toBe(413);
@@ -79,7 +86,10 @@ describe('sandbox POST bodies', () => {
     const padded = new TextEncoder().encode(`{"text":"hello from a padded body"}${' '.repeat(64 * 1024)}`);
     const tweet = await fetch(`${sandbox.url}/2/tweets`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${defaultAccountToken('replywright_bot')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${defaultAccountToken('replywright_bot')}`,
+        'content-type': 'application/json',
+      },
       body: new ReadableStream<Uint8Array>({
         start(controller) {
           for (let i = 0; i < padded.length; i += 8_192) controller.enqueue(padded.subarray(i, i + 8_192));

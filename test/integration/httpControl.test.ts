@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 import { ADMIN_TOKEN, type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 
 let h: HttpHarness | undefined;
 afterEach(() => h?.cleanup());
 
-const post = (path: string, body?: string) => h!.request(path, { method: 'POST', token: ADMIN_TOKEN, ...(body === undefined ? {} : { body }) });
+const post = (path: string, body?: string) =>
+  h!.request(path, { method: 'POST', token: ADMIN_TOKEN, ...(body === undefined ? {} : { body }) });
 const permitState = (id: string) =>
   h!.app.store.statement('select state, reason_code as reasonCode from permits where id = ?').get(id) as {
     state: string;
@@ -26,10 +27,15 @@ describe('pause and resume', () => {
     const paused = await post('/api/control/pause');
     expect(await paused.json()).toEqual({ paused: true });
     expect(h.app.controls.isPaused()).toBe(true);
-    const status = (await (await h.request('/api/status')).json()) as { paused: boolean; blocking: { code: string } };
+    const status = (await (await h.request('/api/status')).json()) as {
+      paused: boolean;
+      blocking: { code: string };
+    };
     expect(status).toMatchObject({ paused: true, blocking: { code: 'paused' } });
     expect(await (await post('/api/control/resume')).json()).toEqual({ paused: false });
-    const events = h.app.store.statement("select type, data from events where type like 'control_%' order by id").all() as {
+    const events = h.app.store
+      .statement("select type, data from events where type like 'control_%' order by id")
+      .all() as {
       type: string;
       data: string;
     }[];
@@ -46,7 +52,12 @@ describe('the audit trail', () => {
     const other = await (async () => {
       const f = h!.fixture;
       const c = f.candidate(REPORT_NOW - 3 * MIN);
-      return f.permitted(c, f.queue(c, REPORT_NOW - 3 * MIN, REPORT_NOW + 30 * MIN), REPORT_NOW - 2 * MIN, 'manual');
+      return f.permitted(
+        c,
+        f.queue(c, REPORT_NOW - 3 * MIN, REPORT_NOW + 30 * MIN),
+        REPORT_NOW - 2 * MIN,
+        'manual',
+      );
     })();
     const forged = { 'x-request-id': 'someone-else' };
     const calls: [string, string?][] = [
@@ -56,12 +67,19 @@ describe('the audit trail', () => {
       [`/api/permits/${other.permitId}/reject`, '{"reasonCode":"off_topic"}'],
     ];
     for (const [path, body] of calls) {
-      const res = await h!.request(path, { method: 'POST', token: ADMIN_TOKEN, headers: forged, ...(body ? { body } : {}) });
+      const res = await h!.request(path, {
+        method: 'POST',
+        token: ADMIN_TOKEN,
+        headers: forged,
+        ...(body ? { body } : {}),
+      });
       expect(res.status, path).toBe(200);
       expect(res.headers.get('x-request-id')).toBe('someone-else');
     }
     const events = h!.app.store
-      .statement("select type, data from events where type like 'control_%' or type like 'permit_%_by_operator' order by id")
+      .statement(
+        "select type, data from events where type like 'control_%' or type like 'permit_%_by_operator' order by id",
+      )
       .all() as { type: string; data: string }[];
     expect(events).toHaveLength(4);
     for (const e of events) expect(JSON.parse(e.data).by, e.type).toBe('operator:admin-token');
@@ -77,15 +95,25 @@ describe('approve and reject', () => {
     expect(permitState(ids.permitId).state).toBe('approved');
     const again = await post(`/api/permits/${ids.permitId}/approve`);
     expect(again.status).toBe(409);
-    expect(await again.json()).toMatchObject({ error: 'conflict', message: expect.stringContaining('approved') });
+    expect(await again.json()).toMatchObject({
+      error: 'conflict',
+      message: expect.stringContaining('approved'),
+    });
   });
 
   it('rejects with a reason code; the candidate fails with it', async () => {
     const ids = await awaitingPermit();
-    const res = await post(`/api/permits/${ids.permitId}/reject`, JSON.stringify({ reasonCode: 'off_topic' }));
+    const res = await post(
+      `/api/permits/${ids.permitId}/reject`,
+      JSON.stringify({ reasonCode: 'off_topic' }),
+    );
     expect(await res.json()).toEqual({ permitId: ids.permitId, state: 'rejected', reasonCode: 'off_topic' });
     expect(permitState(ids.permitId)).toEqual({ state: 'rejected', reasonCode: 'off_topic' });
-    expect(h!.app.store.statement('select state, reason_code as r from candidates where id = ?').get(ids.candidateId)).toEqual({
+    expect(
+      h!.app.store
+        .statement('select state, reason_code as r from candidates where id = ?')
+        .get(ids.candidateId),
+    ).toEqual({
       state: 'failed',
       r: 'off_topic',
     });
@@ -94,7 +122,9 @@ describe('approve and reject', () => {
 
   it('rejects with the default reason when the body is empty', async () => {
     const ids = await awaitingPermit();
-    expect(await (await post(`/api/permits/${ids.permitId}/reject`)).json()).toMatchObject({ reasonCode: 'operator_rejected' });
+    expect(await (await post(`/api/permits/${ids.permitId}/reject`)).json()).toMatchObject({
+      reasonCode: 'operator_rejected',
+    });
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIN, REPORT_NOW, seedHealthyState, seedStarvedState } from '../support/proofFixtures.ts';
 import { ADMIN_TOKEN, type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { MIN, REPORT_NOW, seedHealthyState, seedStarvedState } from '../support/proofFixtures.ts';
 
 let h: HttpHarness | undefined;
 afterEach(() => h?.cleanup());
@@ -68,7 +68,10 @@ describe('GET / (dashboard)', () => {
 
   it('escapes text from the platform', async () => {
     h = await httpHarness();
-    const c = h.fixture.candidate(REPORT_NOW - MIN, { text: '<script>alert("x")</script>', author: 'mallory' });
+    const c = h.fixture.candidate(REPORT_NOW - MIN, {
+      text: '<script>alert("x")</script>',
+      author: 'mallory',
+    });
     h.fixture.queue(c, REPORT_NOW - MIN, REPORT_NOW + 30 * MIN);
     const html = await (await h.request('/')).text();
     expect(html).not.toContain('<script>alert');

@@ -29,7 +29,14 @@ describe('replywright bound to loopback', () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
       expect(await statusWithHost(s.url, '/api/status', host), host).toBe(200);
     }
-    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${Number(port) + 1}`, '127.0.0.1', `localhost.:${port}`, `127.0.0.1.evil.example:${port}`]) {
+    for (const host of [
+      `evil.example:${port}`,
+      'evil.example',
+      `127.0.0.1:${Number(port) + 1}`,
+      '127.0.0.1',
+      `localhost.:${port}`,
+      `127.0.0.1.evil.example:${port}`,
+    ]) {
       const res = await rawRequest(s.url, requestHead('GET', '/api/status', host));
       expect(res?.status, host).toBe(403);
       expect(JSON.parse(res!.body)).toMatchObject({ error: 'host_not_allowed' });
@@ -39,7 +46,10 @@ describe('replywright bound to loopback', () => {
   it('checks the host of an absolute request target too', async () => {
     s = await servedHarness();
     const { port } = new URL(s.url);
-    const res = await rawRequest(s.url, requestHead('GET', `http://evil.example:${port}/api/status`, `127.0.0.1:${port}`));
+    const res = await rawRequest(
+      s.url,
+      requestHead('GET', `http://evil.example:${port}/api/status`, `127.0.0.1:${port}`),
+    );
     expect(res?.status).toBe(403);
   });
 
@@ -49,7 +59,10 @@ describe('replywright bound to loopback', () => {
   });
 
   it('adds the names of REPLYWRIGHT_ALLOWED_HOSTS, with or without a port; * allows any', async () => {
-    s = await servedHarness({ REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REPLYWRIGHT_ALLOWED_HOSTS: 'dash.example.com, ops.example.com:9000' });
+    s = await servedHarness({
+      REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN,
+      REPLYWRIGHT_ALLOWED_HOSTS: 'dash.example.com, ops.example.com:9000',
+    });
     const { port } = new URL(s.url);
     expect(await statusWithHost(s.url, '/api/status', 'dash.example.com')).toBe(200);
     expect(await statusWithHost(s.url, '/api/status', 'Dash.Example.com:443')).toBe(200);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 import { type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { MIN, REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 
 const harnesses: HttpHarness[] = [];
 afterEach(() => {
@@ -38,8 +38,12 @@ describe('GET /metrics', () => {
     expect(value(text, 'replywright_paused')).toBe(0);
     expect(value(text, 'replywright_job_run_duration_seconds_count{job="fetch",status="completed"}')).toBe(4);
     expect(value(text, 'replywright_job_run_duration_seconds_sum{job="fetch",status="completed"}')).toBe(12);
-    expect(value(text, 'replywright_job_run_duration_seconds_bucket{le="2.5",job="fetch",status="completed"}')).toBe(0);
-    expect(value(text, 'replywright_job_run_duration_seconds_bucket{le="5",job="fetch",status="completed"}')).toBe(4);
+    expect(
+      value(text, 'replywright_job_run_duration_seconds_bucket{le="2.5",job="fetch",status="completed"}'),
+    ).toBe(0);
+    expect(
+      value(text, 'replywright_job_run_duration_seconds_bucket{le="5",job="fetch",status="completed"}'),
+    ).toBe(4);
   });
 
   it('counts only what is new at each scrape, and finishes runs that were in flight', async () => {
@@ -55,7 +59,9 @@ describe('GET /metrics', () => {
     expect(value(text, 'replywright_ghosts_total')).toBe(2);
     expect(value(text, 'replywright_job_run_duration_seconds_count{job="fetch",status="completed"}')).toBe(5);
     h.app.store
-      .statement("update job_runs set status = 'failed', ended_at = started_at + 60000, reason = 'timeout' where id = ?")
+      .statement(
+        "update job_runs set status = 'failed', ended_at = started_at + 60000, reason = 'timeout' where id = ?",
+      )
       .run(runId);
     text = await (await h.request('/metrics')).text();
     expect(value(text, 'replywright_job_run_duration_seconds_count{job="fetch",status="failed"}')).toBe(1);
@@ -76,6 +82,8 @@ describe('GET /metrics', () => {
   it('reports a child that is down', async () => {
     const h = await harness();
     h.health.supervisor.children.poster!.status = 'backoff';
-    expect(value(await (await h.request('/metrics')).text(), 'replywright_supervisor_child_up{child="poster"}')).toBe(0);
+    expect(
+      value(await (await h.request('/metrics')).text(), 'replywright_supervisor_child_up{child="poster"}'),
+    ).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { seedHealthyState } from '../support/proofFixtures.ts';
 import { ADMIN_TOKEN, type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { seedHealthyState } from '../support/proofFixtures.ts';
 import { rawRequest, requestHead } from '../support/rawHttp.ts';
 import { type ServedHarness, servedHarness } from '../support/servedHarness.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -22,26 +22,29 @@ afterEach(async () => {
 const PROTECTED = { REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REPLYWRIGHT_READ_TOKEN_REQUIRED: '1' };
 
 describe('reads protected by the token', () => {
-  it.each(['HEAD', 'OPTIONS', 'PROPFIND', 'GET'])('%s without the token is 401 on every read route', async (method) => {
-    h = await httpHarness(PROTECTED);
-    const { posted } = seedHealthyState(h.fixture);
-    const paths = [
-      '/api/status',
-      '/api/proof',
-      '/api/actors',
-      `/api/actors/${posted[0]!.permitId}`,
-      '/api/actors/no_such_actor',
-      `/api/trace/${posted[0]!.permitId}`,
-      '/api/machines',
-      '/api/events/stream',
-      '/metrics',
-      '/fragments/live',
-    ];
-    for (const path of paths) {
-      const res = await h.request(path, { method });
-      expect(res.status, `${method} ${path}`).toBe(401);
-    }
-  });
+  it.each(['HEAD', 'OPTIONS', 'PROPFIND', 'GET'])(
+    '%s without the token is 401 on every read route',
+    async (method) => {
+      h = await httpHarness(PROTECTED);
+      const { posted } = seedHealthyState(h.fixture);
+      const paths = [
+        '/api/status',
+        '/api/proof',
+        '/api/actors',
+        `/api/actors/${posted[0]!.permitId}`,
+        '/api/actors/no_such_actor',
+        `/api/trace/${posted[0]!.permitId}`,
+        '/api/machines',
+        '/api/events/stream',
+        '/metrics',
+        '/fragments/live',
+      ];
+      for (const path of paths) {
+        const res = await h.request(path, { method });
+        expect(res.status, `${method} ${path}`).toBe(401);
+      }
+    },
+  );
 
   it('HEAD with the token answers like GET, headers only', async () => {
     h = await httpHarness(PROTECTED);

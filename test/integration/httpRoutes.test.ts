@@ -1,7 +1,7 @@
-import { createMachine } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIN, REPORT_NOW, seedHealthyState, seedStarvedState } from '../support/proofFixtures.ts';
+import { createMachine } from 'xstate';
 import { type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { MIN, REPORT_NOW, seedHealthyState, seedStarvedState } from '../support/proofFixtures.ts';
 
 let h: HttpHarness | undefined;
 afterEach(() => h?.cleanup());
@@ -20,7 +20,9 @@ describe('GET /healthz', () => {
       reasons: [],
       checks: { live: true, ready: true, dbReadable: true, dbWritable: true, supervisor: 'healthy' },
     });
-    expect(h.app.store.statement("select count(*) as n from controls where key = 'healthz'").get()).toEqual({ n: 0 });
+    expect(h.app.store.statement("select count(*) as n from controls where key = 'healthz'").get()).toEqual({
+      n: 0,
+    });
   });
 
   it('is 503 with the reason when a child is in backoff', async () => {
@@ -29,7 +31,10 @@ describe('GET /healthz', () => {
     h.health.supervisor.children.fetch!.status = 'backoff';
     const res = await h.request('/healthz');
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ status: 'unavailable', reasons: ['supervisor degraded (fetch backoff)'] });
+    expect(await res.json()).toMatchObject({
+      status: 'unavailable',
+      reasons: ['supervisor degraded (fetch backoff)'],
+    });
   });
 
   it('is 503 when not ready', async () => {
@@ -83,15 +88,23 @@ describe('GET /api/status', () => {
       caps: { perHour: { cap: 6, used: 2, left: 4 }, perDay: { cap: 40, used: 2, left: 38 } },
       blocking: { code: 'none', blocking: null },
     });
-    expect((body.funnel as { rejectedByReason: unknown }).rejectedByReason).toEqual([{ key: 'too_short', count: 1 }]);
-    expect(body.config).toMatchObject({ adminTokenConfigured: true, readTokenRequired: false, capPerHour: 6 });
+    expect((body.funnel as { rejectedByReason: unknown }).rejectedByReason).toEqual([
+      { key: 'too_short', count: 1 },
+    ]);
+    expect(body.config).toMatchObject({
+      adminTokenConfigured: true,
+      readTokenRequired: false,
+      capPerHour: 6,
+    });
     expect(JSON.stringify(body.config)).not.toMatch(/TOKEN|API_KEY/);
   });
 
   it('narrows with the window', async () => {
     h = await httpHarness();
     seedHealthyState(h.fixture);
-    const body = await json<{ funnel: { discovered: number; posted: number } }>(h.request('/api/status?window=15m'));
+    const body = await json<{ funnel: { discovered: number; posted: number } }>(
+      h.request('/api/status?window=15m'),
+    );
     expect(body.funnel).toMatchObject({ discovered: 0, posted: 1 });
   });
 
@@ -99,7 +112,10 @@ describe('GET /api/status', () => {
     h = await httpHarness();
     const res = await h.request(`/api/status?window=${window}`);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'bad_request', message: expect.stringContaining('window') });
+    expect(await res.json()).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringContaining('window'),
+    });
   });
 });
 
@@ -146,10 +162,13 @@ describe('GET /api/actors', () => {
     expect(used.items.map((i) => i.state)).toEqual(['used', 'used']);
   });
 
-  it.each(['limit=501', 'limit=0', 'limit=abc', 'kind=Bad!', 'cursor=%20x'])('answers 400 for %s', async (q) => {
-    h = await httpHarness();
-    expect((await h.request(`/api/actors?${q}`)).status).toBe(400);
-  });
+  it.each(['limit=501', 'limit=0', 'limit=abc', 'kind=Bad!', 'cursor=%20x'])(
+    'answers 400 for %s',
+    async (q) => {
+      h = await httpHarness();
+      expect((await h.request(`/api/actors?${q}`)).status).toBe(400);
+    },
+  );
 
   it('shows one actor with its snapshot and events, 404 when missing', async () => {
     h = await httpHarness();
@@ -160,7 +179,13 @@ describe('GET /api/actors', () => {
     expect(body.state).toBe('used');
     expect(body.snapshot.value).toBe('used');
     expect(body.events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['permit_approved', 'permit_posting', 'post_reply_click_attempt', 'permit_used', 'posting_success']),
+      expect.arrayContaining([
+        'permit_approved',
+        'permit_posting',
+        'post_reply_click_attempt',
+        'permit_used',
+        'posting_success',
+      ]),
     );
     expect((await h.request('/api/actors/permit_missing')).status).toBe(404);
     expect((await h.request('/api/actors/bad%20id')).status).toBe(400);
@@ -171,7 +196,9 @@ describe('GET /api/trace/:id', () => {
   it('traces by permit id or post id; 404 when unknown', async () => {
     h = await httpHarness();
     const { posted } = seedHealthyState(h.fixture);
-    const byPermit = await json<{ complete: boolean; permitId: string }>(h.request(`/api/trace/${posted[0]!.permitId}`));
+    const byPermit = await json<{ complete: boolean; permitId: string }>(
+      h.request(`/api/trace/${posted[0]!.permitId}`),
+    );
     expect(byPermit).toMatchObject({ complete: true, permitId: posted[0]!.permitId });
     const byPost = await json<{ permitId: string }>(h.request(`/api/trace/${posted[0]!.postId}`));
     expect(byPost.permitId).toBe(posted[0]!.permitId);
@@ -187,10 +214,18 @@ describe('GET /api/machines', () => {
     const c = h.fixture.candidate(REPORT_NOW - MIN);
     const q = h.fixture.queue(c, REPORT_NOW - MIN, REPORT_NOW + 30 * MIN);
     h.fixture.permitted(c, q, REPORT_NOW - MIN, 'manual');
-    const { machines } = await json<{ machines: { name: string; counts: Record<string, number>; states: string[] }[] }>(
-      h.request('/api/machines'),
-    );
-    expect(machines.map((m) => m.name)).toEqual(['candidate', 'permit', 'fetch', 'scheduler', 'poster', 'reconciler', 'supervisor']);
+    const { machines } = await json<{
+      machines: { name: string; counts: Record<string, number>; states: string[] }[];
+    }>(h.request('/api/machines'));
+    expect(machines.map((m) => m.name)).toEqual([
+      'candidate',
+      'permit',
+      'fetch',
+      'scheduler',
+      'poster',
+      'reconciler',
+      'supervisor',
+    ]);
     const byName = Object.fromEntries(machines.map((m) => [m.name, m.counts]));
     expect(byName.permit).toMatchObject({ used: 2, awaiting_approval: 1, pending: 0 });
     expect(byName.candidate).toMatchObject({ queued: 12, posted: 2, permitted: 1, rejected: 1 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { seedHealthyState } from '../support/proofFixtures.ts';
 import { ADMIN_TOKEN, type HttpHarness, httpHarness } from '../support/httpHarness.ts';
+import { seedHealthyState } from '../support/proofFixtures.ts';
 
 /**
  * Finding 4 of issue #11: the dashboard sent no CSP, no frame-ancestors / X-Frame-Options, no
@@ -48,27 +48,32 @@ describe('security headers', () => {
     ['dashboard', '/', {}],
     ['proof page', '/proof', {}],
     ['unlock page', '/', { REPLYWRIGHT_READ_TOKEN_REQUIRED: '1' }],
-  ])('the %s runs under its CSP: every inline script and style is allowed by hash, and no style attribute', async (_, path, env) => {
-    h = await httpHarness({ REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
-    seedHealthyState(h.fixture);
-    const res = await h.request(path);
-    const html = await res.text();
-    const csp = directives(res.headers.get('content-security-policy') ?? '');
-    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
-    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
-    expect(scripts.length).toBeGreaterThan(0);
-    expect(styles.length).toBe(1);
-    for (const script of scripts) expect(csp.get('script-src')).toContain(sha256(script));
-    for (const style of styles) expect(csp.get('style-src')).toContain(sha256(style));
-    expect(html).not.toMatch(/\sstyle=/);
-    expect(html).not.toMatch(/\son[a-z]+=/);
-  });
+  ])(
+    'the %s runs under its CSP: every inline script and style is allowed by hash, and no style attribute',
+    async (_, path, env) => {
+      h = await httpHarness({ REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
+      seedHealthyState(h.fixture);
+      const res = await h.request(path);
+      const html = await res.text();
+      const csp = directives(res.headers.get('content-security-policy') ?? '');
+      const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+      const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(styles.length).toBe(1);
+      for (const script of scripts) expect(csp.get('script-src')).toContain(sha256(script));
+      for (const style of styles) expect(csp.get('style-src')).toContain(sha256(style));
+      expect(html).not.toMatch(/\sstyle=/);
+      expect(html).not.toMatch(/\son[a-z]+=/);
+    },
+  );
 
   it('the unlock page may load the dashboard it unlocks: its CSP allows the dashboard script too', async () => {
     h = await httpHarness({ REPLYWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REPLYWRIGHT_READ_TOKEN_REQUIRED: '1' });
     const locked = await h.request('/');
     const open = await (await h.request('/', { token: ADMIN_TOKEN })).text();
     const script = open.match(/<script>([\s\S]*?)<\/script>/)![1]!;
-    expect(directives(locked.headers.get('content-security-policy') ?? '').get('script-src')).toContain(sha256(script));
+    expect(directives(locked.headers.get('content-security-policy') ?? '').get('script-src')).toContain(
+      sha256(script),
+    );
   });
 });

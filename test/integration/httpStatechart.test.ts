@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { machineRegistry } from '../../machines/registry.ts';
 import { layout, statechartSvg } from '../../http/dashboard/statechart.ts';
 import { machineGraph } from '../../http/machines/graph.ts';
+import { machineRegistry } from '../../machines/registry.ts';
 
 interface Rect {
   x: number;
@@ -11,15 +11,24 @@ interface Rect {
   name: string;
 }
 
-const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+const overlaps = (a: Rect, b: Rect) =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 /** Label boxes as drawn: centered text, one event per 12px line, ~5.6px per character. */
 function labelRects(svg: string): Rect[] {
-  return [...svg.matchAll(/<text class="edge-label" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)<\/text>/g)].map((m) => {
-    const lines = [...m[3]!.matchAll(/>([^<]+)</g)].map((l) => l[1]!);
-    const w = Math.max(...lines.map((l) => l.length)) * 5.6 + 6;
-    return { x: Number(m[1]) - w / 2, y: Number(m[2]) - 9.5, w, h: lines.length * 12, name: lines.join('/') };
-  });
+  return [...svg.matchAll(/<text class="edge-label" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)<\/text>/g)].map(
+    (m) => {
+      const lines = [...m[3]!.matchAll(/>([^<]+)</g)].map((l) => l[1]!);
+      const w = Math.max(...lines.map((l) => l.length)) * 5.6 + 6;
+      return {
+        x: Number(m[1]) - w / 2,
+        y: Number(m[2]) - 9.5,
+        w,
+        h: lines.length * 12,
+        name: lines.join('/'),
+      };
+    },
+  );
 }
 
 describe('statechartSvg', () => {
@@ -34,8 +43,11 @@ describe('statechartSvg', () => {
     expect(labels).toHaveLength(graph.edges.length);
     for (const label of labels) {
       for (const box of boxRects) expect(overlaps(label, box), `${label.name} over ${box.name}`).toBe(false);
-      for (const other of labels) if (other !== label) expect(overlaps(label, other), `${label.name} over ${other.name}`).toBe(false);
-      expect(label.x >= 0 && label.y >= 0 && label.x + label.w <= width && label.y + label.h <= height).toBe(true);
+      for (const other of labels)
+        if (other !== label) expect(overlaps(label, other), `${label.name} over ${other.name}`).toBe(false);
+      expect(label.x >= 0 && label.y >= 0 && label.x + label.w <= width && label.y + label.h <= height).toBe(
+        true,
+      );
     }
   });
 });

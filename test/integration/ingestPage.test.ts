@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyCounts, ingestPage, type IngestDeps } from '../../src/jobs/ingest.ts';
+import { emptyCounts, type IngestDeps, ingestPage } from '../../src/jobs/ingest.ts';
 import type { PlatformPost } from '../../src/platforms/contract.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';

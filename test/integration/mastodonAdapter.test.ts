@@ -13,8 +13,8 @@ import {
 import { AccountMismatch } from '../../src/platforms/mastodon/accountState.ts';
 import { MastodonAdapter } from '../../src/platforms/mastodon/adapter.ts';
 import { botFlagRisk } from '../../src/platforms/mastodon/botFlag.ts';
-import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import {
   MASTODON_BOT as BOT,
   type MastodonSandbox,
@@ -220,7 +220,9 @@ describe('MastodonAdapter against the sandbox’s Mastodon dialect', () => {
   });
 
   // Pages through 88 statuses over a loopback socket: up to 3 s on a loaded machine.
-  it('ownRepliesTo and ownTimeline: own statuses since a time, direct ones included, across pages', { timeout: 15_000 }, async () => {
+  it('ownRepliesTo and ownTimeline: own statuses since a time, direct ones included, across pages', {
+    timeout: 15_000,
+  }, async () => {
     s = await serveMastodonSandbox();
     const adapter = s.adapter();
     const target = s.post('alice', `@${BOT} the question`, { visibility: 'direct' });

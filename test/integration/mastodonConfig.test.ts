@@ -13,8 +13,8 @@ import {
   forMastodonInstance,
   mastodonFromConfig,
 } from '../../src/platforms/mastodon/fromConfig.ts';
-import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { MASTODON_TOKEN, type MastodonSandbox, serveMastodonSandbox } from '../support/mastodonSandbox.ts';
 
 /** REPLYWRIGHT_PLATFORM=mastodon as configured: which server, which token, the start-up checks. */

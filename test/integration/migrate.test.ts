@@ -30,10 +30,12 @@ async function freshStore(): Promise<{ store: Store; path: string; reopen: () =>
 }
 
 const migrationEvents = (store: Store) =>
-  (store.statement("select at, data from events where type = 'migration_applied' order by id").all() as {
-    at: number;
-    data: string;
-  }[]).map((e) => ({ at: e.at, ...(JSON.parse(e.data) as Record<string, unknown>) }));
+  (
+    store.statement("select at, data from events where type = 'migration_applied' order by id").all() as {
+      at: number;
+      data: string;
+    }[]
+  ).map((e) => ({ at: e.at, ...(JSON.parse(e.data) as Record<string, unknown>) }));
 
 describe('migrate', () => {
   it('applies every migration once, recording schema_migrations and a migration_applied event each', async () => {
@@ -41,15 +43,29 @@ describe('migrate', () => {
     const all = listMigrations();
     expect(all.length).toBeGreaterThan(0);
     expect(migrate(store, () => 1_234)).toEqual(all.map((m) => ({ version: m.version, name: m.name })));
-    expect(store.statement('select version, name, checksum, applied_at from schema_migrations order by version').all()).toEqual(
+    expect(
+      store
+        .statement('select version, name, checksum, applied_at from schema_migrations order by version')
+        .all(),
+    ).toEqual(
       all.map((m) => ({ version: m.version, name: m.name, checksum: m.checksum, applied_at: 1_234 })),
     );
     expect(migrationEvents(store)).toEqual(
       all.map((m) => ({ at: 1_234, version: m.version, name: m.name, checksum: m.checksum })),
     );
-    const tables = store.statement("select name from sqlite_master where type = 'table'").all() as { name: string }[];
+    const tables = store.statement("select name from sqlite_master where type = 'table'").all() as {
+      name: string;
+    }[];
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['actors', 'timers', 'events', 'candidates', 'queue_entries', 'decisions', 'permits']),
+      expect.arrayContaining([
+        'actors',
+        'timers',
+        'events',
+        'candidates',
+        'queue_entries',
+        'decisions',
+        'permits',
+      ]),
     );
   });
 
@@ -74,13 +90,17 @@ describe('migrate', () => {
     };
     copyFileSync(join(db, 'migrate.ts'), join(copy, 'migrate.ts'));
     cpSync(join(db, 'migrations'), join(copy, 'migrations'), { recursive: true });
-    const copied = (await import(pathToFileURL(join(copy, 'migrate.ts')).href)) as typeof import('../../db/migrate.ts');
+    const copied = (await import(
+      pathToFileURL(join(copy, 'migrate.ts')).href
+    )) as typeof import('../../db/migrate.ts');
     expect(copied.migrate(store, () => 1)).toHaveLength(listMigrations().length);
     expect(copied.migrate(store, () => 2)).toEqual([]);
 
     const first = listMigrations()[0]!;
     appendFileSync(join(copy, 'migrations', `${first.name}.sql`), '\n-- edited after it shipped\n');
-    expect(() => copied.migrate(store, () => 3)).toThrow(`migration 1 (${first.name}) changed after it was applied`);
+    expect(() => copied.migrate(store, () => 3)).toThrow(
+      `migration 1 (${first.name}) changed after it was applied`,
+    );
     expect(migrationEvents(store)).toHaveLength(listMigrations().length);
   });
 

@@ -4,20 +4,20 @@ import { createReplywright, type Replywright } from '../../src/app/replywright.t
 import { loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
 import { silentLogger } from '../../src/logging.ts';
+import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
+import { diagnose } from '../../src/proof/diagnosis.ts';
 import { checkInvariants } from '../../src/proof/invariants.ts';
 import { renderProof } from '../../src/proof/render.ts';
 import { buildProofReport } from '../../src/proof/report.ts';
-import { diagnose } from '../../src/proof/diagnosis.ts';
-import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
-import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
-import { quarantineActor } from '../../src/runtime/quarantine.ts';
 import { seededIds } from '../../src/runtime/ids.ts';
+import { quarantineActor } from '../../src/runtime/quarantine.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
-import { TEST_INTERVALS } from '../support/pipeline.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { CANDIDATE_STATES, isTerminal, PERMIT_STATES, seedChain } from '../support/actorStates.ts';
 import { ADMIN_TOKEN, httpHarness } from '../support/httpHarness.ts';
+import { TEST_INTERVALS } from '../support/pipeline.ts';
 import { REPORT_NOW, seedHealthyState } from '../support/proofFixtures.ts';
 import { tempStore } from '../support/tempStore.ts';
 

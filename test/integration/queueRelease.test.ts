@@ -21,7 +21,14 @@ async function queueOf(ids: string[], expiresAt: (i: number) => number) {
   t.store.tx(() => {
     ids.forEach((id, i) => {
       insertCandidateRow(t.store, id, clock.now(), { postId: `p-${id}` });
-      insertQueueEntryRow(t.store, { id: `q-${id}`, candidateId: id, tier: 1, score: 80, expiresAt: expiresAt(i), at: 0 });
+      insertQueueEntryRow(t.store, {
+        id: `q-${id}`,
+        candidateId: id,
+        tier: 1,
+        score: 80,
+        expiresAt: expiresAt(i),
+        at: 0,
+      });
       host.create('candidate', id, { candidateId: id }, [
         { type: 'EVALUATE' },
         { type: 'QUEUE', queueEntryId: `q-${id}`, tier: 1, score: 80, expiresAt: expiresAt(i) },
@@ -44,7 +51,12 @@ describe('releaseStranded', () => {
       deps.host.send('candidate', 'c', { type: 'SELECT', schedulerRunId: 'run-2' });
     });
     expect(releaseStranded(deps, 'run_failed', 'run-1')).toBe(2);
-    expect(['a', 'b', 'c', 'd'].map((id) => stateOf(deps, id))).toEqual(['queued', 'queued', 'selected', 'queued']);
+    expect(['a', 'b', 'c', 'd'].map((id) => stateOf(deps, id))).toEqual([
+      'queued',
+      'queued',
+      'selected',
+      'queued',
+    ]);
     expect(releaseStranded(deps, 'run_crashed')).toBe(1);
     expect(stateOf(deps, 'c')).toBe('queued');
     expect(releaseStranded(deps, 'run_crashed')).toBe(0);

@@ -4,7 +4,12 @@ import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
 import { ActorNotFound } from '../../src/runtime/errors.ts';
 import { restoreActors } from '../../src/runtime/restore.ts';
-import { insertCandidateRow, insertPermitChain, insertQueueEntryRow, permitInput } from '../support/fixtures.ts';
+import {
+  insertCandidateRow,
+  insertPermitChain,
+  insertQueueEntryRow,
+  permitInput,
+} from '../support/fixtures.ts';
 import { tempStore } from '../support/tempStore.ts';
 
 let cleanup: (() => void) | undefined;
@@ -21,7 +26,14 @@ async function seeded() {
   const queuedCandidate = (id: string) =>
     t.store.tx(() => {
       insertCandidateRow(t.store, id, at);
-      insertQueueEntryRow(t.store, { id: `q-${id}`, candidateId: id, tier: 1, score: 50, expiresAt: at + 3_600_000, at });
+      insertQueueEntryRow(t.store, {
+        id: `q-${id}`,
+        candidateId: id,
+        tier: 1,
+        score: 50,
+        expiresAt: at + 3_600_000,
+        at,
+      });
       host.create('candidate', id, { candidateId: id }, [
         { type: 'EVALUATE' },
         { type: 'QUEUE', queueEntryId: `q-${id}`, tier: 1, score: 50, expiresAt: at + 3_600_000 },
@@ -69,11 +81,13 @@ describe('restoreActors', () => {
     expect(reasons['p-state']).toBe('state teleported is not in permit');
 
     const events = t.store
-      .statement("select actor_id, severity, data from events where type = 'actor_quarantined' order by actor_id")
+      .statement(
+        "select actor_id, severity, data from events where type = 'actor_quarantined' order by actor_id",
+      )
       .all() as { actor_id: string; severity: string; data: string }[];
-    expect(events.map((e) => [e.actor_id, e.severity, (JSON.parse(e.data) as { reason: string }).reason])).toEqual(
-      ['c-json', 'c-machine', 'p-state', 'p-version'].map((id) => [id, 'error', reasons[id]]),
-    );
+    expect(
+      events.map((e) => [e.actor_id, e.severity, (JSON.parse(e.data) as { reason: string }).reason]),
+    ).toEqual(['c-json', 'c-machine', 'p-state', 'p-version'].map((id) => [id, 'error', reasons[id]]));
     const statuses = t.store.statement('select id, status from actors order by id').all();
     expect(statuses).toEqual([
       { id: 'c-done', status: 'done' },
@@ -87,14 +101,20 @@ describe('restoreActors', () => {
     expect(logs.filter((l) => l.level >= 50).map((l) => l.quarantined)).toEqual([4]);
 
     // every other actor still loads and steps
-    expect(t.store.tx(() => host.send('candidate', 'c-ok', { type: 'SELECT', schedulerRunId: 'run-1' })).state).toBe(
-      'selected',
-    );
+    expect(
+      t.store.tx(() => host.send('candidate', 'c-ok', { type: 'SELECT', schedulerRunId: 'run-1' })).state,
+    ).toBe('selected');
     const claimed = t.store.tx(() =>
-      host.send('permit', 'p-ok', { type: 'CLAIM', target: ROOT_TARGET, postingDeadlineAt: clock.now() + 60_000 }),
+      host.send('permit', 'p-ok', {
+        type: 'CLAIM',
+        target: ROOT_TARGET,
+        postingDeadlineAt: clock.now() + 60_000,
+      }),
     );
     expect(claimed.state).toBe('posting');
-    expect(t.store.statement("select state from permits where id = 'p-ok'").get()).toEqual({ state: 'posting' });
+    expect(t.store.statement("select state from permits where id = 'p-ok'").get()).toEqual({
+      state: 'posting',
+    });
   });
 
   it('a quarantined actor is neither read nor stepped, and is not quarantined twice', async () => {
@@ -105,6 +125,8 @@ describe('restoreActors', () => {
     const again = restoreActors(t.store, clock, log);
     expect(again.quarantined).toEqual([]);
     expect(again.active).toBe(2);
-    expect(t.store.statement("select count(*) as n from events where type = 'actor_quarantined'").get()).toEqual({ n: 4 });
+    expect(
+      t.store.statement("select count(*) as n from events where type = 'actor_quarantined'").get(),
+    ).toEqual({ n: 4 });
   });
 });

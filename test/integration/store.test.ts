@@ -14,7 +14,8 @@ async function setup() {
   return t.store;
 }
 
-const synchronous = (store: Store) => (store.driver.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous;
+const synchronous = (store: Store) =>
+  (store.driver.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous;
 const NORMAL = 1;
 const FULL = 2;
 
@@ -106,11 +107,22 @@ describe('store transactions', () => {
     const clock = new SimulatedClock();
     const host = new EntityHost(store, clock);
     const at = clock.now();
-    const before = { actors: count(store, 'actors'), candidates: count(store, 'candidates'), events: count(store, 'events') };
+    const before = {
+      actors: count(store, 'actors'),
+      candidates: count(store, 'candidates'),
+      events: count(store, 'events'),
+    };
     expect(() =>
       store.tx(() => {
         insertCandidateRow(store, 'c1', at);
-        insertQueueEntryRow(store, { id: 'q1', candidateId: 'c1', tier: 1, score: 9, expiresAt: at + 1_000, at });
+        insertQueueEntryRow(store, {
+          id: 'q1',
+          candidateId: 'c1',
+          tier: 1,
+          score: 9,
+          expiresAt: at + 1_000,
+          at,
+        });
         host.create('candidate', 'c1', { candidateId: 'c1' }, [
           { type: 'EVALUATE' },
           { type: 'QUEUE', queueEntryId: 'q1', tier: 1, score: 9, expiresAt: at + 1_000 },
@@ -118,15 +130,24 @@ describe('store transactions', () => {
         throw new Error('crash before commit');
       }),
     ).toThrow('crash before commit');
-    expect({ actors: count(store, 'actors'), candidates: count(store, 'candidates'), events: count(store, 'events') }).toEqual(
-      before,
-    );
+    expect({
+      actors: count(store, 'actors'),
+      candidates: count(store, 'candidates'),
+      events: count(store, 'events'),
+    }).toEqual(before);
     expect(count(store, 'queue_entries')).toBe(0);
 
     // and for a step of an existing actor: state, queue entry and event log stay as they were
     store.tx(() => {
       insertCandidateRow(store, 'c2', at);
-      insertQueueEntryRow(store, { id: 'q2', candidateId: 'c2', tier: 1, score: 9, expiresAt: at + 1_000, at });
+      insertQueueEntryRow(store, {
+        id: 'q2',
+        candidateId: 'c2',
+        tier: 1,
+        score: 9,
+        expiresAt: at + 1_000,
+        at,
+      });
       host.create('candidate', 'c2', { candidateId: 'c2' }, [
         { type: 'EVALUATE' },
         { type: 'QUEUE', queueEntryId: 'q2', tier: 1, score: 9, expiresAt: at + 1_000 },

@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
-import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { tempStore } from '../support/tempStore.ts';
 import { waitFor } from '../support/waitFor.ts';
 

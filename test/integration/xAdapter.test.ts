@@ -8,13 +8,13 @@ import {
   PlatformUnavailable,
   RateLimited,
 } from '../../src/platforms/contract.ts';
+import { XAuth } from '../../src/platforms/x/auth.ts';
+import { XRejected } from '../../src/platforms/x/errors.ts';
+import { type Clock, SimulatedClock, systemClock } from '../../src/runtime/clock.ts';
 import { defaultAccountToken } from '../../src/sandbox/auth.ts';
 import { defaultRefreshToken } from '../../src/sandbox/x/oauth.ts';
 import { X_ENDPOINT_LIMITS } from '../../src/sandbox/x/rateLimits.ts';
 import { xUserId } from '../../src/sandbox/x/userIds.ts';
-import { XAuth } from '../../src/platforms/x/auth.ts';
-import { XRejected } from '../../src/platforms/x/errors.ts';
-import { type Clock, SimulatedClock, systemClock } from '../../src/runtime/clock.ts';
 import { freePort } from '../support/startProcess.ts';
 import { serveXSandbox, X_ACCOUNT, type XSandbox } from '../support/xSandbox.ts';
 

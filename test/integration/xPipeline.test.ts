@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { xPipelineFixture, type XPipelineFixture } from '../support/xPipeline.ts';
+import { type XPipelineFixture, xPipelineFixture } from '../support/xPipeline.ts';
 import { X_ACCOUNT } from '../support/xSandbox.ts';
 
 /**

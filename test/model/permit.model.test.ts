@@ -53,7 +53,9 @@ describe('permit machine, model-based', () => {
     afterAll(() => t.cleanup());
 
     // Every path of the machine's graph, each step through EntityHost and SQLite: 2-4 s here.
-    it('every path agrees at every step: pure snapshot, actor row, permits row, timers, events', { timeout: 20_000 }, () => {
+    it('every path agrees at every step: pure snapshot, actor row, permits row, timers, events', {
+      timeout: 20_000,
+    }, () => {
       const store = t.store;
       const clock = new ManualClock(T0);
       const host = new EntityHost(store, clock);

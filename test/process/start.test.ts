@@ -20,7 +20,10 @@ async function endToEnd(command: string[]) {
     };
     expect(trace.complete, JSON.stringify(trace.checks)).toBe(true);
     system.child.kill('SIGTERM');
-    const code = await Promise.race([system.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]);
+    const code = await Promise.race([
+      system.exited,
+      new Promise((r) => setTimeout(() => r('timeout'), 30_000)),
+    ]);
     expect(code, system.output().slice(-2000)).toBe(0);
     expect(system.output()).toContain('stopped cleanly');
     expect(system.output()).not.toContain('test-admin-token-0123456789');
@@ -34,7 +37,11 @@ describe('npm start', () => {
     await endToEnd([process.execPath, '--import', 'tsx', 'src/cli/start.ts']);
   }, 120_000);
 
-  it.skipIf(!existsSync(deno))('runs the whole system under Deno (node:sqlite) too', async () => {
-    await endToEnd([deno, 'run', '--allow-all', 'src/cli/start.ts']);
-  }, 120_000);
+  it.skipIf(!existsSync(deno))(
+    'runs the whole system under Deno (node:sqlite) too',
+    async () => {
+      await endToEnd([deno, 'run', '--allow-all', 'src/cli/start.ts']);
+    },
+    120_000,
+  );
 });

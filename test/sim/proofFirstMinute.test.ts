@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../db/store.ts';
 import { createReplywright, type Replywright } from '../../src/app/replywright.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
@@ -10,7 +11,6 @@ import { resolveTargets } from '../../src/proof/targets.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { TrafficGenerator } from '../../src/sandbox/traffic.ts';
-import type { Store } from '../../db/store.ts';
 import { tempStore } from '../support/tempStore.ts';
 
 /**

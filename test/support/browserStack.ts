@@ -1,21 +1,21 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PipelineDeps } from '../../src/jobs/deps.ts';
-import type { ReplyChannel } from '../../src/jobs/replyChannel.ts';
 import { createChannel } from '../../src/app/channelFromConfig.ts';
 import { platformFromConfig } from '../../src/app/platformFromConfig.ts';
 import { createReplywright, type Replywright } from '../../src/app/replywright.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
+import type { PipelineDeps } from '../../src/jobs/deps.ts';
+import type { ReplyChannel } from '../../src/jobs/replyChannel.ts';
 import { silentLogger } from '../../src/logging.ts';
 import type { PlatformAdapter } from '../../src/platforms/contract.ts';
+import type { GroundTruthPost } from '../../src/proof/invariants.ts';
 import type { FaultPatch } from '../../src/sandbox/faults.ts';
 import { fetchGroundTruth } from '../../src/sandbox/groundTruth.ts';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
 import { QUESTIONS } from '../../src/sandbox/texts.ts';
 import type { SandboxPost } from '../../src/sandbox/types.ts';
-import type { GroundTruthPost } from '../../src/proof/invariants.ts';
 
 /**
  * The real thing for browser tests: the sandbox over HTTP on a free port (its own temp DB,

@@ -23,11 +23,23 @@ import { waitFor } from './waitFor.ts';
  *   node --import tsx test/support/crashWorker.ts <db path> <seed>
  */
 type Fate = 'post' | 'reject' | 'release' | 'expire' | 'deadline' | 'manual' | 'notRoot' | 'missingRoot';
-const FATES: Fate[] = ['post', 'post', 'post', 'reject', 'release', 'expire', 'deadline', 'manual', 'notRoot', 'missingRoot'];
+const FATES: Fate[] = [
+  'post',
+  'post',
+  'post',
+  'reject',
+  'release',
+  'expire',
+  'deadline',
+  'manual',
+  'notRoot',
+  'missingRoot',
+];
 const LONG_MS = 10 * 60_000;
 const LIVE_TARGET = 40;
 
-const fateOf = (candidateId: string): Fate => FATES[(Number(candidateId.slice(1)) * 2654435761) % FATES.length >>> 0]!;
+const fateOf = (candidateId: string): Fate =>
+  FATES[((Number(candidateId.slice(1)) * 2654435761) % FATES.length) >>> 0]!;
 
 async function main(): Promise<void> {
   const [path, seedArg] = process.argv.slice(2);
@@ -42,7 +54,8 @@ async function main(): Promise<void> {
   const print = (line: string) => process.stdout.write(`${line}\n`);
 
   let counter =
-    (store.statement("select max(json_extract(data, '$.n')) as n from events").get() as { n: number | null }).n ?? 0;
+    (store.statement("select max(json_extract(data, '$.n')) as n from events").get() as { n: number | null })
+      .n ?? 0;
 
   function commit(work: (tag: StepOptions, n: number) => void, durable = false): void {
     const n = ++counter;
@@ -75,7 +88,12 @@ async function main(): Promise<void> {
       host.send('permit', timer.actorId, { type: 'EXPIRE' }, tag);
       host.send('candidate', candidateId, { type: 'FAIL', reasonCode: 'permit_expired' }, tag);
     } else if (timer.event === 'POSTING_DEADLINE') {
-      host.send('permit', timer.actorId, { type: 'POSTING_DEADLINE', resolveBy: clock.now() + shortMs() }, tag);
+      host.send(
+        'permit',
+        timer.actorId,
+        { type: 'POSTING_DEADLINE', resolveBy: clock.now() + shortMs() },
+        tag,
+      );
     } else if (timer.event === 'UNRESOLVED') {
       host.send('permit', timer.actorId, { type: 'UNRESOLVED' }, tag);
       host.send('candidate', candidateId, { type: 'FAIL', reasonCode: 'unresolved_outcome' }, tag);
@@ -98,10 +116,14 @@ async function main(): Promise<void> {
     timeoutMs: 10_000,
     intervalMs: 5,
   });
-  print(`ready ${JSON.stringify({ quarantined: restored.quarantined.length, active: restored.active, startedAt, fired: timers.fired })}`);
+  print(
+    `ready ${JSON.stringify({ quarantined: restored.quarantined.length, active: restored.active, startedAt, fired: timers.fired })}`,
+  );
 
   const live = (
-    store.statement("select id from actors where kind = 'candidate' and status = 'active' order by id").all() as {
+    store
+      .statement("select id from actors where kind = 'candidate' and status = 'active' order by id")
+      .all() as {
       id: string;
     }[]
   ).map((r) => r.id);
@@ -112,12 +134,25 @@ async function main(): Promise<void> {
       const at = clock.now();
       insertCandidateRow(store, id, at, { postId: `post${n}` });
       if (fateOf(id) === 'reject') {
-        host.create('candidate', id, { candidateId: id }, [{ type: 'EVALUATE' }, { type: 'REJECT', reasonCode: 'low_score' }], tag);
+        host.create(
+          'candidate',
+          id,
+          { candidateId: id },
+          [{ type: 'EVALUATE' }, { type: 'REJECT', reasonCode: 'low_score' }],
+          tag,
+        );
         return;
       }
       const queueEntryId = `q${n}`;
       const score = Math.round(rng() * 100);
-      insertQueueEntryRow(store, { id: queueEntryId, candidateId: id, tier: 1, score, expiresAt: at + LONG_MS, at });
+      insertQueueEntryRow(store, {
+        id: queueEntryId,
+        candidateId: id,
+        tier: 1,
+        score,
+        expiresAt: at + LONG_MS,
+        at,
+      });
       host.create(
         'candidate',
         id,
@@ -141,11 +176,15 @@ async function main(): Promise<void> {
         return 'progress';
       case 'selected':
         if (fate === 'release' && rng() < 0.5) {
-          commit((tag) => host.send('candidate', id, { type: 'RELEASE', reasonCode: 'generation_failed' }, tag));
+          commit((tag) =>
+            host.send('candidate', id, { type: 'RELEASE', reasonCode: 'generation_failed' }, tag),
+          );
           return 'progress';
         }
         commit((tag, n) => {
-          const row = store.statement('select post_id from candidates where id = ?').get(id) as { post_id: string };
+          const row = store.statement('select post_id from candidates where id = ?').get(id) as {
+            post_id: string;
+          };
           insertDecisionRow(store, {
             id: `d${n}`,
             candidateId: id,
@@ -184,7 +223,12 @@ async function main(): Promise<void> {
           const permit = host.create('permit', permitId, input, [{ type: 'SUBMIT' }], tag);
           host.send('candidate', id, { type: 'PERMIT', permitId }, tag);
           if (permit.state === 'rejected') {
-            host.send('candidate', id, { type: 'FAIL', reasonCode: permit.context.reasonCode ?? 'rejected' }, tag);
+            host.send(
+              'candidate',
+              id,
+              { type: 'FAIL', reasonCode: permit.context.reasonCode ?? 'rejected' },
+              tag,
+            );
           }
         });
         return 'progress';

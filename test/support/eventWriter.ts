@@ -25,7 +25,11 @@ function step(): void {
   }
   store.tx(() => {
     for (let row = 0; row < 10; row++) {
-      store.event({ at: Date.now(), type: 'backup_test_write', data: JSON.stringify({ commit: commits, row }) });
+      store.event({
+        at: Date.now(),
+        type: 'backup_test_write',
+        data: JSON.stringify({ commit: commits, row }),
+      });
     }
   });
   commits++;

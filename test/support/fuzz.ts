@@ -29,7 +29,9 @@ export class RunCount {
   }
   report(): void {
     if (process.env.FUZZ_REPORT === '1') {
-      process.stdout.write(`fuzz ${this.name}: ${this.runs} cases in ${Math.round(performance.now() - this.#started)} ms\n`);
+      process.stdout.write(
+        `fuzz ${this.name}: ${this.runs} cases in ${Math.round(performance.now() - this.#started)} ms\n`,
+      );
     }
   }
 }

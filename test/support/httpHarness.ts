@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
-import { type HttpOptions, createHttpApp } from '../../http/app.ts';
+import { createHttpApp, type HttpOptions } from '../../http/app.ts';
 import type { HttpEnv } from '../../http/env.ts';
-import { Controls } from '../../src/jobs/controls.ts';
 import type { AppHandle, HealthReport } from '../../src/app/types.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { Controls } from '../../src/jobs/controls.ts';
 import { createLogger } from '../../src/logging.ts';
 import { ProofFixture } from './proofFixtures.ts';
 import { tempStore } from './tempStore.ts';

@@ -1,9 +1,9 @@
 import { createRestAPIClient, type mastodon } from 'masto';
 import { MastodonAdapter, type MastodonAdapterOptions } from '../../src/platforms/mastodon/adapter.ts';
+import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/main.ts';
 import type { MastodonLimits } from '../../src/sandbox/mastodon/rateLimits.ts';
 import type { PostVisibility } from '../../src/sandbox/types.ts';
-import { SimulatedClock } from '../../src/runtime/clock.ts';
 
 export const MASTODON_BOT = 'replywright_bot';
 export const MASTODON_TOKEN = 'mastodon-dialect-token-0123456789';

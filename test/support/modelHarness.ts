@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
-import { type EntityKind, entityMachines } from '../../machines/registry.ts';
 import type { Store } from '../../db/store.ts';
+import { type EntityKind, entityMachines } from '../../machines/registry.ts';
 import type { Clock } from '../../src/runtime/clock.ts';
 import type { EntityHost, EventOf, InputOf } from '../../src/runtime/entityHost.ts';
 import { TransitionRejected } from '../../src/runtime/errors.ts';
@@ -129,7 +129,9 @@ function agree<K extends EntityKind>(
   const context = pure.context as Record<string, unknown>;
   const where = `${kind} ${id} in ${state}`;
 
-  const actor = store.statement('select kind, machine, version, state, status, snapshot from actors where id = ?').get(id) as {
+  const actor = store
+    .statement('select kind, machine, version, state, status, snapshot from actors where id = ?')
+    .get(id) as {
     kind: string;
     machine: string;
     version: number;
@@ -175,7 +177,9 @@ function agree<K extends EntityKind>(
     });
   }
 
-  const timers = store.statement('select event, due_at as dueAt from timers where actor_id = ? order by event').all(id);
+  const timers = store
+    .statement('select event, due_at as dueAt from timers where actor_id = ? order by event')
+    .all(id);
   const wanted = spec.expectedTimers(state, context).sort((a, b) => a.event.localeCompare(b.event));
   expect(timers, `${where}: timer rows`).toEqual(wanted);
 

@@ -22,7 +22,11 @@ export function machineEdges(machine: AnyStateMachine): Map<string, string> {
 }
 
 /** The edge `event` takes from `snapshot`, or null when the snapshot does not accept it. */
-export function takenEdge(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): string | null {
+export function takenEdge(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+): string | null {
   const [branch] = machine.getTransitionData(snapshot as never, event as never);
   if (!branch) return null;
   const source = branch.source as AnyStateNode;
@@ -37,7 +41,11 @@ function edgeKey(node: AnyStateNode, eventType: string, index: number): string {
 function describeBranch(branch: { guard?: unknown; target?: readonly AnyStateNode[] }): string {
   const guard = branch.guard;
   const name =
-    guard === undefined ? '' : typeof guard === 'string' ? guard : ((guard as { type?: string }).type ?? 'inline guard');
+    guard === undefined
+      ? ''
+      : typeof guard === 'string'
+        ? guard
+        : ((guard as { type?: string }).type ?? 'inline guard');
   const target = branch.target?.map((t) => t.path.join('.')).join(',') ?? '(self)';
   return `${name ? `[${name}] ` : ''}→ ${target}`;
 }
@@ -58,8 +66,14 @@ export function transitionPaths<TEvent extends EventObject>(
   const paths = getShortestPaths(machine, {
     input,
     events: (snapshot: AnyMachineSnapshot) => catalog.filter((e) => snapshot.can(e)),
-    serializeState: (snapshot: AnyMachineSnapshot, event: EventObject | undefined, prev?: AnyMachineSnapshot) =>
-      prev && event ? `${serialize(prev)} ${JSON.stringify(event)} ${serialize(snapshot)}` : serialize(snapshot),
+    serializeState: (
+      snapshot: AnyMachineSnapshot,
+      event: EventObject | undefined,
+      prev?: AnyMachineSnapshot,
+    ) =>
+      prev && event
+        ? `${serialize(prev)} ${JSON.stringify(event)} ${serialize(snapshot)}`
+        : serialize(snapshot),
   } as never) as { steps: { event: TEvent }[] }[];
   const sequences = paths
     .map((p) => p.steps.map((s) => s.event).filter((e) => e.type !== 'xstate.init'))

@@ -1,19 +1,19 @@
+import { openStore, type Store } from '../../db/store.ts';
 import type { JobName } from '../../machines/job.ts';
 import { createReplywright, type Replywright } from '../../src/app/replywright.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createTemplateGenerator } from '../../src/generators/template.ts';
 import type { ReplyGenerator } from '../../src/generators/types.ts';
+import type { PipelineDeps } from '../../src/jobs/deps.ts';
+import type { ReplyChannel } from '../../src/jobs/replyChannel.ts';
 import { silentLogger } from '../../src/logging.ts';
 import type { PlatformAdapter } from '../../src/platforms/contract.ts';
 import { createSandboxInProcessAdapter } from '../../src/platforms/sandbox/inProcessAdapter.ts';
-import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { seededIds } from '../../src/runtime/ids.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
+import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { SIM_INTERVALS } from '../../src/sim/simulation.ts';
-import { openStore, type Store } from '../../db/store.ts';
-import type { PipelineDeps } from '../../src/jobs/deps.ts';
-import type { ReplyChannel } from '../../src/jobs/replyChannel.ts';
 import { tempStore } from './tempStore.ts';
 
 /** The simulator's job timing: minutes-scale, as in production. */

@@ -82,7 +82,12 @@ export class ProofFixture {
   jobRun(
     job: Job,
     startedAt: number,
-    end: { status: 'completed' | 'failed' | 'running'; endedAt?: number; reason?: string; deadlineMs?: number } = {
+    end: {
+      status: 'completed' | 'failed' | 'running';
+      endedAt?: number;
+      reason?: string;
+      deadlineMs?: number;
+    } = {
       status: 'completed',
     },
   ): string {
@@ -95,8 +100,21 @@ export class ProofFixture {
           `insert into job_runs (id, job, status, started_at, deadline_at, ended_at, reason, stats)
            values (?, ?, ?, ?, ?, ?, ?, null)`,
         )
-        .run(id, job, end.status, startedAt, startedAt + (end.deadlineMs ?? 60_000), endedAt, end.reason ?? null);
-      this.store.event({ at: startedAt, type: `${job}_started`, ...ids, data: JSON.stringify({ runId: id }) });
+        .run(
+          id,
+          job,
+          end.status,
+          startedAt,
+          startedAt + (end.deadlineMs ?? 60_000),
+          endedAt,
+          end.reason ?? null,
+        );
+      this.store.event({
+        at: startedAt,
+        type: `${job}_started`,
+        ...ids,
+        data: JSON.stringify({ runId: id }),
+      });
       if (endedAt !== null) {
         this.store.event({
           at: endedAt,
@@ -156,7 +174,9 @@ export class ProofFixture {
 
   reject(candidateId: string, at: number, reasonCode: string): void {
     this.clock.set(at);
-    this.store.tx(() => this.host.send('candidate', candidateId, [{ type: 'EVALUATE' }, { type: 'REJECT', reasonCode }]));
+    this.store.tx(() =>
+      this.host.send('candidate', candidateId, [{ type: 'EVALUATE' }, { type: 'REJECT', reasonCode }]),
+    );
   }
 
   expire(candidateId: string, at: number): void {
@@ -164,7 +184,14 @@ export class ProofFixture {
     this.store.tx(() => this.host.send('candidate', candidateId, { type: 'EXPIRE' }));
   }
 
-  slo(schedulerRunId: string, at: number, reason: string, queueSize: number, ids: Partial<ChainIds> = {}, detail?: string): void {
+  slo(
+    schedulerRunId: string,
+    at: number,
+    reason: string,
+    queueSize: number,
+    ids: Partial<ChainIds> = {},
+    detail?: string,
+  ): void {
     this.store
       .statement(
         `insert into slo_events (scheduler_run_id, at, posted, reason, queue_size, candidate_id, queue_entry_id,
@@ -196,11 +223,19 @@ export class ProofFixture {
    * A scheduler run that selects a queued candidate, decides, and grants a permit
    * (auto: approved; manual: awaiting_approval). Returns the chain's ids.
    */
-  permitted(candidateId: string, queueEntryId: string, at: number, mode: 'auto' | 'manual' = 'auto', queueSize = 0): ChainIds {
+  permitted(
+    candidateId: string,
+    queueEntryId: string,
+    at: number,
+    mode: 'auto' | 'manual' = 'auto',
+    queueSize = 0,
+  ): ChainIds {
     const run = this.jobRun('scheduler', at, { status: 'completed', endedAt: at + 1_500 });
     const decisionId = this.id('dec');
     const permitId = this.id('permit');
-    const target = this.store.statement('select post_id from candidates where id = ?').get(candidateId) as { post_id: string };
+    const target = this.store.statement('select post_id from candidates where id = ?').get(candidateId) as {
+      post_id: string;
+    };
     this.clock.set(at + 500);
     this.store.tx(() => {
       this.host.send('candidate', candidateId, { type: 'SELECT', schedulerRunId: run });
@@ -210,7 +245,17 @@ export class ProofFixture {
              target_root_post_id, text, content_hash, generator, latency_ms, created_at)
            values (?, ?, ?, ?, 'sandbox', ?, ?, ?, ?, 'template', 4, ?)`,
         )
-        .run(decisionId, candidateId, queueEntryId, run, target.post_id, target.post_id, 'Thanks — here is how.', `hash-${decisionId}`, at + 500);
+        .run(
+          decisionId,
+          candidateId,
+          queueEntryId,
+          run,
+          target.post_id,
+          target.post_id,
+          'Thanks — here is how.',
+          `hash-${decisionId}`,
+          at + 500,
+        );
       this.host.send('candidate', candidateId, { type: 'DECIDE', decisionId });
       this.store
         .statement(
@@ -219,7 +264,19 @@ export class ProofFixture {
              state, attempts, created_at, updated_at, expires_at)
            values (?, ?, ?, ?, ?, 'scheduler', 'sandbox', ?, 'alice', 1, null, 'Thanks — here is how.', ?, ?, 'pending', 0, ?, ?, ?)`,
         )
-        .run(permitId, decisionId, candidateId, queueEntryId, run, target.post_id, `hash-${decisionId}`, `idem-${permitId}`, at + 500, at + 500, at + 120 * MIN);
+        .run(
+          permitId,
+          decisionId,
+          candidateId,
+          queueEntryId,
+          run,
+          target.post_id,
+          `hash-${decisionId}`,
+          `idem-${permitId}`,
+          at + 500,
+          at + 500,
+          at + 120 * MIN,
+        );
       this.host.create(
         'permit',
         permitId,
@@ -237,7 +294,15 @@ export class ProofFixture {
       );
       this.host.send('candidate', candidateId, { type: 'PERMIT', permitId });
     });
-    const ids: ChainIds = { candidateId, queueEntryId, schedulerRunId: run, decisionId, permitId, postId: null, targetPostId: target.post_id };
+    const ids: ChainIds = {
+      candidateId,
+      queueEntryId,
+      schedulerRunId: run,
+      decisionId,
+      permitId,
+      postId: null,
+      targetPostId: target.post_id,
+    };
     this.slo(run, at + 1_000, mode === 'manual' ? 'awaiting_approval' : 'permitted', queueSize, ids);
     return ids;
   }
@@ -253,13 +318,24 @@ export class ProofFixture {
         target: { exists: true, isRoot: true, inReplyToPostId: null },
         postingDeadlineAt: at + MIN,
       });
-      this.store.event({ at: at + 300, type: 'post_reply_click_attempt', permitId: ids.permitId, candidateId: ids.candidateId });
+      this.store.event({
+        at: at + 300,
+        type: 'post_reply_click_attempt',
+        permitId: ids.permitId,
+        candidateId: ids.candidateId,
+      });
     });
     this.clock.set(at + 1_500);
     this.store.tx(() => {
       this.host.send('permit', ids.permitId, { type: 'POSTED', postId });
       this.host.send('candidate', ids.candidateId, { type: 'POSTED', postId });
-      this.store.event({ at: at + 1_500, type: 'posting_success', permitId: ids.permitId, candidateId: ids.candidateId, postId });
+      this.store.event({
+        at: at + 1_500,
+        type: 'posting_success',
+        permitId: ids.permitId,
+        candidateId: ids.candidateId,
+        postId,
+      });
     });
     this.slo(ids.schedulerRunId, at, 'posted', 0, ids);
     return { ...ids, postId };
@@ -278,7 +354,13 @@ export class ProofFixture {
       this.store.event({ at: at + 300, type: 'post_reply_click_attempt', permitId: ids.permitId });
       this.host.send('permit', ids.permitId, { type: 'POST_FAILED', reasonCode: errorClass });
       this.host.send('candidate', ids.candidateId, { type: 'FAIL', reasonCode: errorClass });
-      this.store.event({ at: at + 400, type: 'posting_failed', severity: 'error', permitId: ids.permitId, data: JSON.stringify({ errorClass }) });
+      this.store.event({
+        at: at + 400,
+        type: 'posting_failed',
+        severity: 'error',
+        permitId: ids.permitId,
+        data: JSON.stringify({ errorClass }),
+      });
     });
   }
 
@@ -317,11 +399,15 @@ export function seedStarvedState(f: ProofFixture, now = REPORT_NOW): void {
 
 /** A healthy half hour: every run ends, a full queue, two replies posted with full trace chains. */
 export function seedHealthyState(f: ProofFixture, now = REPORT_NOW): { posted: ChainIds[] } {
-  for (const ago of [28, 21, 14, 7]) f.jobRun('fetch', now - ago * MIN, { status: 'completed', endedAt: now - ago * MIN + 3_000 });
+  for (const ago of [28, 21, 14, 7])
+    f.jobRun('fetch', now - ago * MIN, { status: 'completed', endedAt: now - ago * MIN + 3_000 });
   const queued: { candidateId: string; queueEntryId: string }[] = [];
   for (let i = 0; i < 14; i++) {
     const candidateId = f.candidate(now - 27 * MIN + i * 1_000);
-    queued.push({ candidateId, queueEntryId: f.queue(candidateId, now - 27 * MIN + i * 1_000, now + 40 * MIN, 1, 90 - i) });
+    queued.push({
+      candidateId,
+      queueEntryId: f.queue(candidateId, now - 27 * MIN + i * 1_000, now + 40 * MIN, 1, 90 - i),
+    });
   }
   f.reject(f.candidate(now - 26 * MIN), now - 26 * MIN, 'too_short');
   const posted = [queued[0]!, queued[1]!].map((q, i) => {

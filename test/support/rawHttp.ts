@@ -22,7 +22,11 @@ export interface RawOptions {
   timeoutMs?: number;
 }
 
-export function rawRequest(url: string, request: string | Buffer, options: RawOptions = {}): Promise<RawResponse | null> {
+export function rawRequest(
+  url: string,
+  request: string | Buffer,
+  options: RawOptions = {},
+): Promise<RawResponse | null> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
@@ -60,7 +64,12 @@ export function rawRequest(url: string, request: string | Buffer, options: RawOp
 }
 
 /** A request head with CRLFs; `Connection: close` unless the headers say otherwise. */
-export function requestHead(method: string, target: string, host: string, headers: Record<string, string> = {}): string {
+export function requestHead(
+  method: string,
+  target: string,
+  host: string,
+  headers: Record<string, string> = {},
+): string {
   const lines = [`${method} ${target} HTTP/1.1`, `Host: ${host}`];
   const all = { connection: 'close', ...headers };
   for (const [name, value] of Object.entries(all)) lines.push(`${name}: ${value}`);

@@ -51,11 +51,7 @@ export async function xPipelineFixture(
     ...options.env,
   });
   const ledger = new SpendLedger(parseXPrices(config.REPLYWRIGHT_X_PRICES_USD));
-  const adapter = platformFromConfig(
-    config,
-    sandbox.url,
-    { onCall: ledger.record, now: () => clock.now() },
-  );
+  const adapter = platformFromConfig(config, sandbox.url, { onCall: ledger.record, now: () => clock.now() });
   const app = await createReplywright({
     config,
     log: silentLogger,

@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { XAuth } from '../../src/platforms/x/auth.ts';
-import { createXAdapter, type XAdapter, type XAdapterOptions } from '../../src/platforms/x/adapter.ts';
 import type { PlatformCall } from '../../src/platforms/usage.ts';
+import { createXAdapter, type XAdapter, type XAdapterOptions } from '../../src/platforms/x/adapter.ts';
+import { XAuth } from '../../src/platforms/x/auth.ts';
+import { type Clock, SimulatedClock } from '../../src/runtime/clock.ts';
 import { defaultAccountToken } from '../../src/sandbox/auth.ts';
 import { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { createSandboxApp } from '../../src/sandbox/server.ts';
 import type { XDialectOptions } from '../../src/sandbox/x/routes.ts';
-import { type Clock, SimulatedClock } from '../../src/runtime/clock.ts';
 
 export const X_ACCOUNT = 'replywright_bot';
 

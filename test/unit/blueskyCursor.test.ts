@@ -12,7 +12,11 @@ function list(times: number[], pageSize: number) {
     const next = start + pageSize < sorted.length ? String(start + pageSize) : null;
     return { items, cursor: next };
   };
-  return { fetchPage, calls, add: (...t: number[]) => sorted.splice(0, sorted.length, ...[...sorted, ...t].sort((a, b) => b - a)) };
+  return {
+    fetchPage,
+    calls,
+    add: (...t: number[]) => sorted.splice(0, sorted.length, ...[...sorted, ...t].sort((a, b) => b - a)),
+  };
 }
 
 const opts = { maxPages: 2, overlapMs: 0, firstLookbackMs: 1_000, now: 10_000 };

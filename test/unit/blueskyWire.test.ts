@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PlatformRejected } from '../../src/platforms/contract.ts';
 import { parsePostId, postIdOf, postUri } from '../../src/platforms/bluesky/postIds.ts';
 import { replyRecord } from '../../src/platforms/bluesky/replyRecord.ts';
 import { isTid, tidFromTime, tidMicros } from '../../src/platforms/bluesky/tid.ts';
 import { notificationPost, ownRecordPost, parseNotification } from '../../src/platforms/bluesky/wire.ts';
+import { PlatformRejected } from '../../src/platforms/contract.ts';
 
 const self = { did: 'did:plc:bot0000000000000000000000', handle: 'rwbot.test' };
 const alice = 'did:plc:alice000000000000000000000';
@@ -40,8 +40,16 @@ describe('Bluesky wire formats', () => {
       record: {
         text,
         createdAt: '2026-01-01T00:00:00.000Z',
-        reply: { root: { uri: uri(alice, '3kroot0000002'), cid: 'r' }, parent: { uri: uri(self.did, '3kbot00000002'), cid: 'p' } },
-        facets: [{ index: { byteStart: 0, byteEnd: 11 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: self.did }] }],
+        reply: {
+          root: { uri: uri(alice, '3kroot0000002'), cid: 'r' },
+          parent: { uri: uri(self.did, '3kbot00000002'), cid: 'p' },
+        },
+        facets: [
+          {
+            index: { byteStart: 0, byteEnd: 11 },
+            features: [{ $type: 'app.bsky.richtext.facet#mention', did: self.did }],
+          },
+        ],
       },
     };
     const n = parseNotification(raw);
@@ -64,17 +72,32 @@ describe('Bluesky wire formats', () => {
   it('a malformed record is refused with a reason, never thrown', () => {
     const bad = ownRecordPost({ uri: uri(self.did, '3k'), cid: 'c', value: { text: 42 } }, self);
     expect(bad).toEqual({ ok: false, reason: expect.stringContaining('record: text') });
-    const badDate = ownRecordPost({ uri: uri(self.did, '3k'), cid: 'c', value: { text: 'x', createdAt: 'yesterday' } }, self);
+    const badDate = ownRecordPost(
+      { uri: uri(self.did, '3k'), cid: 'c', value: { text: 'x', createdAt: 'yesterday' } },
+      self,
+    );
     expect(badDate).toEqual({ ok: false, reason: expect.stringContaining('createdAt') });
     expect(parseNotification({ uri: 1 }).ok).toBe(false);
   });
 
   it('a reply record: strong refs, a mention facet on the author in UTF-8 bytes, the 300-grapheme limit', () => {
-    const target = { parent: { uri: 'at://p', cid: 'pc' }, root: { uri: 'at://r', cid: 'rc' }, authorDid: alice, authorHandle: 'alice.test' };
+    const target = {
+      parent: { uri: 'at://p', cid: 'pc' },
+      root: { uri: 'at://r', cid: 'rc' },
+      authorDid: alice,
+      authorHandle: 'alice.test',
+    };
     const record = replyRecord('Héllo @alice.test, thanks!', target, '2026-01-01T00:00:00.000Z');
-    expect(record).toMatchObject({ reply: { root: target.root, parent: target.parent }, createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(record).toMatchObject({
+      reply: { root: target.root, parent: target.parent },
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
     expect(record.facets).toEqual([
-      { $type: 'app.bsky.richtext.facet', index: { byteStart: 7, byteEnd: 18 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: alice }] },
+      {
+        $type: 'app.bsky.richtext.facet',
+        index: { byteStart: 7, byteEnd: 18 },
+        features: [{ $type: 'app.bsky.richtext.facet#mention', did: alice }],
+      },
     ]);
     expect(replyRecord('@alice.testing hi', target, 'x').facets).toBeUndefined();
     expect(() => replyRecord('👍🏽'.repeat(301), target, 'x')).toThrow(PlatformRejected);

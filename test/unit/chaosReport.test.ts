@@ -64,6 +64,9 @@ describe('chaos report', () => {
   });
 
   it('lists the checker’s violations and the harness’s incidents', () => {
-    expect(chaosProblems(result)).toEqual(['undetected ghosts: p9', 'pipeline did not drain within 40 s of SIGTERM']);
+    expect(chaosProblems(result)).toEqual([
+      'undetected ghosts: p9',
+      'pipeline did not drain within 40 s of SIGTERM',
+    ]);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BodyTooLarge, declaresMoreThan, readLimitedText, withCappedBody } from '../../src/edge/limitedBody.ts';
+import {
+  BodyTooLarge,
+  declaresMoreThan,
+  readLimitedText,
+  withCappedBody,
+} from '../../src/edge/limitedBody.ts';
 
 /** Bodies read with a ceiling: refused on the header, cut off in the stream, exact at the limit. */
 const streamed = (bytes: number, chunk = 100) =>
@@ -7,7 +12,8 @@ const streamed = (bytes: number, chunk = 100) =>
     method: 'POST',
     body: new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let i = 0; i < bytes; i += chunk) controller.enqueue(new Uint8Array(Math.min(chunk, bytes - i)).fill(97));
+        for (let i = 0; i < bytes; i += chunk)
+          controller.enqueue(new Uint8Array(Math.min(chunk, bytes - i)).fill(97));
         controller.close();
       },
     }),
@@ -22,13 +28,20 @@ describe('limited bodies', () => {
     ['1e3', true],
     ['abc', true],
   ])('Content-Length %s declares more than 10: %s', (length, expected) => {
-    expect(declaresMoreThan(new Request('http://x/', { method: 'POST', headers: { 'content-length': length } }), 10)).toBe(expected);
+    expect(
+      declaresMoreThan(
+        new Request('http://x/', { method: 'POST', headers: { 'content-length': length } }),
+        10,
+      ),
+    ).toBe(expected);
   });
 
   it('reads up to the limit exactly, and refuses one byte more', async () => {
     expect(await readLimitedText(streamed(1000), 1000)).toHaveLength(1000);
     await expect(readLimitedText(streamed(1001), 1000)).rejects.toBeInstanceOf(BodyTooLarge);
-    await expect(readLimitedText(new Request('http://x/', { method: 'POST', body: 'x'.repeat(20) }), 10)).rejects.toBeInstanceOf(BodyTooLarge);
+    await expect(
+      readLimitedText(new Request('http://x/', { method: 'POST', body: 'x'.repeat(20) }), 10),
+    ).rejects.toBeInstanceOf(BodyTooLarge);
   });
 
   it('caps a body for any reader', async () => {

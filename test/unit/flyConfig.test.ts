@@ -161,9 +161,11 @@ describe('Dockerfile', () => {
     expect(finalRuns).not.toMatch(/\b(g\+\+|make|python3|build-essential)\b/);
     const buildRuns = stages.slice(0, -1).flatMap((s) => runs(s.instructions));
     expect(buildRuns.some((r) => r.includes('npm ci --omit=dev'))).toBe(true);
-    expect(finalStage.some((i) => i.op === 'COPY' && i.args.startsWith('--from=') && i.args.includes('node_modules'))).toBe(
-      true,
-    );
+    expect(
+      finalStage.some(
+        (i) => i.op === 'COPY' && i.args.startsWith('--from=') && i.args.includes('node_modules'),
+      ),
+    ).toBe(true);
     // The app runs TypeScript through tsx at run time, so tsx must survive --omit=dev.
     const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
     expect(pkg.dependencies.tsx).toBeDefined();

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DISCLOSURES, createTemplateGenerator, templateReply } from '../../src/generators/template.ts';
+import { createTemplateGenerator, DISCLOSURES, templateReply } from '../../src/generators/template.ts';
+import { topicPhrase, trimPhrase } from '../../src/generators/topicPhrase.ts';
 import { truncateOnWord } from '../../src/generators/truncate.ts';
 import { GenerationFailed, type GenerationRequest } from '../../src/generators/types.ts';
-import { topicPhrase, trimPhrase } from '../../src/generators/topicPhrase.ts';
 import { gateContent, similarity } from '../../src/policy/contentGate.ts';
 import { MAX_QUOTED_WORDS, quotedSpan } from '../../src/policy/quotedSpan.ts';
 
@@ -95,8 +95,14 @@ describe('template generator', () => {
     fc.assert(
       fc.property(
         fc.string({ maxLength: 40 }),
-        fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(...POSTS).map((p) => `@replywright_bot ${p}`)),
-        fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom('alice', 'bob.bsky.social', 'x_y-z')),
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.constantFrom(...POSTS).map((p) => `@replywright_bot ${p}`),
+        ),
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 20 }),
+          fc.constantFrom('alice', 'bob.bsky.social', 'x_y-z'),
+        ),
         (id, targetText, targetAuthor) => {
           const reply = templateReply(request({ targetPostId: id, targetText, targetAuthor }));
           const result = gateOf(reply, targetText, targetAuthor);

@@ -5,7 +5,11 @@ describe('memoize', () => {
   it('serves the computed value within the ttl and recomputes after, per key', () => {
     let now = 0;
     let calls = 0;
-    const f = memoize((k: number) => `${k}:${++calls}`, 250, () => now);
+    const f = memoize(
+      (k: number) => `${k}:${++calls}`,
+      250,
+      () => now,
+    );
     expect(f(1)).toBe('1:1');
     now = 249;
     expect(f(1)).toBe('1:1');

@@ -8,7 +8,9 @@ describe('eventStream', () => {
     sink.send({ event: 'ready', data: 'a\nb', retry: 3000 });
     sink.comment('ping\r\nevent: forged');
     sink.close();
-    expect(await new Response(body).text()).toBe('event: ready\ndata: a\ndata: b\nretry: 3000\n\n: ping event: forged\n\n');
+    expect(await new Response(body).text()).toBe(
+      'event: ready\ndata: a\ndata: b\nretry: 3000\n\n: ping event: forged\n\n',
+    );
   });
 
   it('closes once when the reader cancels, and later writes report failure', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { createJobMachine, type RunInput } from '../../machines/job.ts';
-import { settle, SimulatedClock, type TimerHandle } from '../../src/runtime/clock.ts';
+import { SimulatedClock, settle, type TimerHandle } from '../../src/runtime/clock.ts';
 import { stateName } from '../../src/runtime/snapshotCodec.ts';
 
 interface PendingRun {
@@ -11,7 +11,9 @@ interface PendingRun {
 }
 
 /** A job actor on our SimulatedClock (through createActor's `clock`), whose runs the test settles. */
-function harness(options: { intervalMs?: number; maxConsecutiveFailures?: number; provideRun?: boolean } = {}) {
+function harness(
+  options: { intervalMs?: number; maxConsecutiveFailures?: number; provideRun?: boolean } = {},
+) {
   const clock = new SimulatedClock();
   const runs: PendingRun[] = [];
   const base = createJobMachine('fetch');
@@ -29,7 +31,11 @@ function harness(options: { intervalMs?: number; maxConsecutiveFailures?: number
           },
         });
   const actor = createActor(machine, {
-    input: { job: 'fetch', intervalMs: options.intervalMs ?? 1_000, maxConsecutiveFailures: options.maxConsecutiveFailures },
+    input: {
+      job: 'fetch',
+      intervalMs: options.intervalMs ?? 1_000,
+      maxConsecutiveFailures: options.maxConsecutiveFailures,
+    },
     clock: {
       setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms),
       clearTimeout: (handle: TimerHandle) => handle.cancel(),
@@ -88,7 +94,12 @@ describe('job machine', () => {
     h.actor.send({ type: 'TICK' });
     await h.fail('second');
     expect(h.state()).toBe('idle');
-    expect(h.context()).toMatchObject({ runs: 3, failures: 2, consecutiveFailures: 1, lastError: 'Error: second' });
+    expect(h.context()).toMatchObject({
+      runs: 3,
+      failures: 2,
+      consecutiveFailures: 1,
+      lastError: 'Error: second',
+    });
   });
 
   it.each([1, 2, 3, 5])('crashes after %i consecutive failures, not before', async (max) => {

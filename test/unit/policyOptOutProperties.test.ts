@@ -58,15 +58,40 @@ const PHRASES = [
   'やめて',
 ];
 
-const BEFORE = ['', 'please', 'pls', 'ok', 'hey', 'seriously', 'just', 'bot,', 'I said', 'por favor', 'bitte'];
-const AFTER = ['', 'please', 'pls', 'thanks', 'thank you', 'now', 'already', 'lol', 'svp', 'per favore', 'danke'];
+const BEFORE = [
+  '',
+  'please',
+  'pls',
+  'ok',
+  'hey',
+  'seriously',
+  'just',
+  'bot,',
+  'I said',
+  'por favor',
+  'bitte',
+];
+const AFTER = [
+  '',
+  'please',
+  'pls',
+  'thanks',
+  'thank you',
+  'now',
+  'already',
+  'lol',
+  'svp',
+  'per favore',
+  'danke',
+];
 const PUNCT = ['', '.', '!', '!!!', '?!', '...', ',', ' 🙏', ' 😡', ' 🛑'];
 const MENTIONS = ['', '@replywright_bot ', '@ReplyWright_Bot @alice ', '@replywright_bot\n'];
 
 const caseOf = (text: string, bits: boolean[]) =>
   [...text].map((ch, i) => (bits[i % bits.length] ? ch.toUpperCase() : ch.toLowerCase())).join('');
 
-const fullwidth = (text: string) => text.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+const fullwidth = (text: string) =>
+  text.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
 
 /** Stretches one letter of a word ("stoooop"), the way people shout. */
 const stretch = (text: string, at: number, times: number) => {
@@ -91,7 +116,9 @@ const variant = fc
     wide: fc.boolean(),
   })
   .map((v) => {
-    const body = [v.before, stretch(v.phrase, v.stretchAt, v.stretchTimes), v.after].filter(Boolean).join(v.separator);
+    const body = [v.before, stretch(v.phrase, v.stretchAt, v.stretchTimes), v.after]
+      .filter(Boolean)
+      .join(v.separator);
     const text = `${v.mention}${caseOf(body, v.bits)}${v.punct}`;
     return v.wide ? fullwidth(text) : text;
   });
@@ -112,8 +139,12 @@ describe('opt-out phrasing variants', () => {
   });
 
   it("the sandbox's ordinary traffic never counts", () => {
-    const questions = OPENERS.flatMap((o) => QUESTIONS.flatMap((q) => CLOSERS.map((c) => `${o} @replywright_bot ${q} ${c}`)));
-    const texts = [...questions, ...CHATTER, ...KEYWORD_POSTS, ...REPLIES, ...REPLIES_TO_BOT].map((t) => `@replywright_bot ${t}`);
+    const questions = OPENERS.flatMap((o) =>
+      QUESTIONS.flatMap((q) => CLOSERS.map((c) => `${o} @replywright_bot ${q} ${c}`)),
+    );
+    const texts = [...questions, ...CHATTER, ...KEYWORD_POSTS, ...REPLIES, ...REPLIES_TO_BOT].map(
+      (t) => `@replywright_bot ${t}`,
+    );
     expect(texts.length).toBeGreaterThan(900);
     expect(texts.filter(isOptOutText)).toEqual([]);
   });
@@ -133,7 +164,10 @@ describe('opt-out phrasing variants', () => {
   });
 
   it('folds ASCII text on its fast path exactly as the Unicode path does', () => {
-    const ascii = fc.string({ unit: fc.constantFrom(...'aAbsStToOpP @_.-:/\'`!?,0189\nhwxHW'.split('')), maxLength: 60 });
+    const ascii = fc.string({
+      unit: fc.constantFrom(..."aAbsStToOpP @_.-:/'`!?,0189\nhwxHW".split('')),
+      maxLength: 60,
+    });
     fc.assert(
       fc.property(fc.oneof(ascii, fc.string({ unit: 'binary-ascii', maxLength: 60 })), (text) => {
         expect(foldAscii(text)).toBe(foldUnicode(text));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCaps, DAY_MS, HOUR_MS, quietUntil, type CapPolicy } from '../../src/policy/caps.ts';
+import { type CapPolicy, checkCaps, DAY_MS, HOUR_MS, quietUntil } from '../../src/policy/caps.ts';
 import { gateContent } from '../../src/policy/contentGate.ts';
 import { type EvaluationFacts, type EvaluationPolicy, evaluateCandidate } from '../../src/policy/evaluate.ts';
 import type { PostFacts, SourceKind } from '../../src/policy/postFacts.ts';

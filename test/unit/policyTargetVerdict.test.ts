@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type RootFacts, platformRootClaim, rootStatusOf } from '../../src/policy/rootStatus.ts';
+import { platformRootClaim, type RootFacts, rootStatusOf } from '../../src/policy/rootStatus.ts';
 import {
   HELD_BY_CALLER,
   inAuthorCooldown,

@@ -26,7 +26,12 @@ const root: PlatformPost = {
 function check(state: string | null, context: Partial<PermitContext>, target: PlatformPost | null | Error) {
   const host = {
     get: () =>
-      state === null ? null : { state, context: { expiresAt: NOW + 60_000, postingDeadlineAt: NOW + 30_000, attempts: 1, ...context } },
+      state === null
+        ? null
+        : {
+            state,
+            context: { expiresAt: NOW + 60_000, postingDeadlineAt: NOW + 30_000, attempts: 1, ...context },
+          },
   } as unknown as EntityHost;
   const platform = {
     getPost: async () => {

@@ -55,16 +55,14 @@ describe('proof CLI', () => {
     expect(parsed.diagnosis.code).toBe('queue_starvation');
   });
 
-  it.each([
-    [['--window', 'soon']],
-    [['--window']],
-    [['--frobnicate']],
-    [['--target', 'queueSize=x']],
-  ])('exits 2 on bad usage %j', async (argv) => {
-    const result = await run(argv);
-    expect(result.code).toBe(2);
-    expect(result.err).toMatch(/^proof: .*(--window|--frobnicate|--target)/);
-  });
+  it.each([[['--window', 'soon']], [['--window']], [['--frobnicate']], [['--target', 'queueSize=x']]])(
+    'exits 2 on bad usage %j',
+    async (argv) => {
+      const result = await run(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/^proof: .*(--window|--frobnicate|--target)/);
+    },
+  );
 
   it('exits 2 when the database does not exist, without creating it', async () => {
     const result = await run(['--db', '/tmp/replywright-no-such-dir/none.db']);

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DiagnosisCode, diagnose } from '../../src/proof/diagnosis.ts';
-import { MIN, ProofFixture, REPORT_NOW, seedHealthyState, seedStarvedState } from '../support/proofFixtures.ts';
+import {
+  MIN,
+  ProofFixture,
+  REPORT_NOW,
+  seedHealthyState,
+  seedStarvedState,
+} from '../support/proofFixtures.ts';
 import { tempStore } from '../support/tempStore.ts';
 
 let cleanup: (() => void) | undefined;
@@ -27,14 +33,21 @@ function running(f: ProofFixture) {
 
 describe('diagnose', () => {
   const cases: [string, (f: ProofFixture) => void, DiagnosisCode, RegExp][] = [
-    ['the seed state', (f) => seedStarvedState(f), 'queue_starvation', /fetch not completing: 4 started, 1 completed, 0 failed.*few candidates: 4 discovered/],
+    [
+      'the seed state',
+      (f) => seedStarvedState(f),
+      'queue_starvation',
+      /fetch not completing: 4 started, 1 completed, 0 failed.*few candidates: 4 discovered/,
+    ],
     ['a healthy half hour', (f) => seedHealthyState(f), 'none', /healthy: 2 replies posted/],
     ['an empty database', () => {}, 'scheduler_not_running', /no scheduler run started in the last 30m/],
     [
       'the kill switch',
       (f) => {
         seedHealthyState(f);
-        f.store.statement("insert into controls (key, value, updated_at) values ('paused', 'true', ?)").run(NOW - MIN);
+        f.store
+          .statement("insert into controls (key, value, updated_at) values ('paused', 'true', ?)")
+          .run(NOW - MIN);
       },
       'paused',
       /kill switch/,
@@ -73,7 +86,8 @@ describe('diagnose', () => {
       'evaluations rejecting everything',
       (f) => {
         for (const ago of [28, 21, 14, 7]) f.jobRun('fetch', NOW - ago * MIN);
-        for (let i = 0; i < 12; i++) f.reject(f.candidate(NOW - 20 * MIN), NOW - 20 * MIN, i < 8 ? 'too_old' : 'low_score');
+        for (let i = 0; i < 12; i++)
+          f.reject(f.candidate(NOW - 20 * MIN), NOW - 20 * MIN, i < 8 ? 'too_old' : 'low_score');
         f.idleSchedulerRun(NOW - 2 * MIN, 'queue_empty', 0);
       },
       'queue_starvation',
@@ -164,8 +178,16 @@ describe('diagnose', () => {
       'a failing poster',
       (f) => {
         const [a, b] = running(f);
-        f.postFailed(f.permitted(a!.c, a!.q, NOW - 20 * MIN, 'auto', 11), NOW - 19 * MIN, 'PlatformUnavailable');
-        f.postFailed(f.permitted(b!.c, b!.q, NOW - 10 * MIN, 'auto', 10), NOW - 9 * MIN, 'PlatformUnavailable');
+        f.postFailed(
+          f.permitted(a!.c, a!.q, NOW - 20 * MIN, 'auto', 11),
+          NOW - 19 * MIN,
+          'PlatformUnavailable',
+        );
+        f.postFailed(
+          f.permitted(b!.c, b!.q, NOW - 10 * MIN, 'auto', 10),
+          NOW - 9 * MIN,
+          'PlatformUnavailable',
+        );
       },
       'poster_failing',
       /2 posts failed, 0 succeeded in 30m \(top: PlatformUnavailable 2\)/,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/proof/duration.ts';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { formatDuration, parseDuration } from '../../src/proof/duration.ts';
 import { parseTargetSpec, resolveTargets, TargetSpecError } from '../../src/proof/targets.ts';
 
 describe('parseDuration', () => {

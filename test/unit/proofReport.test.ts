@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildProofReport } from '../../src/proof/report.ts';
-import { renderProof } from '../../src/proof/render.ts';
 import { diagnose } from '../../src/proof/diagnosis.ts';
+import { renderProof } from '../../src/proof/render.ts';
+import { buildProofReport } from '../../src/proof/report.ts';
 import {
   MIN,
   ProofFixture,

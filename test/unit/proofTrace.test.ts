@@ -12,7 +12,8 @@ async function fixture() {
   return new ProofFixture(t.store);
 }
 
-const failing = (chain: ReturnType<typeof traceChain>) => chain?.checks.filter((c) => !c.pass).map((c) => c.name);
+const failing = (chain: ReturnType<typeof traceChain>) =>
+  chain?.checks.filter((c) => !c.pass).map((c) => c.name);
 
 describe('traceChain', () => {
   it('links every step of a posted reply, by permit id or by post id', async () => {
@@ -23,12 +24,22 @@ describe('traceChain', () => {
     expect(chain.complete).toBe(true);
     expect(chain.links.candidate?.id).toBe(ids.candidateId);
     expect(chain.links.queueEntry).toMatchObject({ id: ids.queueEntryId, status: 'done' });
-    expect(chain.links.schedulerRun).toMatchObject({ id: ids.schedulerRunId, status: 'completed', sloReason: 'posted' });
+    expect(chain.links.schedulerRun).toMatchObject({
+      id: ids.schedulerRunId,
+      status: 'completed',
+      sloReason: 'posted',
+    });
     expect(chain.links.decision?.id).toBe(ids.decisionId);
     expect(chain.links.permit).toMatchObject({ state: 'used', pipelineSource: 'scheduler', targetIsRoot: 1 });
     expect(chain.links.post?.id).toBe(ids.postId);
     expect(chain.events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['scheduler_started', 'permit_posting', 'post_reply_click_attempt', 'permit_used', 'posting_success']),
+      expect.arrayContaining([
+        'scheduler_started',
+        'permit_posting',
+        'post_reply_click_attempt',
+        'permit_used',
+        'posting_success',
+      ]),
     );
     expect(traceChain(f.store, ids.postId!)?.permitId).toBe(ids.permitId);
   });
@@ -42,11 +53,19 @@ describe('traceChain', () => {
     const f = await fixture();
     const { posted } = seedHealthyState(f);
     const ids = posted[0]!;
-    f.store.statement("delete from events where type = 'posting_success' and permit_id = ?").run(ids.permitId);
-    f.store.statement("update permits set pipeline_source = 'fallback', target_is_root = null where id = ?").run(ids.permitId);
+    f.store
+      .statement("delete from events where type = 'posting_success' and permit_id = ?")
+      .run(ids.permitId);
+    f.store
+      .statement("update permits set pipeline_source = 'fallback', target_is_root = null where id = ?")
+      .run(ids.permitId);
     const chain = traceChain(f.store, ids.permitId);
     expect(chain?.complete).toBe(false);
-    expect(failing(chain)).toEqual(["pipeline_source = 'scheduler'", 'target_is_root = 1', 'events include posting_success']);
+    expect(failing(chain)).toEqual([
+      "pipeline_source = 'scheduler'",
+      'target_is_root = 1',
+      'events include posting_success',
+    ]);
   });
 
   it('marks a permit that was never posted as incomplete', async () => {

@@ -12,7 +12,12 @@ import { permitMachine } from '../../machines/permit.ts';
 import { jobMachines } from '../../machines/registry.ts';
 import { supervisorMachine } from '../../machines/supervisor.ts';
 import { initialSnapshot, nextSnapshot } from '../../src/runtime/pureStep.ts';
-import { CANDIDATE_CATALOG, PERMIT_CATALOG, PERMIT_VARIANTS, permitInputFor } from '../support/modelCatalogs.ts';
+import {
+  CANDIDATE_CATALOG,
+  PERMIT_CATALOG,
+  PERMIT_VARIANTS,
+  permitInputFor,
+} from '../support/modelCatalogs.ts';
 import { machineEdges, takenEdge } from '../support/modelPaths.ts';
 
 /**
@@ -46,7 +51,8 @@ function definitionEvents(machine: AnyStateMachine): EventObject[] {
 }
 
 const comparable = (s: AnyMachineSnapshot) => ({ value: s.value, context: s.context, status: s.status });
-const key = (s: AnyMachineSnapshot) => JSON.stringify({ value: s.value, context: s.context, status: s.status });
+const key = (s: AnyMachineSnapshot) =>
+  JSON.stringify({ value: s.value, context: s.context, status: s.status });
 
 function explore(c: Case): { edges: Set<string>; steps: number } {
   const edges = new Set<string>();
@@ -81,7 +87,12 @@ function explore(c: Case): { edges: Set<string>; steps: number } {
 const name = (n: string) => ({ name: n, at: 1_000 });
 
 const CASES: Case[] = [
-  { name: 'candidate', machine: candidateMachine, inputs: [{ candidateId: 'c' }], catalog: CANDIDATE_CATALOG },
+  {
+    name: 'candidate',
+    machine: candidateMachine,
+    inputs: [{ candidateId: 'c' }],
+    catalog: CANDIDATE_CATALOG,
+  },
   {
     name: 'permit',
     machine: permitMachine,

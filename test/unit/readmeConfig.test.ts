@@ -15,7 +15,10 @@ describe('README configuration table', () => {
   });
 
   it('keeps the two newcomer commands near the top', () => {
-    const top = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n').slice(0, 12).join('\n');
+    const top = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+      .split('\n')
+      .slice(0, 12)
+      .join('\n');
     expect(top).toContain('npm ci && npm start');
     expect(top).toContain('npm test');
   });

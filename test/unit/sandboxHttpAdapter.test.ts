@@ -7,8 +7,8 @@ import {
   RateLimited,
 } from '../../src/platforms/contract.ts';
 import { fetchFailure, rateLimitReset } from '../../src/platforms/httpErrors.ts';
-import { defaultAccountToken } from '../../src/sandbox/auth.ts';
 import { createSandboxHttpAdapter } from '../../src/platforms/sandbox/httpAdapter.ts';
+import { defaultAccountToken } from '../../src/sandbox/auth.ts';
 import type { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { createSandboxApp } from '../../src/sandbox/server.ts';
 import { memorySandbox } from '../support/sandbox.ts';

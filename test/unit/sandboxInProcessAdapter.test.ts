@@ -73,7 +73,10 @@ describe('sandbox in-process adapter', () => {
   it('declares what the sandbox plays: keys and visibility lag follow its behaviour', async () => {
     const { adapter, target, clock } = await setup();
     platform.behaviour.update({ idempotency: 'window:60', visibilityLagMs: 1500 });
-    expect(adapter.capabilities()).toMatchObject({ idempotency: { kind: 'window', seconds: 60 }, visibilityLagMs: 1500 });
+    expect(adapter.capabilities()).toMatchObject({
+      idempotency: { kind: 'window', seconds: 60 },
+      visibilityLagMs: 1500,
+    });
     const request = { targetId: target.id, text: 'Once.', idempotencyKey: 'k', attempt: 1 };
     const first = await adapter.createReply(request);
     expect(await adapter.ownRepliesTo(target.id, 0)).toEqual([]);

@@ -20,7 +20,11 @@ async function setup(seed = 5) {
   const traffic = new TrafficGenerator(s.platform, { seed });
   // A bot reply, so 'stop' has something to answer.
   const target = traffic.generate(1)[0]!;
-  s.platform.createPost({ author: 'replywright_bot', text: `@${target.author} thanks!`, inReplyToId: target.id });
+  s.platform.createPost({
+    author: 'replywright_bot',
+    text: `@${target.author} thanks!`,
+    inReplyToId: target.id,
+  });
   return { ...s, traffic };
 }
 

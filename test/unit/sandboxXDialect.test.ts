@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { SimulatedClock } from '../../src/runtime/clock.ts';
 import { defaultAccountToken } from '../../src/sandbox/auth.ts';
 import type { SandboxPlatform } from '../../src/sandbox/platform.ts';
 import { createSandboxApp } from '../../src/sandbox/server.ts';
 import { weightedLength } from '../../src/sandbox/x/tweetShape.ts';
 import { xUserId } from '../../src/sandbox/x/userIds.ts';
-import type { SimulatedClock } from '../../src/runtime/clock.ts';
 import { memorySandbox } from '../support/sandbox.ts';
 
 const BOT = 'replywright_bot';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settle, SimulatedClock } from '../../src/runtime/clock.ts';
+import { SimulatedClock, settle } from '../../src/runtime/clock.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 

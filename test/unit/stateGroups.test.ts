@@ -37,7 +37,9 @@ const CANDIDATE_MEMBERSHIP: Record<string, (keyof typeof CANDIDATE_GROUPS)[]> = 
 function membershipOf(groups: Record<string, readonly string[]>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [group, states] of Object.entries(groups)) {
-    for (const s of states) (out[s] ??= []).push(group);
+    for (const s of states) {
+      out[s] = [...(out[s] ?? []), group];
+    }
   }
   for (const list of Object.values(out)) list.sort();
   return out;
@@ -48,7 +50,9 @@ const sorted = (m: Record<string, string[]>) =>
 
 describe('state groups come from the machines', () => {
   it('every machine state is classified, and nothing else is', () => {
-    expect(Object.keys(PERMIT_MEMBERSHIP).sort()).toEqual([...Object.keys(permitMachine.root.states), 'quarantined'].sort());
+    expect(Object.keys(PERMIT_MEMBERSHIP).sort()).toEqual(
+      [...Object.keys(permitMachine.root.states), 'quarantined'].sort(),
+    );
     expect(Object.keys(CANDIDATE_MEMBERSHIP).sort()).toEqual(
       [...Object.keys(candidateMachine.root.states), 'quarantined'].sort(),
     );

@@ -17,7 +17,12 @@ function run(events: SupervisorEvent[], children = ['fetch', 'scheduler'], base 
 }
 
 const started = (name: string, at = T0): SupervisorEvent => ({ type: 'CHILD_STARTED', name, at });
-const crashed = (name: string, at = T0): SupervisorEvent => ({ type: 'CHILD_CRASHED', name, error: 'boom', at });
+const crashed = (name: string, at = T0): SupervisorEvent => ({
+  type: 'CHILD_CRASHED',
+  name,
+  error: 'boom',
+  at,
+});
 
 describe('backoffMs', () => {
   it.each([
@@ -51,7 +56,12 @@ describe('supervisor machine', () => {
   });
 
   it('a restart clears nextRestartAt and records startedAt; other children are untouched', () => {
-    const s = run([started('fetch'), started('scheduler'), crashed('fetch', T0 + 5), started('fetch', T0 + 2_000)]);
+    const s = run([
+      started('fetch'),
+      started('scheduler'),
+      crashed('fetch', T0 + 5),
+      started('fetch', T0 + 2_000),
+    ]);
     expect(s.context.children.fetch).toEqual({
       status: 'running',
       restarts: 1,
@@ -67,10 +77,19 @@ describe('supervisor machine', () => {
     ['every child running', [started('fetch'), started('scheduler')], 'healthy'],
     ['one child not started', [started('fetch')], 'degraded'],
     ['one child in backoff', [started('fetch'), started('scheduler'), crashed('fetch')], 'degraded'],
-    ['back after backoff', [started('fetch'), started('scheduler'), crashed('fetch'), started('fetch')], 'healthy'],
+    [
+      'back after backoff',
+      [started('fetch'), started('scheduler'), crashed('fetch'), started('fetch')],
+      'healthy',
+    ],
     [
       'all stopped',
-      [started('fetch'), started('scheduler'), { type: 'CHILD_STOPPED', name: 'fetch' }, { type: 'CHILD_STOPPED', name: 'scheduler' }],
+      [
+        started('fetch'),
+        started('scheduler'),
+        { type: 'CHILD_STOPPED', name: 'fetch' },
+        { type: 'CHILD_STOPPED', name: 'scheduler' },
+      ],
       'stopped',
     ],
   ])('health: %s → %s', (_name, events, expected) => {
@@ -78,7 +97,9 @@ describe('supervisor machine', () => {
   });
 
   it('drains: stops once every running child has stopped', () => {
-    const actor = createActor(supervisorMachine, { input: { children: ['fetch', 'scheduler', 'poster'] } }).start();
+    const actor = createActor(supervisorMachine, {
+      input: { children: ['fetch', 'scheduler', 'poster'] },
+    }).start();
     actor.send(started('fetch'));
     actor.send(started('scheduler'));
     actor.send(crashed('poster'));
@@ -94,9 +115,18 @@ describe('supervisor machine', () => {
   it('regression: drains to stopped when the last running child crashes instead of stopping', () => {
     // allStopped only recognised CHILD_STOPPED as the event that ends the last running child,
     // so a crash while draining left every child stopped and the supervisor draining forever.
-    const s = run([started('fetch'), started('scheduler'), { type: 'DRAIN' }, { type: 'CHILD_STOPPED', name: 'fetch' }, crashed('scheduler')]);
+    const s = run([
+      started('fetch'),
+      started('scheduler'),
+      { type: 'DRAIN' },
+      { type: 'CHILD_STOPPED', name: 'fetch' },
+      crashed('scheduler'),
+    ]);
     expect(s.value).toBe('stopped');
-    expect(Object.values((s.context as SupervisorContext).children).map((c) => c.status)).toEqual(['stopped', 'stopped']);
+    expect(Object.values((s.context as SupervisorContext).children).map((c) => c.status)).toEqual([
+      'stopped',
+      'stopped',
+    ]);
   });
 
   it('a crash while draining does not schedule a restart', () => {
@@ -106,7 +136,13 @@ describe('supervisor machine', () => {
   });
 
   it('DRAINED stops at once; a stopped supervisor ignores everything', () => {
-    const s = run([started('fetch'), { type: 'DRAIN' }, { type: 'DRAINED' }, started('scheduler'), crashed('fetch')]);
+    const s = run([
+      started('fetch'),
+      { type: 'DRAIN' },
+      { type: 'DRAINED' },
+      started('scheduler'),
+      crashed('fetch'),
+    ]);
     expect(s.value).toBe('stopped');
     expect(s.context.children.scheduler!.status).toBe('stopped');
   });

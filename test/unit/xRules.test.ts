@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { needsSandbox, platformFromConfig } from '../../src/app/platformFromConfig.ts';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { riskySettings } from '../../src/config/risks.ts';
 import { createGenerator } from '../../src/generators/index.ts';
-import { needsSandbox, platformFromConfig } from '../../src/app/platformFromConfig.ts';
-import { evaluateCandidate, evaluationPolicyFrom } from '../../src/policy/evaluate.ts';
-import { parseXPrices, X_PRICE_DEFAULTS } from '../../src/spend/prices.ts';
 import { XAdapter } from '../../src/platforms/x/adapter.ts';
+import { evaluateCandidate, evaluationPolicyFrom } from '../../src/policy/evaluate.ts';
 import type { PostFacts } from '../../src/policy/postFacts.ts';
+import { parseXPrices, X_PRICE_DEFAULTS } from '../../src/spend/prices.ts';
 
 const NOW = Date.UTC(2026, 2, 1, 12);
 const post = (over: Partial<PostFacts> = {}): PostFacts => ({
@@ -90,9 +90,7 @@ describe('REPLYWRIGHT_PLATFORM=x', () => {
     expect(adapter.capabilities().idempotency).toEqual({ kind: 'none' });
     expect(adapter.capabilities().visibilityLagMs).toBe(0);
     const lagging = loadConfig({ REPLYWRIGHT_PLATFORM: 'x', SANDBOX_VISIBILITY_LAG_MS: '1500' });
-    expect(platformFromConfig(lagging, 'http://127.0.0.1:8081').capabilities().visibilityLagMs).toBe(
-      1500,
-    );
+    expect(platformFromConfig(lagging, 'http://127.0.0.1:8081').capabilities().visibilityLagMs).toBe(1500);
     const real = loadConfig({
       REPLYWRIGHT_PLATFORM: 'x',
       REPLYWRIGHT_X_API_URL: 'https://api.x.com',

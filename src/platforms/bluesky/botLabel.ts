@@ -33,7 +33,9 @@ async function readProfile(call: Call, did: string): Promise<Profile> {
 function selfLabels(profile: Record<string, unknown>): string[] {
   const labels = profile.labels as { values?: unknown } | undefined;
   if (!labels || !Array.isArray(labels.values)) return [];
-  return labels.values.map((v) => (v as { val?: unknown })?.val).filter((v): v is string => typeof v === 'string');
+  return labels.values
+    .map((v) => (v as { val?: unknown })?.val)
+    .filter((v): v is string => typeof v === 'string');
 }
 
 export async function readBotLabel(call: Call, did: string): Promise<BotLabelStatus> {
@@ -52,7 +54,10 @@ export async function addBotLabel(call: Call, did: string): Promise<'added' | 'a
   const record = {
     ...profile.value,
     $type: 'app.bsky.actor.profile',
-    labels: { $type: 'com.atproto.label.defs#selfLabels', values: [...values, 'bot'].map((val) => ({ val })) },
+    labels: {
+      $type: 'com.atproto.label.defs#selfLabels',
+      values: [...values, 'bot'].map((val) => ({ val })),
+    },
   };
   const result = await call(
     {

@@ -45,7 +45,9 @@ export function decodeCursor(cursor: string | null): WatermarkCursor {
     const raw = JSON.parse(cursor) as { t?: unknown; g?: { c?: unknown; f?: unknown } | null };
     const top = typeof raw.t === 'number' && Number.isFinite(raw.t) ? raw.t : null;
     const gap =
-      raw.g && typeof raw.g.c === 'string' && typeof raw.g.f === 'number' ? { apiCursor: raw.g.c, floor: raw.g.f } : null;
+      raw.g && typeof raw.g.c === 'string' && typeof raw.g.f === 'number'
+        ? { apiCursor: raw.g.c, floor: raw.g.f }
+        : null;
     return { top, gap };
   } catch {
     return { top: null, gap: null };
@@ -53,7 +55,10 @@ export function decodeCursor(cursor: string | null): WatermarkCursor {
 }
 
 export function encodeCursor(state: WatermarkCursor): string {
-  return JSON.stringify({ t: state.top, g: state.gap ? { c: state.gap.apiCursor, f: state.gap.floor } : null });
+  return JSON.stringify({
+    t: state.top,
+    g: state.gap ? { c: state.gap.apiCursor, f: state.gap.floor } : null,
+  });
 }
 
 /** Items newer than the cursor's watermark (oldest first) and the cursor to persist with them. */
@@ -81,7 +86,8 @@ export async function readNewerThan<T>(
       if (entry.at < floor - options.overlapMs) reachedFloor = true;
       else items.push(entry);
     }
-    if (result.items.length === 0 || result.cursor === null || result.cursor === apiCursor) reachedFloor = true;
+    if (result.items.length === 0 || result.cursor === null || result.cursor === apiCursor)
+      reachedFloor = true;
     apiCursor = result.cursor;
   }
   const next: WatermarkCursor = {

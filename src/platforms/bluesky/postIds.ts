@@ -7,7 +7,8 @@
  */
 export const POST_COLLECTION = 'app.bsky.feed.post';
 
-const URI_PATTERN = /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._~:-]{1,512})$/;
+const URI_PATTERN =
+  /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._~:-]{1,512})$/;
 const ID_PATTERN = /^(did:[a-z]+:[A-Za-z0-9._:%-]+)\/([A-Za-z0-9._~:-]{1,512})$/;
 
 export interface PostRef {

@@ -84,7 +84,8 @@ export class BlueskySession {
         throw new PlatformUnavailable(`bluesky: could not sign in (${describe(error)})`, error);
       }
       const status = (error as { status?: unknown }).status;
-      if (status === 429) throw new PlatformUnavailable('bluesky: sign-in rate limited (createSession)', error);
+      if (status === 429)
+        throw new PlatformUnavailable('bluesky: sign-in rate limited (createSession)', error);
       throw new PlatformRejected(
         `bluesky: sign-in refused for ${identifier} (${describe(error)}); check REPLYWRIGHT_BLUESKY_IDENTIFIER and REPLYWRIGHT_BLUESKY_APP_PASSWORD`,
         typeof status === 'number' ? status : 401,

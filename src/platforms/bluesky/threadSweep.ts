@@ -1,5 +1,5 @@
 import type { PlatformPost } from '../contract.ts';
-import { type Self, postViewPost } from './wire.ts';
+import { postViewPost, type Self } from './wire.ts';
 
 /**
  * Notifications are not complete: a reply the AppView indexes before its parent (someone
@@ -9,7 +9,10 @@ import { type Self, postViewPost } from './wire.ts';
  * count grew has its thread read. What it finds joins the mentions page; ingest ignores the
  * posts it has already seen.
  */
-export type Get = (nsid: string, params: Record<string, string | number | readonly string[] | undefined>) => Promise<unknown>;
+export type Get = (
+  nsid: string,
+  params: Record<string, string | number | readonly string[] | undefined>,
+) => Promise<unknown>;
 
 const BATCH = 25;
 
@@ -34,7 +37,8 @@ export class ThreadSweep {
       } | null;
       for (const view of body?.posts ?? []) {
         if (typeof view.uri !== 'string' || typeof view.replyCount !== 'number') continue;
-        if (view.replyCount > (this.#replyCounts.get(view.uri) ?? 0)) grown.push({ uri: view.uri, count: view.replyCount });
+        if (view.replyCount > (this.#replyCounts.get(view.uri) ?? 0))
+          grown.push({ uri: view.uri, count: view.replyCount });
       }
     }
     const found: PlatformPost[] = [];

@@ -10,8 +10,10 @@ const ALPHABET = '234567abcdefghijklmnopqrstuvwxyz';
 const TID_PATTERN = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
 
 export function tidFromTime(microseconds: number, clockId: number): string {
-  if (!Number.isSafeInteger(microseconds) || microseconds < 0) throw new RangeError(`bad TID time ${microseconds}`);
-  if (!Number.isInteger(clockId) || clockId < 0 || clockId > 1023) throw new RangeError(`bad TID clock id ${clockId}`);
+  if (!Number.isSafeInteger(microseconds) || microseconds < 0)
+    throw new RangeError(`bad TID time ${microseconds}`);
+  if (!Number.isInteger(clockId) || clockId < 0 || clockId > 1023)
+    throw new RangeError(`bad TID clock id ${clockId}`);
   let n = (BigInt(microseconds) << 10n) | BigInt(clockId);
   let out = '';
   for (let i = 0; i < 13; i++) {

@@ -45,7 +45,11 @@ export const postViewSchema = z.object({
   likeCount: z.number().int().nonnegative().optional(),
 });
 
-export const repoRecordSchema = z.object({ uri: z.string().min(1), cid: z.string().min(1), value: z.unknown() });
+export const repoRecordSchema = z.object({
+  uri: z.string().min(1),
+  cid: z.string().min(1),
+  value: z.unknown(),
+});
 
 /** Who "we" are, to name our own handle where a record only carries our DID. */
 export interface Self {
@@ -94,9 +98,11 @@ export function toPlatformPost(input: PostInput, self: Self): Parsed<PlatformPos
   const record = postRecordSchema.safeParse(input.record);
   if (!record.success) return { ok: false, reason: issue(record.error, 'record') };
   const id = postIdOf(input.uri);
-  if (id === null) return { ok: false, reason: `uri: not a post at-uri with a DID: ${input.uri.slice(0, 120)}` };
+  if (id === null)
+    return { ok: false, reason: `uri: not a post at-uri with a DID: ${input.uri.slice(0, 120)}` };
   const createdAt = Date.parse(record.data.createdAt);
-  if (!Number.isFinite(createdAt)) return { ok: false, reason: `record.createdAt: not a date: ${record.data.createdAt}` };
+  if (!Number.isFinite(createdAt))
+    return { ok: false, reason: `record.createdAt: not a date: ${record.data.createdAt}` };
   const reply = record.data.reply;
   const parentId = reply ? postIdOf(reply.parent.uri) : null;
   const rootId = reply ? postIdOf(reply.root.uri) : id;
@@ -129,7 +135,9 @@ export const OPT_IN_REASONS = new Set(['mention', 'reply']);
 
 export function parseNotification(raw: unknown): Parsed<Notification> {
   const parsed = notificationSchema.safeParse(raw);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: issue(parsed.error, 'notification') };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, reason: issue(parsed.error, 'notification') };
 }
 
 export function notificationPost(notification: Notification, self: Self): Parsed<PlatformPost> {
@@ -158,6 +166,9 @@ export function postViewPost(raw: unknown, self: Self): Parsed<PlatformPost & { 
 export function ownRecordPost(raw: unknown, self: Self): Parsed<PlatformPost & { cid: string; uri: string }> {
   const entry = repoRecordSchema.safeParse(raw);
   if (!entry.success) return { ok: false, reason: issue(entry.error, 'repo record') };
-  const post = toPlatformPost({ uri: entry.data.uri, authorHandle: self.handle, record: entry.data.value }, self);
+  const post = toPlatformPost(
+    { uri: entry.data.uri, authorHandle: self.handle, record: entry.data.value },
+    self,
+  );
   return post.ok ? { ok: true, value: { ...post.value, cid: entry.data.cid, uri: entry.data.uri } } : post;
 }

@@ -21,7 +21,9 @@ export interface XrpcOptions {
   onUnauthorized?: () => void;
 }
 
-export type XrpcResult = { ok: true; body: unknown; headers: Headers } | { ok: false; error: string; status: number };
+export type XrpcResult =
+  | { ok: true; body: unknown; headers: Headers }
+  | { ok: false; error: string; status: number };
 
 export interface XrpcRequest {
   method: 'GET' | 'POST';
@@ -30,7 +32,11 @@ export interface XrpcRequest {
   body?: unknown;
 }
 
-export async function xrpc(handler: FetchHandler, request: XrpcRequest, options: XrpcOptions): Promise<XrpcResult> {
+export async function xrpc(
+  handler: FetchHandler,
+  request: XrpcRequest,
+  options: XrpcOptions,
+): Promise<XrpcResult> {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(request.params ?? {})) {
     if (value === undefined) continue;
@@ -55,7 +61,8 @@ export async function xrpc(handler: FetchHandler, request: XrpcRequest, options:
   const body = parseJson(text);
   if (response.ok) return { ok: true, body, headers: response.headers };
   const name = errorName(body);
-  if (name !== null && options.expect?.includes(name)) return { ok: false, error: name, status: response.status };
+  if (name !== null && options.expect?.includes(name))
+    return { ok: false, error: name, status: response.status };
   if (response.status === 429) {
     const resetAt = blueskyReset(response.headers, options.now());
     options.onRateLimited?.(resetAt);
@@ -63,7 +70,9 @@ export async function xrpc(handler: FetchHandler, request: XrpcRequest, options:
   }
   if (response.status === 401) {
     options.onUnauthorized?.();
-    throw new PlatformUnavailable(`${what}: HTTP 401 ${name ?? ''} (not signed in; nothing was written)`.trim());
+    throw new PlatformUnavailable(
+      `${what}: HTTP 401 ${name ?? ''} (not signed in; nothing was written)`.trim(),
+    );
   }
   const failure = statusFailure(response, detail(name, body), options.kind, what, options.now());
   if (failure instanceof PlatformRejected && name === 'RateLimitExceeded') {

@@ -157,7 +157,9 @@ function normalized(text: string): string {
 function classify(error: unknown, phase: Phase): ReplywrightError {
   if (error instanceof ReplywrightError) return error;
   const message = `browser ${phase.replace('_', ' ')}: ${describeError(error).split('\n')[0]}`;
-  return phase === 'before_click' ? new PlatformUnavailable(message, error) : new OutcomeUnknown(message, error);
+  return phase === 'before_click'
+    ? new PlatformUnavailable(message, error)
+    : new OutcomeUnknown(message, error);
 }
 
 /** The contract's error classes take no context of their own; the poster copies `context` into the event. */

@@ -10,7 +10,11 @@ export type CreateCallOutcome = { kind: 'response'; response: Response } | { kin
  * instant response cannot be missed. A request that fails in the network (connection
  * dropped, reset) ends it at once; no answer at all ends it with `timeoutMs`.
  */
-export function waitForCreateCall(page: Page, profile: BrowserProfile, timeoutMs: number): Promise<CreateCallOutcome> {
+export function waitForCreateCall(
+  page: Page,
+  profile: BrowserProfile,
+  timeoutMs: number,
+): Promise<CreateCallOutcome> {
   const matches = (method: string, url: string) => isCreateCall(profile, method, url);
   const response = page
     .waitForResponse((r) => matches(r.request().method(), r.url()), { timeout: timeoutMs })

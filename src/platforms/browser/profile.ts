@@ -14,7 +14,10 @@ const elementSchema = z.union([
   z.object({ label: z.string().min(1), exact: z.boolean().default(true) }).strict(),
 ]);
 
-const pathTemplate = z.string().min(1).regex(/^(\/|https?:\/\/)/, 'expected a path or an absolute URL');
+const pathTemplate = z
+  .string()
+  .min(1)
+  .regex(/^(\/|https?:\/\/)/, 'expected a path or an absolute URL');
 
 export const browserProfileSchema = z
   .object({
@@ -84,7 +87,9 @@ export function loadProfile(nameOrPath: string): BrowserProfile {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`browser profile ${nameOrPath}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `browser profile ${nameOrPath}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const parsed = browserProfileSchema.safeParse(raw);
   if (!parsed.success) {

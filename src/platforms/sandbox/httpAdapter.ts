@@ -1,3 +1,5 @@
+import { MAX_TEXT_LENGTH } from '../../sandbox/types.ts';
+import { parseWirePost } from '../../sandbox/wire.ts';
 import {
   type CreateReplyRequest,
   OutcomeUnknown,
@@ -10,8 +12,6 @@ import {
   RateLimited,
 } from '../contract.ts';
 import { type CallKind, fetchFailure, statusFailure } from '../httpErrors.ts';
-import { MAX_TEXT_LENGTH } from '../../sandbox/types.ts';
-import { parseWirePost } from '../../sandbox/wire.ts';
 
 export interface SandboxHttpAdapterOptions {
   baseUrl: string;

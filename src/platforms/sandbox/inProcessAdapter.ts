@@ -1,4 +1,7 @@
 import type { Clock } from '../../runtime/clock.ts';
+import type { SandboxPlatform } from '../../sandbox/platform.ts';
+import { MAX_TEXT_LENGTH, type PostPage, SandboxError } from '../../sandbox/types.ts';
+import { parseWirePost, toWire } from '../../sandbox/wire.ts';
 import {
   type CreateReplyRequest,
   OutcomeUnknown,
@@ -11,9 +14,6 @@ import {
   PlatformUnavailable,
   RateLimited,
 } from '../contract.ts';
-import type { SandboxPlatform } from '../../sandbox/platform.ts';
-import { MAX_TEXT_LENGTH, type PostPage, SandboxError } from '../../sandbox/types.ts';
-import { parseWirePost, toWire } from '../../sandbox/wire.ts';
 
 export interface SandboxInProcessAdapterOptions {
   platform: SandboxPlatform;

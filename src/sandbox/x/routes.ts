@@ -18,7 +18,7 @@ import {
   unauthorized,
   XProblem,
 } from './problems.ts';
-import { X_ENDPOINT_LIMITS, XRateLimiter, type WindowLimit } from './rateLimits.ts';
+import { type WindowLimit, X_ENDPOINT_LIMITS, XRateLimiter } from './rateLimits.ts';
 import {
   DEFAULT_LOOKBACK_MS,
   parseTimelineQuery,
