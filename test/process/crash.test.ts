@@ -121,7 +121,8 @@ interface WatchedTimer {
  * wall clock: on a loaded machine the worker can be descheduled for seconds, and a timer
  * that comes due then is not late until the worker runs again. The worker commits once per
  * event-loop turn, and each turn passes the timers phase, so a timer that is still unfired
- * after two commits made more than `slackMs` after its due time waited while the worker ran.
+ * after two commits made more than `slackMs` after its due time (or after the worker's start,
+ * for a timer that came due while no worker ran) waited while the worker ran.
  */
 function timerWatch(db: Database.Database, startedAt: number) {
   const commits = (
@@ -149,7 +150,11 @@ function timerWatch(db: Database.Database, startedAt: number) {
     /** Timers that missed a turn of the worker's event loop more than `slackMs` after coming due. */
     waitedPast: (slackMs: number) =>
       [...fired, ...pending]
-        .map((t) => ({ ...t, commitsSinceLate: commitsBetween(t.dueAt + slackMs, t.firedAt) }))
+        // a timer that came due before this worker started is late only from the worker's start
+        .map((t) => ({
+          ...t,
+          commitsSinceLate: commitsBetween(Math.max(t.dueAt, startedAt) + slackMs, t.firedAt),
+        }))
         .filter((t) => t.commitsSinceLate >= 2),
   };
 }
