@@ -27,7 +27,8 @@ interface PreparedQueryLike {
 export interface Prepared<P, Q extends PreparedQueryLike, Owner = Store> {
   all(owner: Owner, params: P): ReturnType<Q['all']>;
   get(owner: Owner, params: P): ReturnType<Q['get']>;
-  run(owner: Owner, params: P): void;
+  /** The number of rows written (better-sqlite3's and node:sqlite's `changes`). */
+  run(owner: Owner, params: P): { changes: number };
 }
 
 // biome-ignore lint/complexity/noBannedTypes: a query without parameters takes `{}`
@@ -55,9 +56,7 @@ export function preparedOn<Owner extends object, D>(dbOf: (owner: Owner) => D) {
       return {
         all: (owner, params) => forOwner(owner).all(params) as ReturnType<Q['all']>,
         get: (owner, params) => forOwner(owner).get(params) as ReturnType<Q['get']>,
-        run: (owner, params) => {
-          forOwner(owner).run(params);
-        },
+        run: (owner, params) => forOwner(owner).run(params) as { changes: number },
       };
     };
 }

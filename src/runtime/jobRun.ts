@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.ts';
 import { jobRuns } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { JobName } from '../../machines/job.ts';
@@ -61,10 +62,7 @@ export async function runJob(
     signal: controller.signal,
   };
   store.tx(() => {
-    store.db
-      .insert(jobRuns)
-      .values({ id: run.runId, job, status: 'running', startedAt, deadlineAt: run.deadlineAt })
-      .run();
+    insertRun.run(store, { id: run.runId, job, startedAt, deadlineAt: run.deadlineAt });
     store.event({ at: startedAt, ...runIds(job, run.runId), type: JOB_EVENT[job].started });
   });
 
@@ -105,11 +103,13 @@ function finish(
 ): void {
   const at = deps.clock.now();
   deps.store.tx(() => {
-    const updated = deps.store.db
-      .update(jobRuns)
-      .set({ status, endedAt: at, reason, stats: JSON.stringify(stats) })
-      .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.status, 'running')))
-      .run();
+    const updated = finishRun.run(deps.store, {
+      id: run.runId,
+      status,
+      endedAt: at,
+      reason,
+      stats: JSON.stringify(stats),
+    });
     if (updated.changes === 0) return;
     deps.store.event({
       at,
@@ -171,3 +171,31 @@ export function closeOrphanRuns(
   });
   return closed;
 }
+
+// Prepared once per store: every job run writes these two (several per second in a simulation).
+const insertRun = prepared<{ id: string; job: JobName; startedAt: number; deadlineAt: number }>()((db, p) =>
+  db
+    .insert(jobRuns)
+    .values({ id: p.id, job: p.job, status: 'running', startedAt: p.startedAt, deadlineAt: p.deadlineAt })
+    .prepare(),
+);
+
+const finishRun = prepared<{
+  id: string;
+  status: 'completed' | 'failed';
+  endedAt: number;
+  reason: string | null;
+  stats: string;
+}>()((db, p) =>
+  db
+    .update(jobRuns)
+    // set() takes no placeholders by type: each goes through sql`` (a bound parameter all the same)
+    .set({
+      status: sql`${p.status}`,
+      endedAt: sql`${p.endedAt}`,
+      reason: sql`${p.reason}`,
+      stats: sql`${p.stats}`,
+    })
+    .where(and(eq(jobRuns.id, p.id), eq(jobRuns.status, 'running')))
+    .prepare(),
+);
