@@ -123,15 +123,3 @@ export const candidateMachine = setup({
     failed: { type: 'final' },
   },
 });
-
-export type CandidateState =
-  | 'discovered'
-  | 'evaluating'
-  | 'queued'
-  | 'selected'
-  | 'decided'
-  | 'permitted'
-  | 'rejected'
-  | 'expired'
-  | 'posted'
-  | 'failed';

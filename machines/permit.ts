@@ -215,14 +215,3 @@ export const permitMachine = setup({
     failed: { type: 'final' },
   },
 });
-
-export type PermitState =
-  | 'pending'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'posting'
-  | 'unconfirmed'
-  | 'used'
-  | 'rejected'
-  | 'expired'
-  | 'failed';

@@ -7,6 +7,7 @@ import {
   type PermitInput,
   permitMachine,
 } from '../../machines/permit.ts';
+import { PERMIT } from '../../machines/stateGroups.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
 import { insertPermitChain } from '../support/fixtures.ts';
 import { ManualClock } from '../support/modelHarness.ts';
@@ -14,17 +15,7 @@ import { tempStore } from '../support/tempStore.ts';
 
 const T0 = Date.UTC(2026, 0, 9, 12);
 const DAY = 86_400_000;
-const ALL_STATES = [
-  'pending',
-  'awaiting_approval',
-  'approved',
-  'posting',
-  'unconfirmed',
-  'used',
-  'rejected',
-  'expired',
-  'failed',
-];
+const ALL_STATES = Object.values(PERMIT);
 
 const time = fc.integer({ min: T0, max: T0 + DAY });
 const reasonCode = fc.constantFrom('rate_limited', 'invalid', 'operator');

@@ -1,6 +1,7 @@
 import type { Store } from '../../db/store.ts';
-import type { CandidateEvent, CandidateState } from '../../machines/candidate.ts';
-import type { PermitEvent, PermitState } from '../../machines/permit.ts';
+import type { CandidateEvent } from '../../machines/candidate.ts';
+import type { PermitEvent } from '../../machines/permit.ts';
+import { CANDIDATE, type CandidateState, PERMIT, type PermitState } from '../../machines/stateGroups.ts';
 import type { EntityHost } from '../../src/runtime/entityHost.ts';
 import { insertCandidateRow, insertDecisionRow, insertPermitRow, insertQueueEntryRow } from './fixtures.ts';
 
@@ -8,30 +9,9 @@ import { insertCandidateRow, insertDecisionRow, insertPermitRow, insertQueueEntr
  * One candidate (and, once it is permitted, its permit) driven through real transitions into
  * any state of its machine, with the domain rows the pipeline would have written for it.
  */
-export const CANDIDATE_STATES: readonly CandidateState[] = [
-  'discovered',
-  'evaluating',
-  'queued',
-  'selected',
-  'decided',
-  'permitted',
-  'rejected',
-  'expired',
-  'posted',
-  'failed',
-];
+export const CANDIDATE_STATES: readonly CandidateState[] = Object.values(CANDIDATE);
 
-export const PERMIT_STATES: readonly PermitState[] = [
-  'pending',
-  'awaiting_approval',
-  'approved',
-  'posting',
-  'unconfirmed',
-  'used',
-  'rejected',
-  'expired',
-  'failed',
-];
+export const PERMIT_STATES: readonly PermitState[] = Object.values(PERMIT);
 
 const TERMINAL = new Set(['rejected', 'expired', 'posted', 'failed', 'used']);
 
