@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { openDriver } from './drivers/open.ts';
+import { type Compiled, compiled } from './prepared.ts';
 import type { SqliteDriver, SqliteStatement } from './drivers/types.ts';
 import type { NewEvent } from './schema.ts';
 import * as schema from './schema.ts';
@@ -30,7 +31,7 @@ function prepareEventInsert(db: Db) {
     .prepare();
 }
 
-type EventInsert = ReturnType<typeof prepareEventInsert>;
+type EventInsert = Compiled<ReturnType<typeof prepareEventInsert>>;
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -167,7 +168,7 @@ export function createStore(driver: SqliteDriver, path: string): Store {
     },
     event(e) {
       eventsWritten = true;
-      insertEvent ??= prepareEventInsert(db);
+      insertEvent ??= compiled(prepareEventInsert(db));
       insertEvent.run({
         at: e.at,
         type: e.type,

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { prepared } from '../../db/prepared.ts';
 import { candidates, type NewCandidate, optOuts, permits, queueEntries } from '../../db/schema.ts';
-import type { Db, Store } from '../../db/store.ts';
+import type { Store } from '../../db/store.ts';
 import type { CandidateEvent } from '../../machines/candidate.ts';
 import { CANDIDATE, PERMIT_GROUPS } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
@@ -13,7 +13,7 @@ import type { Clock } from '../runtime/clock.ts';
 import type { EntityHost } from '../runtime/entityHost.ts';
 import type { IdSource } from '../runtime/ids.ts';
 import { type QueueEntryStatus, queueStatusOf } from '../runtime/projections.ts';
-import { authorLastRepliedAt, hasHoldingPermit, isOptedOut } from './targetFacts.ts';
+import { authorLastRepliedAt, hasHoldingPermit, isOptedOut, nocaseKey, pageFacts } from './targetFacts.ts';
 import { rootColumn, toPostFacts } from './toPostFacts.ts';
 
 export interface IngestDeps {
@@ -60,22 +60,28 @@ export function ingestPage(
 ): IngestCounts {
   const { store, host, clock, ids, platformName, policy } = deps;
   const account = policy.account.toLowerCase();
-  // Author facts are read once per page: nothing in the page's transaction grants a permit,
-  // and an opt-out recorded in it forgets its author's entry.
-  const authors = new Map<string, { optedOut: boolean; lastRepliedAt: number | null }>();
-  const authorFacts = (author: string) => {
-    let facts = authors.get(author);
-    if (!facts) {
-      facts = {
-        optedOut: isOptedOut(store, platformName, author),
-        lastRepliedAt: authorLastRepliedAt(store, platformName, author),
-      };
-      authors.set(author, facts);
-    }
-    return facts;
-  };
   store.tx(() => {
     const now = clock.now();
+    // What the store knows of the page's posts and authors, read once for the page (nothing
+    // in this transaction grants a permit). An author who opts out in this page is read
+    // again post by post: their permits were just rejected.
+    const known = pageFacts(
+      store,
+      platformName,
+      posts.map((p) => p.id),
+      [...new Set(posts.map((p) => p.author))],
+    );
+    const reread = new Set<string>();
+    const authorFacts = (author: string) =>
+      reread.has(author)
+        ? {
+            optedOut: isOptedOut(store, platformName, author),
+            lastRepliedAt: authorLastRepliedAt(store, platformName, author),
+          }
+        : {
+            optedOut: known.optedOut.has(nocaseKey(author)),
+            lastRepliedAt: known.lastRepliedAt.get(author) ?? null,
+          };
     for (const post of posts) {
       counts.seen++;
       if (post.author.toLowerCase() === account) {
@@ -85,13 +91,16 @@ export function ingestPage(
       const addressed = post.inReplyToAuthor?.toLowerCase() === account || post.mentions.includes(account);
       if (addressed && isOptOutText(post.text)) {
         if (recordOptOut(deps, post, now)) counts.optOuts++;
-        authors.delete(post.author);
+        // NOCASE: the opt-out covers every spelling of the name in the page.
+        for (const other of posts)
+          if (nocaseKey(other.author) === nocaseKey(post.author)) reread.add(other.author);
         continue;
       }
-      if (seenPost.get(store, { platform: platformName, postId: post.id }) !== undefined) {
+      if (known.seen.has(post.id)) {
         counts.duplicates++;
         continue;
       }
+      known.seen.add(post.id);
       const candidateId = candidateIdFor(platformName, post.id);
       const facts = toPostFacts(post);
       const author = authorFacts(post.author);
@@ -102,7 +111,9 @@ export function ingestPage(
           now,
           optedOut: author.optedOut,
           authorLastRepliedAt: author.lastRepliedAt,
-          alreadyReplied: hasHoldingPermit(store, platformName, post.id),
+          alreadyReplied: reread.has(post.author)
+            ? hasHoldingPermit(store, platformName, post.id)
+            : known.held.has(post.id),
           account: policy.account,
         },
         policy,
@@ -129,7 +140,7 @@ export function ingestPage(
         { candidateId },
         events,
         ({ state, context }) => {
-          const inserted = insertCandidate(store, {
+          const inserted = insertCandidate.run(store, {
             id: candidateId,
             platform: platformName,
             postId: post.id,
@@ -148,7 +159,7 @@ export function ingestPage(
             tier: context.tier,
             at: now,
           });
-          if (!inserted) return false;
+          if (inserted.changes === 0) return false;
           const status = queueStatusOf(state);
           if (context.queueEntryId && context.tier !== null && context.score !== null && status) {
             insertQueueEntry.run(store, {
@@ -178,59 +189,35 @@ export function ingestPage(
   return counts;
 }
 
-const seenPost = prepared<{ platform: string; postId: string }>()((db, p) =>
+type CandidateInsert = Required<Omit<NewCandidate, 'discoveredAt' | 'updatedAt'>> & { at: number };
+
+/** Inserts a new candidate row; `changes` is 0 when the post's row already existed. */
+const insertCandidate = prepared<CandidateInsert>()((db, p) =>
   db
-    .select({ id: candidates.id })
-    .from(candidates)
-    .where(and(eq(candidates.platform, p.platform), eq(candidates.postId, p.postId)))
-    .prepare(),
-);
-
-type CandidateInsert = Omit<NewCandidate, 'discoveredAt' | 'updatedAt'> & { at: number };
-
-const candidateInsertOn = (db: Db) => {
-  const p = (name: keyof Required<CandidateInsert>) => sql.placeholder(name);
-  return db
     .insert(candidates)
     .values({
-      id: p('id'),
-      platform: p('platform'),
-      postId: p('postId'),
-      author: p('author'),
-      text: p('text'),
-      postCreatedAt: p('postCreatedAt'),
-      inReplyToPostId: p('inReplyToPostId'),
-      isRoot: p('isRoot'),
-      conversationId: p('conversationId'),
-      source: p('source'),
-      fetchRunId: p('fetchRunId'),
-      consent: p('consent'),
-      state: p('state'),
-      reasonCode: p('reasonCode'),
-      score: p('score'),
-      tier: p('tier'),
-      discoveredAt: p('at'),
-      updatedAt: p('at'),
+      id: p.id,
+      platform: p.platform,
+      postId: p.postId,
+      author: p.author,
+      text: p.text,
+      postCreatedAt: p.postCreatedAt,
+      inReplyToPostId: p.inReplyToPostId,
+      isRoot: p.isRoot,
+      conversationId: p.conversationId,
+      source: p.source,
+      fetchRunId: p.fetchRunId,
+      consent: p.consent,
+      state: p.state,
+      reasonCode: p.reasonCode,
+      score: p.score,
+      tier: p.tier,
+      discoveredAt: p.at,
+      updatedAt: p.at,
     })
     .onConflictDoNothing()
-    .prepare();
-};
-
-const candidateInserts = new WeakMap<Store, ReturnType<typeof candidateInsertOn>>();
-
-/**
- * Inserts a new candidate row; false when the post's row already existed. Prepared once per
- * store, like `prepared()`, but run for its change count (`prepared().run` returns nothing, and
- * `returning` costs a row read per candidate).
- */
-function insertCandidate(store: Store, row: Required<CandidateInsert>): boolean {
-  let insert = candidateInserts.get(store);
-  if (!insert) {
-    insert = candidateInsertOn(store.db);
-    candidateInserts.set(store, insert);
-  }
-  return insert.run(row).changes > 0;
-}
+    .prepare(),
+);
 
 const insertQueueEntry = prepared<{
   id: string;
