@@ -5,6 +5,7 @@ import { SimulatedClock } from '../../src/runtime/clock.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
 import { seededIds } from '../../src/runtime/ids.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
+import { insertPermitChain, permitInput } from '../support/fixtures.ts';
 import { tempStore } from '../support/tempStore.ts';
 
 /**
@@ -176,5 +177,44 @@ describe('ingestPage', () => {
     expect(store.statement("select count(*) as n from events where type like 'candidate_%'").get()).toEqual({
       n: 0,
     });
+  });
+  it('decides from the page-wide reads as it would post by post: opt-outs in any case, held targets, an opt-out inside the page', async () => {
+    const { store, deps } = await setup();
+    store.tx(() => {
+      store
+        .statement(
+          "insert into opt_outs (platform, author, source_post_id, at) values ('sandbox', 'Alice', 'o1', 1)",
+        )
+        .run();
+      // a permit of author alice holds target-p1
+      insertPermitChain(store, permitInput('p1', NOW + 3_600_000), NOW - 1000);
+      // …whose own candidate came from elsewhere: the page's target-p1 is new, but held
+      store.statement("update candidates set post_id = 'elsewhere' where id = 'c-p1'").run();
+    });
+    const stop = post('s1', { author: 'DAVE', text: `@${ACCOUNT} stop` });
+    const counts = ingestPage(
+      deps,
+      source,
+      [
+        post('1', { author: 'ALICE' }),
+        post('target-p1', { author: 'carol' }),
+        post('2', { author: 'dave' }),
+        stop,
+        post('3', { author: 'Dave' }),
+        post('4', { author: 'erin' }),
+      ],
+      null,
+    );
+    expect(counts).toMatchObject({ seen: 6, optOuts: 1, queued: 2, rejected: 3 });
+    const rows = store.statement('select post_id, state, reason_code from candidates order by post_id').all();
+    expect(rows).toEqual([
+      { post_id: '1', state: 'rejected', reason_code: 'opted_out' },
+      // queued before the opt-out in the same page, rejected by it at once
+      { post_id: '2', state: 'rejected', reason_code: 'opted_out' },
+      { post_id: '3', state: 'rejected', reason_code: 'opted_out' },
+      { post_id: '4', state: 'queued', reason_code: null },
+      { post_id: 'elsewhere', state: 'discovered', reason_code: null },
+      { post_id: 'target-p1', state: 'rejected', reason_code: 'already_replied' },
+    ]);
   });
 });
