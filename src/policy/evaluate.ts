@@ -117,8 +117,9 @@ export function evaluateCandidate(facts: EvaluationFacts, policy: EvaluationPoli
   // Written as negations so that NaN fails the check instead of passing it.
   if (!(now - post.createdAt <= policy.maxAgeMs)) return reject('too_old');
   if (!(post.createdAt <= now + policy.maxClockSkewMs)) return reject('from_future');
-  if (bodyText(post.text).length < policy.minLength) return reject('too_short');
-  if (spamSignalOf(post.text) !== null) return reject('spam');
+  const body = bodyText(post.text);
+  if (body.length < policy.minLength) return reject('too_short');
+  if (spamSignalOf(post.text, body) !== null) return reject('spam');
   if (isParody(post)) return reject('parody');
   // The one refusal left is the cooldown: a post just discovered exists.
   if (!target.allowed) return reject('author_cooldown');

@@ -35,15 +35,33 @@ const REPEATED_RUN = new RegExp(`([^\\s\\p{N}])\\1{${REPEATED_CHAR_RUN - 1},}`, 
  *
  * @example spamSignalOf('FREE FOLLOWERS click here') // 'promo_terms'
  */
-export function spamSignalOf(text: string): SpamSignal | null {
+export function spamSignalOf(text: string, body: string = bodyText(text)): SpamSignal | null {
   if (urlsIn(text).length >= 2) return 'links';
   if (SPAM_TERM_PATTERNS.some((p) => p.test(text))) return 'promo_terms';
-  const body = bodyText(text);
-  const letters = body.match(/\p{L}/gu) ?? [];
-  const upper = body.match(/\p{Lu}/gu) ?? [];
-  if (letters.length >= SHOUTING_MIN_LETTERS && upper.length >= letters.length * SHOUTING_UPPER_RATIO) {
+  const { letters, upper } = letterCounts(body);
+  if (letters >= SHOUTING_MIN_LETTERS && upper >= letters * SHOUTING_UPPER_RATIO) {
     return 'shouting';
   }
   if (REPEATED_RUN.test(body)) return 'repeated_chars';
   return null;
+}
+
+const LETTER = /\p{L}/u;
+const UPPER = /\p{Lu}/u;
+
+/** Letters and upper-case letters of `body`, by code point (no array of matches per post). */
+function letterCounts(body: string): { letters: number; upper: number } {
+  let letters = 0;
+  let upper = 0;
+  for (const ch of body) {
+    if (ch >= 'a' && ch <= 'z') letters++;
+    else if (ch >= 'A' && ch <= 'Z') {
+      letters++;
+      upper++;
+    } else if (ch > '\x7f' && LETTER.test(ch)) {
+      letters++;
+      if (UPPER.test(ch)) upper++;
+    }
+  }
+  return { letters, upper };
 }

@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type SpamSignal, spamSignalOf } from '../../src/policy/spam.ts';
+import {
+  SHOUTING_MIN_LETTERS,
+  SHOUTING_UPPER_RATIO,
+  type SpamSignal,
+  spamSignalOf,
+} from '../../src/policy/spam.ts';
 
 describe('spamSignalOf', () => {
   it.each<[string, SpamSignal | null]>([
@@ -25,5 +31,41 @@ describe('spamSignalOf', () => {
     ['we have 1000000 rows', null],
   ])('%j → %s', (text, expected) => {
     expect(spamSignalOf(text)).toBe(expected);
+  });
+});
+
+describe('spamSignalOf counts letters like the Unicode regexes it replaced', () => {
+  /** The counting before it became a loop: every \p{L} and \p{Lu} matched into an array. */
+  function shoutingByRegex(body: string): boolean {
+    const letters = body.match(/\p{L}/gu) ?? [];
+    const upper = body.match(/\p{Lu}/gu) ?? [];
+    return letters.length >= SHOUTING_MIN_LETTERS && upper.length >= letters.length * SHOUTING_UPPER_RATIO;
+  }
+
+  it('agrees on any text: ASCII, accents, scripts without case, astral letters', () => {
+    const pieces = fc.constantFrom(
+      'A',
+      'b',
+      'É',
+      'é',
+      'ß',
+      'Σ',
+      'σ',
+      '日',
+      '𝐀',
+      '𝐚',
+      'ǅ',
+      '1',
+      ' ',
+      '!',
+      '—',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 60 }), (chars) => {
+        const body = chars.join('');
+        expect(spamSignalOf(body, body) === 'shouting').toBe(shoutingByRegex(body));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
