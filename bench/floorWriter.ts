@@ -4,10 +4,15 @@ import type { PlatformPost } from '../src/platforms/contract.ts';
 import { tierOf } from '../src/policy/score.ts';
 
 /**
- * The floor: the rows `ingestPage` leaves behind for a queued candidate — candidates (final
- * state), queue_entries, actors (the snapshot JSON) and its one `candidate_queued` event —
- * written with plain prepared inserts, one transaction per page, no state machine, no policy.
- * Also seeds the restore, memory and queue-pick benchmarks with rows the runtime accepts.
+ * The floor: the rows `ingestPage` leaves behind for a queued candidate — its candidates row
+ * (final state and whole context: the candidate's snapshot), its queue entry and its one
+ * `candidate_queued` event — written with plain prepared inserts, one transaction per page, no
+ * state machine, no policy. Also seeds the restore, memory and queue-pick benchmarks with rows
+ * the runtime accepts.
+ *
+ * `layout: 'actorRow'` writes what a candidate cost before its snapshot moved into its row
+ * (migration 0007): the same three rows plus an `actors` row with the snapshot JSON — four
+ * rows, 15 index entries — the floor issue #13 measured durable ingest against.
  */
 export interface FloorWriter {
   writePage(posts: readonly PlatformPost[], now: number): void;
@@ -20,6 +25,7 @@ export function scoreOf(i: number): { score: number; tier: number } {
 }
 
 export interface FloorOptions {
+  layout?: 'candidateRow' | 'actorRow';
   ttlMs?: number;
   scoreOf?: (i: number) => { score: number; tier: number };
 }
@@ -27,10 +33,13 @@ export interface FloorOptions {
 export function createFloorWriter(db: Database.Database, options: FloorOptions = {}): FloorWriter {
   const ttlMs = options.ttlMs ?? 3_600_000;
   const scoring = options.scoreOf ?? scoreOf;
+  const withActorRow = options.layout === 'actorRow';
   const candidate = db.prepare(
     `insert into candidates (id, platform, post_id, author, text, post_created_at, in_reply_to_post_id, is_root,
-       conversation_id, source, fetch_run_id, consent, state, reason_code, score, tier, discovered_at, updated_at)
-     values (?, 'sandbox', ?, ?, ?, ?, ?, 1, ?, 'mentions:mentions', null, 'mention', 'queued', null, ?, ?, ?, ?)`,
+       conversation_id, source, fetch_run_id, consent, state, reason_code, score, tier, queue_entry_id, expires_at,
+       scheduler_run_id, decision_id, permit_id, posted_post_id, discovered_at, updated_at)
+     values (?, 'sandbox', ?, ?, ?, ?, ?, 1, ?, 'mentions:mentions', null, 'mention', 'queued', null, ?, ?, ?, ?,
+       null, null, null, null, ?, ?)`,
   );
   const entry = db.prepare(
     `insert into queue_entries (id, candidate_id, tier, score, status, enqueued_at, expires_at, updated_at)
@@ -63,10 +72,14 @@ export function createFloorWriter(db: Database.Database, options: FloorOptions =
         post.rootId,
         score,
         tier,
+        withActorRow ? null : queueEntryId,
+        withActorRow ? null : expiresAt,
         now,
         now,
       );
       entry.run(queueEntryId, id, tier, score, now, expiresAt, now);
+      event.run(now, id, id, queueEntryId, eventData);
+      if (!withActorRow) continue;
       const context = {
         candidateId: id,
         queueEntryId,
@@ -80,7 +93,6 @@ export function createFloorWriter(db: Database.Database, options: FloorOptions =
         expiresAt,
       };
       actor.run(id, JSON.stringify({ value: 'queued', context }), now);
-      event.run(now, id, id, queueEntryId, eventData);
     }
   });
   return { writePage: (posts, now) => writePage(posts, now) };

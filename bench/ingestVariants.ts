@@ -8,7 +8,7 @@ import { toPostFacts } from '../src/jobs/toPostFacts.ts';
 import type { PlatformPost } from '../src/platforms/contract.ts';
 import { type EvaluationPolicy, evaluateCandidate } from '../src/policy/evaluate.ts';
 import { systemClock } from '../src/runtime/clock.ts';
-import { createFloorWriter } from './floorWriter.ts';
+import { createFloorWriter, type FloorOptions } from './floorWriter.ts';
 import { nowMs } from './stats.ts';
 import { type PostMaker, pages } from './synthetic.ts';
 import { freshRawDb, freshStore, ingestDepsFor } from './workspace.ts';
@@ -24,6 +24,8 @@ export interface Variant {
 }
 
 const PAGE = 1000;
+
+type FloorLayout = NonNullable<FloorOptions['layout']>;
 
 function timedPages(
   make: PostMaker,
@@ -59,12 +61,20 @@ export async function durableVariant(
   };
 }
 
-/** (a) The floor: the same rows with raw better-sqlite3 batched inserts. */
-export async function floorVariant(workDir: string, make: PostMaker): Promise<Variant> {
-  const db = await freshRawDb(workDir, 'floor');
-  const writer = createFloorWriter(db);
+/**
+ * (a) The floor: the same rows with raw better-sqlite3 batched inserts. `actorRow`: (a') the
+ * four rows a candidate took before its snapshot moved into its candidates row.
+ */
+export async function floorVariant(
+  workDir: string,
+  make: PostMaker,
+  layout: FloorLayout = 'candidateRow',
+): Promise<Variant> {
+  const name = layout === 'candidateRow' ? 'floor' : 'floor (actors row)';
+  const db = await freshRawDb(workDir, layout === 'candidateRow' ? 'floor' : 'floor-actor-row');
+  const writer = createFloorWriter(db, { layout });
   return {
-    name: 'floor',
+    name,
     run: async (start, count) =>
       timedPages(make, start, count, (page) => writer.writePage(page, systemClock.now())),
     close: async () => {

@@ -117,6 +117,14 @@ export const candidates = sqliteTable(
     reasonCode: text('reason_code'),
     score: real('score'),
     tier: integer('tier'),
+    // The rest of the candidate actor's context: this row is its persisted snapshot (state +
+    // context); candidates have no `actors` row (see src/runtime/candidateRow.ts).
+    queueEntryId: text('queue_entry_id'),
+    expiresAt: integer('expires_at'),
+    schedulerRunId: text('scheduler_run_id'),
+    decisionId: text('decision_id'),
+    permitId: text('permit_id'),
+    postedPostId: text('posted_post_id'),
     discoveredAt: integer('discovered_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

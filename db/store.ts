@@ -4,8 +4,8 @@ import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { openDriver } from './drivers/open.ts';
-import { type Compiled, compiled } from './prepared.ts';
 import type { SqliteDriver, SqliteStatement } from './drivers/types.ts';
+import { type Compiled, compiled } from './prepared.ts';
 import type { NewEvent } from './schema.ts';
 import * as schema from './schema.ts';
 

@@ -37,6 +37,11 @@ export interface EntityMachineEntry<TContext, TMachine extends AnyStateMachine =
   migrate?(fromVersion: number, snapshot: PersistedShape): PersistedShape | null;
 }
 
+/**
+ * A candidate's snapshot is its typed `candidates` row (src/runtime/candidateRow.ts), so its
+ * `version` is never compared and it has no `migrate`: a change to its context is a schema
+ * migration of those columns, and a state this build lacks is quarantined.
+ */
 export const candidateEntry: EntityMachineEntry<CandidateContext, typeof candidateMachine> = {
   name: 'candidate',
   kind: 'candidate',

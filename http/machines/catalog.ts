@@ -1,16 +1,14 @@
-import { count, eq } from 'drizzle-orm';
 import type { AnyStateMachine } from 'xstate';
-import { prepared } from '../../db/prepared.ts';
-import { actors } from '../../db/schema.ts';
 import { machineRegistry } from '../../machines/registry.ts';
 import type { AppHandle } from '../../src/app/types.ts';
+import { actorCountsByState } from '../../src/runtime/actorListing.ts';
 import { definitionOf } from './definition.ts';
 import { type MachineGraph, machineGraph } from './graph.ts';
 import { visualizerConfig } from './visualizerConfig.ts';
 
 /**
- * Every registered machine with live counts per top-level state: candidates and permits from
- * the `actors` table, job machines and the supervisor from the supervisor's health view.
+ * Every registered machine with live counts per top-level state: candidates from their rows,
+ * permits from the `actors` table, job machines and the supervisor from the supervisor's health view.
  */
 export interface MachineSummary {
   name: string;
@@ -24,14 +22,6 @@ export interface MachineSummary {
 
 const ENTITY_KINDS = new Set(['candidate', 'permit']);
 
-const actorsByState = prepared<{ kind: string }>()((db, p) =>
-  db
-    .select({ state: actors.state, n: count() })
-    .from(actors)
-    .where(eq(actors.kind, p.kind))
-    .groupBy(actors.state)
-    .prepare(),
-);
 const graphs = new Map<string, MachineGraph>();
 
 function graphOf(name: string, machine: AnyStateMachine): MachineGraph {
@@ -54,7 +44,7 @@ export function liveCounts(app: AppHandle, name: string, states: readonly string
     counts[top] = (counts[top] ?? 0) + n;
   };
   if (ENTITY_KINDS.has(name)) {
-    for (const row of actorsByState.all(app.store, { kind: name })) add(row.state, row.n);
+    for (const row of actorCountsByState(app.store, name)) add(row.state, row.n);
     return counts;
   }
   const supervisor = app.health().supervisor;

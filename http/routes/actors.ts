@@ -1,11 +1,12 @@
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { actors, type EventRow, events as eventsTable } from '../../db/schema.ts';
+import { type EventRow, events as eventsTable } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { AppHandle } from '../../src/app/types.ts';
 import { eventData } from '../../src/proof/queries.ts';
+import { actorWithSnapshot, listActors } from '../../src/runtime/actorListing.ts';
 import type { HttpEnv } from '../env.ts';
 import { HttpError } from '../errors.ts';
 import { idSchema, params, query } from '../validate.ts';
@@ -27,16 +28,6 @@ const listQuery = z.object({
   cursor: idSchema.optional(),
 });
 
-const ACTOR_FIELDS = {
-  id: actors.id,
-  kind: actors.kind,
-  machine: actors.machine,
-  version: actors.version,
-  state: actors.state,
-  status: actors.status,
-  updatedAt: actors.updatedAt,
-};
-
 const EVENT_LIMIT = 500;
 
 /** The latest events of one actor, newest first, found through one of the indexed id columns. */
@@ -55,45 +46,24 @@ export function actorRoutes(app: AppHandle): Hono<HttpEnv> {
   return new Hono<HttpEnv>()
     .get('/api/actors', (c) => {
       const q = query(c, listQuery);
-      const rows = store.db
-        .select(ACTOR_FIELDS)
-        .from(actors)
-        .where(
-          and(
-            q.kind ? eq(actors.kind, q.kind) : undefined,
-            q.state ? eq(actors.state, q.state) : undefined,
-            q.cursor ? gt(actors.id, q.cursor) : undefined,
-          ),
-        )
-        .orderBy(asc(actors.id))
-        .limit(q.limit + 1)
-        .all();
+      const rows = listActors(store, { kind: q.kind, state: q.state, after: q.cursor, limit: q.limit + 1 });
       const items = rows.slice(0, q.limit);
       return c.json({ items, nextCursor: rows.length > q.limit ? items.at(-1)!.id : null });
     })
     .get('/api/actors/:id', (c) => {
       const { id } = params(c, z.object({ id: idSchema }));
-      const row = store.db
-        .select({ ...ACTOR_FIELDS, snapshot: actors.snapshot })
-        .from(actors)
-        .where(eq(actors.id, id))
-        .get();
-      if (!row) throw new HttpError(404, 'not_found', `no actor ${id}`);
-      const byId = new Map<number, EventRow>();
-      const add = (rows: readonly EventRow[]) => {
-        for (const e of rows) byId.set(e.id, e);
-      };
+      const actor = actorWithSnapshot(store, id);
+      if (!actor) throw new HttpError(404, 'not_found', `no actor ${id}`);
       // An entity's events carry its id in its kind's indexed column (its own steps and its
       // quarantine alike); actor_id has no index, so it is read only for a kind without one.
-      if (row.kind === 'permit') add(latestEventsBy(store, eventsTable.permitId, id));
-      else if (row.kind === 'candidate') add(latestEventsBy(store, eventsTable.candidateId, id));
-      else add(latestEventsBy(store, eventsTable.actorId, id));
-      const events = [...byId.values()]
-        .sort((a, b) => a.id - b.id)
-        .slice(-EVENT_LIMIT)
-        .map(toEventJson);
-      const { snapshot, ...actor } = row;
-      return c.json({ ...actor, snapshot: JSON.parse(snapshot) as unknown, events });
+      const column =
+        actor.kind === 'permit'
+          ? eventsTable.permitId
+          : actor.kind === 'candidate'
+            ? eventsTable.candidateId
+            : eventsTable.actorId;
+      const events = latestEventsBy(store, column, id).reverse().map(toEventJson);
+      return c.json({ ...actor, events });
     });
 }
 

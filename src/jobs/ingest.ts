@@ -157,6 +157,12 @@ export function ingestPage(
             reasonCode: context.reasonCode,
             score: context.score,
             tier: context.tier,
+            queueEntryId: context.queueEntryId,
+            expiresAt: context.expiresAt,
+            schedulerRunId: context.schedulerRunId,
+            decisionId: context.decisionId,
+            permitId: context.permitId,
+            postedPostId: context.postedPostId,
             at: now,
           });
           if (inserted.changes === 0) return false;
@@ -212,6 +218,12 @@ const insertCandidate = prepared<CandidateInsert>()((db, p) =>
       reasonCode: p.reasonCode,
       score: p.score,
       tier: p.tier,
+      queueEntryId: p.queueEntryId,
+      expiresAt: p.expiresAt,
+      schedulerRunId: p.schedulerRunId,
+      decisionId: p.decisionId,
+      permitId: p.permitId,
+      postedPostId: p.postedPostId,
       discoveredAt: p.at,
       updatedAt: p.at,
     })

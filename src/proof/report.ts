@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, gte, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { listMigrations } from '../../db/migrate.ts';
 import {
   actors,
+  candidates,
   events,
   ghosts,
   jobRuns as jobRunsTable,
@@ -172,7 +174,10 @@ export function buildProofReport(store: Store, options: ProofOptions): ProofRepo
 
   const sloReasons = tally(sloReasonsInRange(store, range), 20);
   const jobRuns = JOBS.map((job) => jobRunBalance(store, job, now));
-  const quarantinedCount = countRows(store, actors, eq(actors.status, QUARANTINED));
+  // A candidate has no actors row: its row's state is its quarantine (src/runtime/candidateRow.ts).
+  const quarantinedCount =
+    countRows(store, actors, eq(actors.status, QUARANTINED)) +
+    countRows(store, candidates, eq(candidates.state, QUARANTINED));
   const quarantined = quarantinedActors(store);
   const ghostRows = store.db
     .select({
@@ -352,31 +357,56 @@ function appliedMigrations(store: Store): ProofReport['migrations']['applied'] {
   return rows.map((r) => ({ ...r, eventAt: eventAt.get(r.version) ?? null }));
 }
 
-/** The newest quarantined actors, with the code of the problem their quarantine event recorded. */
+/**
+ * The newest quarantined actors, with the code of the problem their quarantine event recorded
+ * (and, for a candidate, whose row now says `quarantined`, the state it was in).
+ */
 function quarantinedActors(store: Store): QuarantinedActor[] {
-  const latestQuarantineData = store.db
-    .select({ data: events.data })
-    .from(events)
-    .where(and(eq(events.actorId, actors.id), eq(events.type, EVENT.actorQuarantined)))
-    .orderBy(desc(events.id))
-    .limit(1);
-  const rows = store.db
+  const latestQuarantineOf = (column: SQLiteColumn, id: SQLiteColumn) =>
+    store.db
+      .select({ data: events.data })
+      .from(events)
+      .where(and(eq(column, id), eq(events.type, EVENT.actorQuarantined)))
+      .orderBy(desc(events.id))
+      .limit(1);
+  const fromActors = store.db
     .select({
       id: actors.id,
       kind: actors.kind,
       state: actors.state,
-      data: sql<string | null>`(${latestQuarantineData})`,
+      updatedAt: actors.updatedAt,
+      data: sql<string | null>`(${latestQuarantineOf(events.actorId, actors.id)})`,
     })
     .from(actors)
     .where(eq(actors.status, QUARANTINED))
     .orderBy(desc(actors.updatedAt), asc(actors.id))
-    .limit(20)
+    .limit(QUARANTINED_LISTED)
     .all();
-  return rows.map(({ data, ...row }) => {
-    const code = eventData(data).code;
-    return { ...row, code: typeof code === 'string' ? code : null };
-  });
+  const fromCandidates = store.db
+    .select({
+      id: candidates.id,
+      updatedAt: candidates.updatedAt,
+      data: sql<string | null>`(${latestQuarantineOf(events.candidateId, candidates.id)})`,
+    })
+    .from(candidates)
+    .where(eq(candidates.state, QUARANTINED))
+    .orderBy(desc(candidates.updatedAt), asc(candidates.id))
+    .limit(QUARANTINED_LISTED)
+    .all()
+    .map((row) => {
+      const was = eventData(row.data).state;
+      return { ...row, kind: 'candidate', state: typeof was === 'string' ? was : QUARANTINED };
+    });
+  return [...fromActors, ...fromCandidates]
+    .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, QUARANTINED_LISTED)
+    .map(({ data, updatedAt: _, ...row }) => {
+      const code = eventData(data).code;
+      return { ...row, code: typeof code === 'string' ? code : null };
+    });
 }
+
+const QUARANTINED_LISTED = 20;
 
 function describeQuarantined(listed: QuarantinedActor[], total: number): string {
   const ids = listed.map((q) => `${q.id} (${q.kind}, was ${q.state}${q.code ? `: ${q.code}` : ''})`);

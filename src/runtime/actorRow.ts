@@ -66,3 +66,20 @@ export function decodeActorRow(row: PersistedActorRow): DecodedActorRow {
   }
   return { ok: true, entry, shape };
 }
+
+/**
+ * A kind persisted in its domain row (src/runtime/candidateRow.ts): the columns are typed, so
+ * what can be wrong is a state this build's machine does not have (a newer build wrote it).
+ */
+export function decodeDomainRow(
+  entry: EntityMachineEntry<unknown>,
+  row: { state: string; context: unknown },
+): DecodedActorRow {
+  if (!statesOf(entry.machine).has(row.state)) {
+    return {
+      ok: false,
+      problem: { code: 'unknown_state', reason: `state ${row.state} is not in ${entry.name}` },
+    };
+  }
+  return { ok: true, entry, shape: { value: row.state, context: row.context as Record<string, unknown> } };
+}

@@ -11,7 +11,8 @@ import type {
   InputOf,
   StateOf,
 } from '../../machines/registry.ts';
-import { decodeActorRow, type SnapshotProblem } from './actorRow.ts';
+import { QUARANTINED } from '../../machines/stateGroups.ts';
+import { type DecodedActorRow, decodeActorRow, decodeDomainRow, type SnapshotProblem } from './actorRow.ts';
 import type { Clock } from './clock.ts';
 import { type AnyEntityKind, entityKind } from './entityKinds.ts';
 import { ActorNotFound, ActorQuarantined, TransitionRejected } from './errors.ts';
@@ -127,7 +128,7 @@ export class EntityHost {
   ): EntityState<ContextOf<K>> {
     this.#assertInTransaction();
     const kind = entityKind(name);
-    const start = this.#load(kind.entry, id);
+    const start = this.#load(kind, id);
     const list: readonly EventOf<K>[] = isList(events) ? events : [events];
     return this.#apply({ name, kind, id, start, created: false, events: list, options }) as EntityState<
       ContextOf<K>
@@ -168,22 +169,16 @@ export class EntityHost {
   /** The actor's current state, read the way a step reads it (migrating an older version); null if none. */
   get<K extends EntityKind>(name: K, id: string): EntityState<ContextOf<K>> | null {
     try {
-      return toState(name, id, this.#load(entityKind(name).entry, id)) as EntityState<ContextOf<K>>;
+      return toState(name, id, this.#load(entityKind(name), id)) as EntityState<ContextOf<K>>;
     } catch (error) {
       if (error instanceof ActorNotFound) return null;
       throw error;
     }
   }
 
-  #load(entry: EntityMachineEntry<unknown>, id: string): AnyMachineSnapshot {
-    const row = actorById.get(this.#store, { id });
-    if (!row || row.kind !== entry.kind) {
-      throw new ActorNotFound(`no ${entry.kind} actor ${id}`, { context: { id } });
-    }
-    if (row.status === 'quarantined') {
-      throw new ActorQuarantined(`${entry.kind} ${id} is quarantined`, { context: { id } });
-    }
-    const decoded = decodeActorRow(row);
+  #load(kind: AnyEntityKind, id: string): AnyMachineSnapshot {
+    const { entry } = kind;
+    const decoded = kind.loadRow ? this.#fromDomainRow(kind, id) : this.#fromActorRow(entry, id);
     let problem: SnapshotProblem;
     if (decoded.ok) {
       try {
@@ -198,6 +193,27 @@ export class EntityHost {
     throw new ActorQuarantined(`${entry.kind} ${id} cannot be revived (${problem.reason}): quarantined`, {
       context: { id, code: problem.code },
     });
+  }
+
+  #fromActorRow(entry: EntityMachineEntry<unknown>, id: string): DecodedActorRow {
+    const row = actorById.get(this.#store, { id });
+    if (!row || row.kind !== entry.kind) {
+      throw new ActorNotFound(`no ${entry.kind} actor ${id}`, { context: { id } });
+    }
+    if (row.status === QUARANTINED) {
+      throw new ActorQuarantined(`${entry.kind} ${id} is quarantined`, { context: { id } });
+    }
+    return decodeActorRow(row);
+  }
+
+  #fromDomainRow(kind: AnyEntityKind, id: string): DecodedActorRow {
+    const { entry } = kind;
+    const row = kind.loadRow?.(this.#store, id);
+    if (!row) throw new ActorNotFound(`no ${entry.kind} actor ${id}`, { context: { id } });
+    if (row.state === QUARANTINED) {
+      throw new ActorQuarantined(`${entry.kind} ${id} is quarantined`, { context: { id } });
+    }
+    return decodeDomainRow(entry, row);
   }
 
   /**
@@ -242,8 +258,20 @@ export class EntityHost {
     const result = toState(step.name, id, snapshot);
     if (!created && snapshot === start) return result;
     if (insertRow && !insertRow(result)) return null;
+    if (!kind.loadRow) this.#upsertActor(step, result, snapshot, at);
+    if (!insertRow && kind.project(this.#store, result.state, result.context, at) === 0 && kind.loadRow) {
+      // The domain row is this kind's snapshot: without it the step would persist nothing.
+      throw new ActorNotFound(`no ${entry.kind} row ${id} to persist the actor in`, { context: { id } });
+    }
+    for (const row of rows) this.#store.event(row);
+    if (result.state !== fromState) this.#syncTimers(entry, id, result.state, result.context);
+    return result;
+  }
+
+  #upsertActor(step: Step, result: EntityState, snapshot: AnyMachineSnapshot, at: number): void {
+    const { entry } = step.kind;
     upsertActor.run(this.#store, {
-      id,
+      id: step.id,
       kind: step.name,
       machine: entry.name,
       version: entry.version,
@@ -252,10 +280,6 @@ export class EntityHost {
       snapshot: encodeSnapshot(snapshot),
       at,
     });
-    if (!insertRow) kind.project(this.#store, result.state, result.context, at);
-    for (const row of rows) this.#store.event(row);
-    if (result.state !== fromState) this.#syncTimers(entry, id, result.state, result.context);
-    return result;
   }
 
   #syncTimers(entry: EntityMachineEntry<unknown>, id: string, state: string, context: unknown): void {

@@ -7,8 +7,9 @@ import type { PermitContext } from '../../machines/permit.ts';
 import { CANDIDATE, type CandidateState, PERMIT, type PermitState } from '../../machines/stateGroups.ts';
 
 /**
- * Mirrors an entity's state into its domain row in the same transaction as the snapshot,
- * so the tables the proof report reads always agree with the actors. Joined to the machines
+ * Writes an entity's state into its domain row in the same transaction as the rest of its
+ * step, so the tables the proof report reads always agree with the actors. A permit's row
+ * mirrors its `actors` snapshot; a candidate's row is its snapshot. Joined to the machines
  * by src/runtime/entityKinds.ts.
  */
 export type QueueEntryStatus = QueueEntryRow['status'];
@@ -35,12 +36,24 @@ function value<T>(p: Placeholder<string, T>): SQL<T> {
   return sql<T>`${p}`;
 }
 
+/**
+ * The candidate's whole snapshot: its state and every field of its context (the row is the
+ * candidate actor's persisted snapshot — src/runtime/candidateRow.ts reads it back). Tier and
+ * score keep the row's value when the context has none: the machine sets them once (QUEUE)
+ * and never clears them, and a row a test or the seeders wrote with a score keeps it.
+ */
 const updateCandidate = prepared<{
   id: string;
   state: CandidateState;
   reasonCode: string | null;
   tier: number | null;
   score: number | null;
+  queueEntryId: string | null;
+  expiresAt: number | null;
+  schedulerRunId: string | null;
+  decisionId: string | null;
+  permitId: string | null;
+  postedPostId: string | null;
   at: number;
 }>()((db, p) =>
   db
@@ -50,6 +63,12 @@ const updateCandidate = prepared<{
       reasonCode: value(p.reasonCode),
       tier: sql`coalesce(${p.tier}, ${candidates.tier})`,
       score: sql`coalesce(${p.score}, ${candidates.score})`,
+      queueEntryId: value(p.queueEntryId),
+      expiresAt: value(p.expiresAt),
+      schedulerRunId: value(p.schedulerRunId),
+      decisionId: value(p.decisionId),
+      permitId: value(p.permitId),
+      postedPostId: value(p.postedPostId),
       updatedAt: value(p.at),
     })
     .where(eq(candidates.id, p.id))
@@ -73,19 +92,34 @@ const updateQueueEntry = prepared<{
     .prepare(),
 );
 
-export function projectCandidate(store: Store, state: CandidateState, c: CandidateContext, at: number): void {
-  updateCandidate.run(store, {
+/** Returns the number of candidates rows written: 0 means the candidate has no row. */
+export function projectCandidate(
+  store: Store,
+  state: CandidateState,
+  c: CandidateContext,
+  at: number,
+): number {
+  const { changes } = updateCandidate.run(store, {
     id: c.candidateId,
     state,
     reasonCode: c.reasonCode,
     tier: c.tier,
     score: c.score,
+    queueEntryId: c.queueEntryId,
+    expiresAt: c.expiresAt,
+    schedulerRunId: c.schedulerRunId,
+    decisionId: c.decisionId,
+    permitId: c.permitId,
+    postedPostId: c.postedPostId,
     at,
   });
+  // No candidates row: nothing of this step may be written (the host throws ActorNotFound).
+  if (changes === 0) return 0;
   const status = QUEUE_STATUS[state];
   if (c.queueEntryId && status) {
     updateQueueEntry.run(store, { id: c.queueEntryId, status, runId: c.schedulerRunId, at });
   }
+  return changes;
 }
 
 const updatePermit = prepared<{
@@ -115,8 +149,9 @@ const updatePermit = prepared<{
     .prepare(),
 );
 
-export function projectPermit(store: Store, state: PermitState, p: PermitContext, at: number): void {
-  updatePermit.run(store, {
+/** Returns the number of permits rows written. */
+export function projectPermit(store: Store, state: PermitState, p: PermitContext, at: number): number {
+  return updatePermit.run(store, {
     id: p.permitId,
     state,
     reasonCode: state === PERMIT.used ? null : p.reasonCode,
@@ -125,7 +160,7 @@ export function projectPermit(store: Store, state: PermitState, p: PermitContext
     targetIsRoot: rootColumn(p.targetIsRoot),
     targetInReplyToPostId: p.targetInReplyToPostId,
     at,
-  });
+  }).changes;
 }
 
 /** Root status as the `is_root` / `target_is_root` columns store it: 1, 0, or null for unknown. */

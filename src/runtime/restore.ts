@@ -1,10 +1,13 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { prepared } from '../../db/prepared.ts';
-import { actors } from '../../db/schema.ts';
+import { actors, candidates } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
+import { CANDIDATE_GROUPS } from '../../machines/stateGroups.ts';
 import type { Logger } from '../logging.ts';
-import { decodeActorRow, type QuarantineCode } from './actorRow.ts';
+import { decodeActorRow, decodeDomainRow, type QuarantineCode } from './actorRow.ts';
+import { candidatesPerState } from './candidateRow.ts';
 import type { Clock } from './clock.ts';
+import { entityKind } from './entityKinds.ts';
 import { quarantineActor } from './quarantine.ts';
 
 export interface RestoreReport {
@@ -17,7 +20,8 @@ export interface RestoreReport {
 /**
  * Boot-time check of every non-terminal persisted actor. Actors stay passivated (rows, not
  * objects): restoring means proving each snapshot can be revived — known machine, known
- * version (or migratable), parseable JSON, a state the machine has — and quarantining any
+ * version (or migratable), parseable JSON, a state the machine has (for a candidate, whose
+ * row is its snapshot: a state the machine has) — and quarantining any
  * that cannot (see quarantineActor: its domain row leaves every job's selection, with an
  * `actor_quarantined` event), so one bad row never stops the rest, nor the boot.
  */
@@ -40,6 +44,7 @@ export function restoreActors(store: Store, clock: Clock, log: Logger): RestoreR
       report.byKindState[key] = (report.byKindState[key] ?? 0) + 1;
     }
   }
+  checkCandidateRows(store, report);
   if (report.quarantined.length > 0) {
     store.tx(() => {
       const at = clock.now();
@@ -53,6 +58,33 @@ export function restoreActors(store: Store, clock: Clock, log: Logger): RestoreR
   report.durationMs = clock.now() - started;
   return report;
 }
+
+/**
+ * Candidates live in their rows (src/runtime/candidateRow.ts): the columns are typed, so the
+ * one thing to prove is that each live row's state is one this build's machine has. Read per
+ * state through `candidates_state`, so a large settled history costs one index scan.
+ */
+function checkCandidateRows(store: Store, report: RestoreReport): void {
+  const { entry } = entityKind('candidate');
+  for (const { state, n } of candidatesPerState(store)) {
+    if (SETTLED.has(state)) continue;
+    const decoded = decodeDomainRow(entry, { state, context: {} });
+    if (decoded.ok) {
+      report.active += n;
+      report.byKindState[`candidate.${state}`] = n;
+      continue;
+    }
+    for (const { id } of candidatesInState.all(store, { state })) {
+      report.quarantined.push({ id, ...decoded.problem });
+    }
+  }
+}
+
+const SETTLED: ReadonlySet<string> = new Set(CANDIDATE_GROUPS.terminal);
+
+const candidatesInState = prepared<{ state: string }>()((db, p) =>
+  db.select({ id: candidates.id }).from(candidates).where(sql`${candidates.state} = ${p.state}`).prepare(),
+);
 
 const activeActorsAfter = prepared<{ after: string }>()((db, p) =>
   db

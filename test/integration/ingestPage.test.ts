@@ -10,7 +10,8 @@ import { tempStore } from '../support/tempStore.ts';
 
 /**
  * One page, one transaction: each new post leaves its candidates row already in its final
- * state, its queue entry, its actor snapshot and one transition event; a post seen before
+ * state (the row is the candidate actor's snapshot: no actors row), its queue entry and one
+ * transition event; a post seen before
  * leaves nothing new; a failure anywhere in the page leaves nothing of the page.
  */
 const NOW = Date.UTC(2026, 0, 9, 12, 0, 0);
@@ -112,20 +113,56 @@ describe('ingestPage', () => {
         selected_by_run_id: null,
       }),
     ]);
-    const actors = store.statement('select id, state, status, snapshot from actors order by id').all() as {
-      id: string;
-      state: string;
-      status: string;
-      snapshot: string;
-    }[];
-    expect(actors.map((a) => [a.id, a.state, a.status])).toEqual([
-      ['c_sandbox_1', 'queued', 'active'],
-      ['c_sandbox_2', 'rejected', 'done'],
+    // Each candidates row is its actor's snapshot: the whole context is in it, and nothing in actors.
+    expect(store.statement('select count(*) as n from actors').get()).toEqual({ n: 0 });
+    const snapshotColumns = (row: Record<string, unknown>) => ({
+      queue_entry_id: row.queue_entry_id,
+      expires_at: row.expires_at,
+      scheduler_run_id: row.scheduler_run_id,
+      decision_id: row.decision_id,
+      permit_id: row.permit_id,
+      posted_post_id: row.posted_post_id,
+    });
+    expect(rows.map(snapshotColumns)).toEqual([
+      {
+        queue_entry_id: entries[0]!.id,
+        expires_at: NOW + 3_600_000,
+        scheduler_run_id: null,
+        decision_id: null,
+        permit_id: null,
+        posted_post_id: null,
+      },
+      {
+        queue_entry_id: null,
+        expires_at: null,
+        scheduler_run_id: null,
+        decision_id: null,
+        permit_id: null,
+        posted_post_id: null,
+      },
     ]);
-    expect(JSON.parse(actors[0]!.snapshot).context).toMatchObject({
-      queueEntryId: entries[0]!.id,
-      tier: queued.tier,
-      score: queued.score,
+    expect(deps.host.get('candidate', 'c_sandbox_1')).toEqual({
+      id: 'c_sandbox_1',
+      kind: 'candidate',
+      state: 'queued',
+      done: false,
+      context: {
+        candidateId: 'c_sandbox_1',
+        queueEntryId: entries[0]!.id,
+        schedulerRunId: null,
+        decisionId: null,
+        permitId: null,
+        postedPostId: null,
+        reasonCode: null,
+        tier: queued.tier,
+        score: queued.score,
+        expiresAt: NOW + 3_600_000,
+      },
+    });
+    expect(deps.host.get('candidate', 'c_sandbox_2')).toMatchObject({
+      state: 'rejected',
+      done: true,
+      context: { queueEntryId: null, reasonCode: 'not_root', tier: null, score: null, expiresAt: null },
     });
     const events = store
       .statement(
@@ -151,26 +188,26 @@ describe('ingestPage', () => {
   it('leaves nothing new for posts seen before, even within one page', async () => {
     const { store, deps } = await setup();
     ingestPage(deps, source, [post('1')], null);
-    const before = store
-      .statement(
-        'select (select count(*) from candidates) + (select count(*) from queue_entries) + (select count(*) from actors) + (select count(*) from events) as n',
-      )
-      .get();
+    // The candidates rows are the actors' snapshots: read whole, so a rewrite shows too.
+    const rowsNow = () => ({
+      candidates: store.statement('select * from candidates order by id').all(),
+      queueEntries: store.statement('select * from queue_entries order by id').all(),
+      counts: store
+        .statement('select (select count(*) from actors) as actors, (select count(*) from events) as events')
+        .get(),
+    });
+    const before = rowsNow();
+    await (deps.clock as SimulatedClock).advance(60_000);
     const counts = ingestPage(deps, source, [post('1'), post('1')], null, emptyCounts());
     expect(counts).toMatchObject({ seen: 2, duplicates: 2, queued: 0 });
-    expect(
-      store
-        .statement(
-          'select (select count(*) from candidates) + (select count(*) from queue_entries) + (select count(*) from actors) + (select count(*) from events) as n',
-        )
-        .get(),
-    ).toEqual(before);
+    expect(rowsNow()).toEqual(before);
   });
 
   it('commits the page whole or not at all', async () => {
     const { store, deps } = await setup();
     const broken = { ...post('2'), author: null } as unknown as PlatformPost;
     expect(() => ingestPage(deps, source, [post('1'), broken], null)).toThrow();
+    // actors too: a candidate has no actors row, and a page writes no other actor
     for (const table of ['candidates', 'queue_entries', 'actors']) {
       expect(store.statement(`select count(*) as n from ${table}`).get()).toEqual({ n: 0 });
     }

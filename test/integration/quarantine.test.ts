@@ -30,6 +30,10 @@ import { tempStore } from '../support/tempStore.ts';
  * permit in `posting` crash-looped the boot, one in `approved` failed every poster run, one in
  * `unconfirmed` every reconciler run (before ghost detection), a candidate in `selected` every
  * boot.
+ *
+ * A permit's snapshot is JSON in `actors` (bad JSON, unknown machine, unknown version, unknown
+ * state); a candidate's is its `candidates` row, so for a candidate "unreadable" means a state
+ * this build's machine does not have, as a newer build might write.
  */
 const MIN = 60_000;
 const JOBS: JobName[] = ['fetch', 'scheduler', 'poster', 'reconciler'];
@@ -108,9 +112,16 @@ async function world() {
       await clock.settleWhileAdvancing(running);
       await running;
     },
-    /** A snapshot written by a newer build: this build has no way to read version 99. */
+    /** A permit snapshot written by a newer build: this build has no way to read version 99. */
     corrupt(id: string) {
       t.store.statement('update actors set version = 99 where id = ?').run(id);
+    },
+    /**
+     * A candidate written by a newer build. Its row is its snapshot (typed columns, no JSON,
+     * no version), so the one thing this build can fail to read is a state its machine lacks.
+     */
+    corruptCandidate(id: string) {
+      t.store.statement('update candidates set state = ? where id = ?').run(NEWER_STATE, id);
     },
     failedRuns: () =>
       t.store.statement("select job, reason from job_runs where status = 'failed'").all() as {
@@ -123,7 +134,14 @@ async function world() {
         reasonCode: string | null;
       },
     actorStatus: (id: string) =>
-      (t.store.statement('select status from actors where id = ?').get(id) as { status: string }).status,
+      (t.store.statement('select status from actors where id = ?').get(id) as { status: string } | undefined)
+        ?.status,
+    queueEntryStatus: (candidateId: string) =>
+      (
+        t.store.statement('select status from queue_entries where candidate_id = ?').get(candidateId) as
+          | { status: string }
+          | undefined
+      )?.status,
     quarantineEvents: (id: string) =>
       (
         t.store
@@ -147,19 +165,20 @@ async function bootAndRunEverything(w: World): Promise<void> {
   for (const job of JOBS) await w.run(job);
 }
 
+/** What `corruptCandidate` writes: a state only a newer build's candidate machine has. */
+const NEWER_STATE = 'archived_v9';
+
 function expectQuarantined(w: World, table: 'candidates' | 'permits', id: string, from: string): void {
-  expect(w.rowState(table, id)).toEqual({ state: 'quarantined', reasonCode: 'unknown_version' });
-  expect(w.actorStatus(id)).toBe('quarantined');
+  const problem =
+    table === 'permits'
+      ? { code: 'unknown_version', reason: 'unknown version 99 of permit (current 1)' }
+      : { code: 'unknown_state', reason: `state ${NEWER_STATE} is not in candidate` };
+  expect(w.rowState(table, id)).toEqual({ state: 'quarantined', reasonCode: problem.code });
+  // A permit's actors row is marked; a candidate has none (its row, now `quarantined`, is all).
+  expect(w.actorStatus(id)).toBe(table === 'permits' ? 'quarantined' : undefined);
   const events = w.quarantineEvents(id);
   expect(events).toHaveLength(1);
-  expect(events[0]).toMatchObject({
-    reason: 'unknown version 99 of permit (current 1)'.replace(
-      'permit',
-      table === 'permits' ? 'permit' : 'candidate',
-    ),
-    code: 'unknown_version',
-    state: from,
-  });
+  expect(events[0]).toMatchObject({ ...problem, state: from });
   expect(w.timersOf(id)).toEqual([]);
 }
 
@@ -185,26 +204,22 @@ describe('quarantine cannot stop the pipeline (issue #12)', () => {
   }
 
   for (const state of CANDIDATE_STATES) {
-    it(`regression: a candidate in ${state} with a snapshot this build cannot read — boot and every job run complete`, async () => {
+    it(`regression: a candidate seeded in ${state}, then written in a state this build does not know — boot and every job run complete`, async () => {
       const w = await world();
       const chain = w.seed('x', { kind: 'candidate', state });
       const healthy = w.seed('ok', { kind: 'permit', state: 'approved' });
-      w.corrupt(chain.candidateId);
+      const entryBefore = w.queueEntryStatus(chain.candidateId);
+      w.corruptCandidate(chain.candidateId);
       await bootAndRunEverything(w);
       expect(w.failedRuns()).toEqual([]);
       // The pipeline goes on around it: the next permit is posted.
       expect(w.rowState('permits', healthy.permitId).state).toBe('used');
-      if (isTerminal(state)) {
-        expect(w.rowState('candidates', chain.candidateId).state).toBe(state);
-        expect(w.quarantineEvents(chain.candidateId)).toEqual([]);
-      } else {
-        expectQuarantined(w, 'candidates', chain.candidateId, state);
-        // Out of the queue for good: neither picked nor counted.
-        const entry = w.store
-          .statement('select status from queue_entries where candidate_id = ?')
-          .get(chain.candidateId) as { status: string } | undefined;
-        if (entry) expect(['dropped', 'done']).toContain(entry.status);
-      }
+      expect(w.rowState('candidates', healthy.candidateId).state).toBe('posted');
+      // An unknown state may be a live one (whatever the seeded state was): quarantined alike.
+      expectQuarantined(w, 'candidates', chain.candidateId, NEWER_STATE);
+      // Out of the queue for good: neither picked nor counted; a settled entry stays as it was.
+      const waiting = entryBefore === 'queued' || entryBefore === 'selected';
+      expect(w.queueEntryStatus(chain.candidateId)).toBe(waiting ? 'dropped' : entryBefore);
     });
   }
 
@@ -235,7 +250,8 @@ describe('quarantine cannot stop the pipeline (issue #12)', () => {
     const queued = w.seed('q', { kind: 'candidate', state: 'queued' });
     await w.clock.advance(20 * MIN);
     await w.boot();
-    for (const id of [approved.permitId, unconfirmed.permitId, queued.candidateId]) w.corrupt(id);
+    for (const id of [approved.permitId, unconfirmed.permitId]) w.corrupt(id);
+    w.corruptCandidate(queued.candidateId);
     // The run that first touches one may fail (its transaction rolls back), but the quarantine
     // is written after that rollback, so no later run meets it: at most one failed run each.
     for (let i = 0; i < 4; i++) for (const job of JOBS) await w.run(job).catch(() => {});
@@ -245,7 +261,12 @@ describe('quarantine cannot stop the pipeline (issue #12)', () => {
     expect(w.failedRuns()).toHaveLength(failed);
     expect(w.rowState('permits', approved.permitId).state).toBe('quarantined');
     expect(w.rowState('permits', unconfirmed.permitId).state).toBe('quarantined');
-    expect(w.rowState('candidates', queued.candidateId).state).toBe('quarantined');
+    expect(w.rowState('candidates', queued.candidateId)).toEqual({
+      state: 'quarantined',
+      reasonCode: 'unknown_state',
+    });
+    // Its queue entry no longer waits: the scheduler will not pick it again.
+    expect(w.queueEntryStatus(queued.candidateId)).toBe('dropped');
     expect(w.timersOf(unconfirmed.permitId)).toEqual([]);
     for (const id of [approved.permitId, unconfirmed.permitId, queued.candidateId]) {
       expect(w.quarantineEvents(id)).toHaveLength(1);
@@ -255,7 +276,7 @@ describe('quarantine cannot stop the pipeline (issue #12)', () => {
   it("regression: an opt-out whose author's permit has a quarantined candidate — fetch still completes, the permit is rejected", async () => {
     const w = await world();
     const chain = w.seed('x', { kind: 'candidate', state: 'permitted' });
-    w.corrupt(chain.candidateId);
+    w.corruptCandidate(chain.candidateId);
     await w.boot();
     w.platform.createPost({ author: 'alice', text: `@${w.config.REPLYWRIGHT_ACCOUNT} stop` });
     // The opt-out, the permit's rejection and its candidate's follow-up are one transaction:
@@ -275,6 +296,18 @@ describe('quarantine cannot stop the pipeline (issue #12)', () => {
     expect(w.actorStatus(chain.permitId)).toBe('quarantined');
     expect(w.rowState('permits', chain.permitId).state).toBe('used');
     expect(w.quarantineEvents(chain.permitId)).toMatchObject([{ code: 'unknown_version', state: 'used' }]);
+  });
+
+  it('a settled candidate is never quarantined: its final row is its whole snapshot, nothing to revive', async () => {
+    const w = await world();
+    const chain = w.seed('s', { kind: 'candidate', state: 'posted' });
+    await w.boot();
+    const problem = { code: 'unknown_state', reason: 'state archived_v9 is not in candidate' } as const;
+    expect(quarantineActor(w.store, w.clock.now(), chain.candidateId, problem)).toBe(false);
+    expect(w.rowState('candidates', chain.candidateId)).toEqual({ state: 'posted', reasonCode: null });
+    expect(w.queueEntryStatus(chain.candidateId)).toBe('done');
+    expect(w.quarantineEvents(chain.candidateId)).toEqual([]);
+    expect(w.host.get('candidate', chain.candidateId)?.state).toBe('posted');
   });
 
   it('a quarantined permit still holds its target: no second permit, no second reply', async () => {
@@ -302,7 +335,7 @@ describe('quarantine cannot stop the pipeline (issue #12)', () => {
     const permit = w.seed('p', { kind: 'permit', state: 'approved' });
     const candidate = w.seed('c', { kind: 'candidate', state: 'queued' });
     w.corrupt(permit.permitId);
-    w.corrupt(candidate.candidateId);
+    w.corruptCandidate(candidate.candidateId);
     await bootAndRunEverything(w);
     const now = w.clock.now();
     const report = buildProofReport(w.store, { now, windowMs: 30 * MIN });

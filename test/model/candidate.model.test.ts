@@ -66,7 +66,7 @@ describe('candidate machine, model-based', () => {
     });
     afterAll(() => t.cleanup());
 
-    it('every path agrees at every step: pure snapshot, actor row, candidates and queue_entries rows, events', () => {
+    it('every path agrees at every step: pure snapshot, candidates row (the snapshot; no actor row), queue_entries rows, events', () => {
       const clock = new ManualClock(T0);
       const host = new EntityHost(t.store, clock);
       const rejectionsChecked = new Set<string>();
@@ -98,16 +98,33 @@ describe('candidate machine, model-based', () => {
             }
           },
           expectedTimers: () => [],
-          checkDomain(state, context, trace) {
+          // The candidates row is the candidate's snapshot: its state and every context field.
+          snapshotRow() {
             const row = store
-              .statement('select state, reason_code, tier, score from candidates where id = ?')
-              .get(id);
-            expect(row, `${id} candidates row`).toEqual({
-              state,
-              reason_code: context.reasonCode,
-              tier: context.tier,
-              score: context.score,
-            });
+              .statement(
+                `select id, state, queue_entry_id, scheduler_run_id, decision_id, permit_id, posted_post_id,
+                   reason_code, tier, score, expires_at
+                 from candidates where id = ?`,
+              )
+              .get(id) as Record<string, unknown> | undefined;
+            if (!row) return undefined;
+            return {
+              value: row.state,
+              context: {
+                candidateId: row.id,
+                queueEntryId: row.queue_entry_id,
+                schedulerRunId: row.scheduler_run_id,
+                decisionId: row.decision_id,
+                permitId: row.permit_id,
+                postedPostId: row.posted_post_id,
+                reasonCode: row.reason_code,
+                tier: row.tier,
+                score: row.score,
+                expiresAt: row.expires_at,
+              },
+            };
+          },
+          checkDomain(state, context, trace) {
             const queue = store
               .statement('select id, status, selected_by_run_id from queue_entries where candidate_id = ?')
               .all(id);

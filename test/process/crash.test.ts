@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../db/store.ts';
+import type { CandidateContext } from '../../machines/candidate.ts';
 import { type EntityKind, entityMachines } from '../../machines/registry.ts';
+import { CANDIDATE_GROUPS, sqlList } from '../../machines/stateGroups.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { EntityHost, type EventOf } from '../../src/runtime/entityHost.ts';
@@ -19,8 +21,9 @@ import { waitFor } from '../support/waitFor.ts';
 /**
  * kill -9 at random instants (invariant 9): a worker process streams transitions through
  * EntityHost + DurableTimers on a file DB; the test SIGKILLs it 22 times (seeded), restarts it
- * each time, and checks that nothing reported committed is lost, that actors, domain rows,
- * events and timers agree, that every live actor restores and steps, and that every timer
+ * each time, and checks that nothing reported committed is lost, that actors (a permit's
+ * `actors` row, a candidate's `candidates` row — its snapshot), domain rows, events and timers
+ * agree, that every live actor restores and steps, and that every timer
  * overdue at a crash fires exactly once at the next start.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -169,6 +172,102 @@ interface ActorRow {
   snapshot: string;
 }
 
+/** One persisted actor, revived: from its `actors` row (a permit) or its `candidates` row. */
+interface PersistedActor {
+  id: string;
+  kind: EntityKind;
+  state: string;
+  /** From the revived snapshot: a final state is `done`. */
+  status: 'active' | 'done';
+  context: Record<string, unknown>;
+}
+
+/** The states the candidate machine has: anything else in `candidates.state` cannot be revived. */
+const CANDIDATE_STATES = new Set(Object.keys(entityMachines.candidate.machine.root.states));
+
+/**
+ * Every actor as its snapshot persists it, revived; what cannot be revived is a problem. A
+ * candidate's snapshot is its `candidates` row (state + context columns), read here by the
+ * checker's own SQL; an `actors` row for a candidate is itself a problem.
+ */
+function persistedActors(db: Database.Database, problems: string[]): PersistedActor[] {
+  const out: PersistedActor[] = [];
+  const actors = db
+    .prepare('select id, kind, machine, version, state, status, snapshot from actors')
+    .all() as ActorRow[];
+  for (const a of actors) {
+    const entry = entityMachines[a.kind];
+    const where = `${a.kind} ${a.id} (${a.state})`;
+    if (a.kind === 'candidate') {
+      problems.push(`${where}: an actors row for a candidate (its candidates row is its snapshot)`);
+      continue;
+    }
+    if (!entry || entry.name !== a.machine || a.version !== entry.version) {
+      problems.push(`${where}: unknown machine ${a.machine} v${a.version}`);
+      continue;
+    }
+    let snapshot: ReturnType<typeof reviveSnapshot>;
+    try {
+      snapshot = reviveSnapshot(entry, parsePersisted(a.snapshot));
+    } catch (error) {
+      problems.push(`${where}: snapshot does not revive: ${(error as Error).message}`);
+      continue;
+    }
+    if (snapshot.value !== a.state) problems.push(`${where}: snapshot says ${String(snapshot.value)}`);
+    const status = snapshot.status === 'done' ? 'done' : 'active';
+    if (a.status !== status) problems.push(`${where}: status ${a.status}, expected ${status}`);
+    out.push({ id: a.id, kind: a.kind, state: a.state, status, context: snapshot.context });
+  }
+  const rows = db
+    .prepare(
+      `select id, state, queue_entry_id, scheduler_run_id, decision_id, permit_id, posted_post_id, reason_code,
+         tier, score, expires_at from candidates`,
+    )
+    .all() as CandidateRow[];
+  for (const row of rows) {
+    const where = `candidate ${row.id} (${row.state})`;
+    if (!CANDIDATE_STATES.has(row.state)) {
+      problems.push(`${where}: not a state of the candidate machine`);
+      continue;
+    }
+    const context = candidateContext(row);
+    const snapshot = reviveSnapshot(entityMachines.candidate, { value: row.state, context });
+    const status = snapshot.status === 'done' ? 'done' : 'active';
+    out.push({ id: row.id, kind: 'candidate', state: row.state, status, context });
+  }
+  return out;
+}
+
+interface CandidateRow {
+  id: string;
+  state: string;
+  queue_entry_id: string | null;
+  scheduler_run_id: string | null;
+  decision_id: string | null;
+  permit_id: string | null;
+  posted_post_id: string | null;
+  reason_code: string | null;
+  tier: number | null;
+  score: number | null;
+  expires_at: number | null;
+}
+
+/** The candidate's context as its row holds it (the columns `projectCandidate` writes). */
+function candidateContext(row: CandidateRow): Record<string, unknown> {
+  return {
+    candidateId: row.id,
+    queueEntryId: row.queue_entry_id,
+    schedulerRunId: row.scheduler_run_id,
+    decisionId: row.decision_id,
+    permitId: row.permit_id,
+    postedPostId: row.posted_post_id,
+    reasonCode: row.reason_code,
+    tier: row.tier,
+    score: row.score,
+    expiresAt: row.expires_at,
+  } satisfies CandidateContext;
+}
+
 /** Every disagreement between actors, domain rows, events and timers; empty when consistent. */
 function agreementProblems(db: Database.Database, reported: Set<number>): string[] {
   const problems: string[] = [];
@@ -185,9 +284,7 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
   if (lost.length > 0)
     problems.push(`reported committed but missing: ${lost.slice(0, 10).join(', ')} (${lost.length})`);
 
-  const actors = db
-    .prepare('select id, kind, machine, version, state, status, snapshot from actors')
-    .all() as ActorRow[];
+  const actors = persistedActors(db, problems);
   const byId = new Map(actors.map((a) => [a.id, a]));
   const events = new Map<string, { type: string; from: string | null }[]>();
   for (const e of db
@@ -201,15 +298,6 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
     list.push({ type: e.type, from: (JSON.parse(e.data) as { from: string | null }).from });
     events.set(e.actor_id, list);
   }
-  const candidates = new Map(
-    (
-      db.prepare('select id, state, reason_code from candidates').all() as {
-        id: string;
-        state: string;
-        reason_code: string | null;
-      }[]
-    ).map((r) => [r.id, r]),
-  );
   const permits = new Map(
     (
       db.prepare('select id, candidate_id, state, attempts, actual_post_id from permits').all() as {
@@ -250,22 +338,8 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
   for (const a of actors) {
     const entry = entityMachines[a.kind];
     const where = `${a.kind} ${a.id} (${a.state})`;
-    if (!entry || entry.name !== a.machine || a.version !== entry.version) {
-      problems.push(`${where}: unknown machine ${a.machine} v${a.version}`);
-      continue;
-    }
-    let snapshot: ReturnType<typeof reviveSnapshot>;
-    try {
-      snapshot = reviveSnapshot(entry, parsePersisted(a.snapshot));
-    } catch (error) {
-      problems.push(`${where}: snapshot does not revive: ${(error as Error).message}`);
-      continue;
-    }
-    const context = snapshot.context as Record<string, unknown>;
+    const { context } = a;
     contexts.set(a.id, context);
-    if (snapshot.value !== a.state) problems.push(`${where}: snapshot says ${String(snapshot.value)}`);
-    const status = snapshot.status === 'done' ? 'done' : 'active';
-    if (a.status !== status) problems.push(`${where}: status ${a.status}, expected ${status}`);
     if (entry.quietStates.includes(a.state)) problems.push(`${where}: a transient state was committed`);
 
     const chain = events.get(a.id) ?? [];
@@ -285,8 +359,6 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
     }
 
     if (a.kind === 'candidate') {
-      const row = candidates.get(a.id);
-      if (row?.state !== a.state) problems.push(`${where}: candidates row says ${row?.state ?? 'missing'}`);
       const entryRow = queue.get(a.id);
       if (context.queueEntryId !== null) {
         if (entryRow?.id !== context.queueEntryId || entryRow?.status !== QUEUE_STATUS[a.state]) {
@@ -331,8 +403,6 @@ function agreementProblems(db: Database.Database, reported: Set<number>): string
       if (a.state === 'used' && !context.actualPostId) problems.push(`${where}: used without a post id`);
     }
   }
-  for (const id of candidates.keys())
-    if (byId.get(id)?.kind !== 'candidate') problems.push(`candidate row ${id} without actor`);
   for (const [id, p] of permits) {
     if (byId.get(id)?.kind !== 'permit') problems.push(`permit row ${id} without actor`);
     const candidate = byId.get(p.candidate_id);
@@ -395,11 +465,13 @@ async function offlineCheck(dbPath: string, reported: Set<number>) {
     const problems = agreementProblems(store.driver as unknown as Database.Database, reported);
     const restored = restoreActors(store, systemClock, silentLogger);
     const host = new EntityHost(store, systemClock);
-    const live = store.statement("select id, kind, state from actors where status = 'active'").all() as {
-      id: string;
-      kind: EntityKind;
-      state: string;
-    }[];
+    // A candidate has no actors row: its candidates row's state says whether it is live.
+    const live = store
+      .statement(
+        `select id, kind, state from actors where status = 'active'
+         union all select id, 'candidate', state from candidates where state in ${sqlList(CANDIDATE_GROUPS.open)}`,
+      )
+      .all() as { id: string; kind: EntityKind; state: string }[];
     const stuck: string[] = [];
     try {
       store.tx(() => {
@@ -527,9 +599,9 @@ describe('crash safety (kill -9)', () => {
   it.each<[string, string, RegExp]>([
     ['a reported commit that is not there', '', /reported committed but missing: 999999999/],
     [
-      'a candidate row without its actor',
-      "delete from actors where id = (select id from actors where kind = 'candidate' and state = 'posted' limit 1)",
-      /candidate row \S+ without actor/,
+      'a permits row without its actor',
+      "delete from actors where id = (select id from actors where kind = 'permit' and state = 'used' limit 1)",
+      /permit row \S+ without actor/,
     ],
     [
       'a permits row behind its actor',
@@ -537,9 +609,25 @@ describe('crash safety (kill -9)', () => {
       /permits row .* vs context/,
     ],
     [
-      'a candidates row behind its actor',
+      'a candidates row (its snapshot) out of step with its queue entry',
       "update candidates set state = 'queued' where id = (select id from candidates where state = 'posted' limit 1)",
-      /candidates row says queued/,
+      /candidate \S+ \(queued\): queue entry \S+ is done/,
+    ],
+    [
+      'a candidates row in a state its machine does not have',
+      "update candidates set state = 'archived_v9' where id = (select id from candidates where state = 'posted' limit 1)",
+      /candidate \S+ \(archived_v9\): not a state of the candidate machine/,
+    ],
+    [
+      'a candidates row that lost a context column',
+      "update candidates set decision_id = null where id = (select id from candidates where state = 'posted' limit 1)",
+      /candidate \S+ \(posted\): no decision row null/,
+    ],
+    [
+      'an actors row for a candidate',
+      `insert into actors (id, kind, machine, version, state, status, snapshot, updated_at)
+       select id, 'candidate', 'candidate', 1, state, 'done', '{}', updated_at from candidates where state = 'posted' limit 1`,
+      /candidate \S+ \(posted\): an actors row for a candidate/,
     ],
     [
       'a lost event row',

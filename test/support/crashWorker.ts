@@ -3,6 +3,7 @@ import { migrate } from '../../db/migrate.ts';
 import { timers as timersTable } from '../../db/schema.ts';
 import { openStore } from '../../db/store.ts';
 import type { CandidateContext } from '../../machines/candidate.ts';
+import { CANDIDATE_GROUPS, sqlList } from '../../machines/stateGroups.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { type DueTimer, DurableTimers } from '../../src/runtime/durableTimers.ts';
@@ -16,9 +17,10 @@ import { waitFor } from './waitFor.ts';
  * The child process of test/process/crash.test.ts. Opens a file DB, migrates, restores,
  * starts the durable timers and then streams transitions forever: candidates driven from
  * discovered to posted (or to a fate: rejected, released, permit expired, posting deadline,
- * manual approval, not root), each step one transaction holding the actor snapshots, the
- * domain rows and the events. After each commit it prints `committed <n>`; every event row of
- * that commit carries `n` in its data. The parent kills it with SIGKILL at random instants.
+ * manual approval, not root), each step one transaction holding the actor snapshots (a
+ * candidate's is its candidates row), the domain rows and the events. After each commit it
+ * prints `committed <n>`; every event row of that commit carries `n` in its data. The parent
+ * kills it with SIGKILL at random instants.
  *
  *   node --import tsx test/support/crashWorker.ts <db path> <seed>
  */
@@ -120,12 +122,11 @@ async function main(): Promise<void> {
     `ready ${JSON.stringify({ quarantined: restored.quarantined.length, active: restored.active, startedAt, fired: timers.fired })}`,
   );
 
+  // A candidate has no actors row: its candidates row's state says whether it is still live.
   const live = (
     store
-      .statement("select id from actors where kind = 'candidate' and status = 'active' order by id")
-      .all() as {
-      id: string;
-    }[]
+      .statement(`select id from candidates where state in ${sqlList(CANDIDATE_GROUPS.open)} order by id`)
+      .all() as { id: string }[]
   ).map((r) => r.id);
 
   function createCandidate(): void {
