@@ -30,6 +30,17 @@ export interface ActorFilter {
 }
 
 const CANDIDATE_KIND = entityMachines.candidate.kind;
+
+/** The columns of an `actors` row that make a `ListedActor`. */
+const LISTED_FIELDS = {
+  id: actors.id,
+  kind: actors.kind,
+  machine: actors.machine,
+  version: actors.version,
+  state: actors.state,
+  status: actors.status,
+  updatedAt: actors.updatedAt,
+};
 const FINAL: ReadonlySet<string> = new Set(CANDIDATE_GROUPS.terminal.filter((s) => s !== QUARANTINED));
 
 function candidateStatus(state: string): ListedActor['status'] {
@@ -49,15 +60,7 @@ export function listActors(store: Store, filter: ActorFilter): ListedActor[] {
   if (fromActors) {
     found.push(
       ...store.db
-        .select({
-          id: actors.id,
-          kind: actors.kind,
-          machine: actors.machine,
-          version: actors.version,
-          state: actors.state,
-          status: actors.status,
-          updatedAt: actors.updatedAt,
-        })
+        .select(LISTED_FIELDS)
         .from(actors)
         .where(
           and(
@@ -97,16 +100,7 @@ export function actorWithSnapshot(
   id: string,
 ): (ListedActor & { snapshot: unknown }) | undefined {
   const row = store.db
-    .select({
-      id: actors.id,
-      kind: actors.kind,
-      machine: actors.machine,
-      version: actors.version,
-      state: actors.state,
-      status: actors.status,
-      updatedAt: actors.updatedAt,
-      snapshot: actors.snapshot,
-    })
+    .select({ ...LISTED_FIELDS, snapshot: actors.snapshot })
     .from(actors)
     .where(eq(actors.id, id))
     .get();

@@ -3,6 +3,7 @@ import { createMachine, initialTransition, transition } from 'xstate';
 import { type CandidateEvent, candidateMachine } from '../../machines/candidate.ts';
 import { EntityHost } from '../../src/runtime/entityHost.ts';
 import { QUEUE_STATUS } from '../../src/runtime/projections.ts';
+import { CANDIDATE_ROW_SQL, type CandidateRow, candidateRowContext } from '../support/candidateRows.ts';
 import { insertCandidateRow, insertQueueEntryRow } from '../support/fixtures.ts';
 import { CANDIDATE_CATALOG, T0 } from '../support/modelCatalogs.ts';
 import { ManualClock, runPath, scopeIds } from '../support/modelHarness.ts';
@@ -100,29 +101,10 @@ describe('candidate machine, model-based', () => {
           expectedTimers: () => [],
           // The candidates row is the candidate's snapshot: its state and every context field.
           snapshotRow() {
-            const row = store
-              .statement(
-                `select id, state, queue_entry_id, scheduler_run_id, decision_id, permit_id, posted_post_id,
-                   reason_code, tier, score, expires_at
-                 from candidates where id = ?`,
-              )
-              .get(id) as Record<string, unknown> | undefined;
-            if (!row) return undefined;
-            return {
-              value: row.state,
-              context: {
-                candidateId: row.id,
-                queueEntryId: row.queue_entry_id,
-                schedulerRunId: row.scheduler_run_id,
-                decisionId: row.decision_id,
-                permitId: row.permit_id,
-                postedPostId: row.posted_post_id,
-                reasonCode: row.reason_code,
-                tier: row.tier,
-                score: row.score,
-                expiresAt: row.expires_at,
-              },
-            };
+            const row = store.statement(`${CANDIDATE_ROW_SQL} where id = ?`).get(id) as
+              | CandidateRow
+              | undefined;
+            return row && { value: row.state, context: candidateRowContext(row) };
           },
           checkDomain(state, context, trace) {
             const queue = store

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../db/store.ts';
-import type { CandidateContext } from '../../machines/candidate.ts';
 import { type EntityKind, entityMachines } from '../../machines/registry.ts';
 import { CANDIDATE_GROUPS, sqlList } from '../../machines/stateGroups.ts';
 import { silentLogger } from '../../src/logging.ts';
@@ -16,6 +15,7 @@ import { QUEUE_STATUS } from '../../src/runtime/projections.ts';
 import { seededRandom } from '../../src/runtime/random.ts';
 import { restoreActors } from '../../src/runtime/restore.ts';
 import { parsePersisted, reviveSnapshot } from '../../src/runtime/snapshotCodec.ts';
+import { CANDIDATE_ROW_SQL, type CandidateRow, candidateRowContext } from '../support/candidateRows.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 /**
@@ -218,54 +218,19 @@ function persistedActors(db: Database.Database, problems: string[]): PersistedAc
     if (a.status !== status) problems.push(`${where}: status ${a.status}, expected ${status}`);
     out.push({ id: a.id, kind: a.kind, state: a.state, status, context: snapshot.context });
   }
-  const rows = db
-    .prepare(
-      `select id, state, queue_entry_id, scheduler_run_id, decision_id, permit_id, posted_post_id, reason_code,
-         tier, score, expires_at from candidates`,
-    )
-    .all() as CandidateRow[];
+  const rows = db.prepare(CANDIDATE_ROW_SQL).all() as CandidateRow[];
   for (const row of rows) {
     const where = `candidate ${row.id} (${row.state})`;
     if (!CANDIDATE_STATES.has(row.state)) {
       problems.push(`${where}: not a state of the candidate machine`);
       continue;
     }
-    const context = candidateContext(row);
+    const context = candidateRowContext(row);
     const snapshot = reviveSnapshot(entityMachines.candidate, { value: row.state, context });
     const status = snapshot.status === 'done' ? 'done' : 'active';
     out.push({ id: row.id, kind: 'candidate', state: row.state, status, context });
   }
   return out;
-}
-
-interface CandidateRow {
-  id: string;
-  state: string;
-  queue_entry_id: string | null;
-  scheduler_run_id: string | null;
-  decision_id: string | null;
-  permit_id: string | null;
-  posted_post_id: string | null;
-  reason_code: string | null;
-  tier: number | null;
-  score: number | null;
-  expires_at: number | null;
-}
-
-/** The candidate's context as its row holds it (the columns `projectCandidate` writes). */
-function candidateContext(row: CandidateRow): Record<string, unknown> {
-  return {
-    candidateId: row.id,
-    queueEntryId: row.queue_entry_id,
-    schedulerRunId: row.scheduler_run_id,
-    decisionId: row.decision_id,
-    permitId: row.permit_id,
-    postedPostId: row.posted_post_id,
-    reasonCode: row.reason_code,
-    tier: row.tier,
-    score: row.score,
-    expiresAt: row.expires_at,
-  } satisfies CandidateContext;
 }
 
 /** Every disagreement between actors, domain rows, events and timers; empty when consistent. */
