@@ -3,8 +3,8 @@ import { prepared } from '../../db/prepared.ts';
 import { actors, candidates } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { entityMachines } from '../../machines/registry.ts';
-import { CANDIDATE_GROUPS, QUARANTINED } from '../../machines/stateGroups.ts';
-import { candidatesPerState, loadCandidateRow } from './candidateRow.ts';
+import { QUARANTINED } from '../../machines/stateGroups.ts';
+import { candidateStatusOf, candidatesPerState, loadCandidateRow } from './candidateRow.ts';
 
 /**
  * The persisted actors as the outside sees them (`/api/actors`, the statechart catalog):
@@ -41,15 +41,10 @@ const LISTED_FIELDS = {
   status: actors.status,
   updatedAt: actors.updatedAt,
 };
-const FINAL: ReadonlySet<string> = new Set(CANDIDATE_GROUPS.terminal.filter((s) => s !== QUARANTINED));
-
-function candidateStatus(state: string): ListedActor['status'] {
-  return state === QUARANTINED ? QUARANTINED : FINAL.has(state) ? 'done' : 'active';
-}
 
 function asListed(row: { id: string; state: string; updatedAt: number }): ListedActor {
   const { name, kind, version } = entityMachines.candidate;
-  return { ...row, kind, machine: name, version, status: candidateStatus(row.state) };
+  return { ...row, kind, machine: name, version, status: candidateStatusOf(row.state) };
 }
 
 /** Actors by id, filtered by kind and state: both tables read by id from the cursor, merged. */

@@ -3,6 +3,7 @@ import { prepared } from '../../db/prepared.ts';
 import { candidates } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { CandidateContext } from '../../machines/candidate.ts';
+import { CANDIDATE_GROUPS, QUARANTINED } from '../../machines/stateGroups.ts';
 
 /**
  * A candidate actor is persisted in its `candidates` row, not in `actors`: the row holds the
@@ -50,3 +51,14 @@ export function candidatesPerState(store: Store): { state: string; n: number }[]
 const candidatesByState = prepared()((db) =>
   db.select({ state: candidates.state, n: count() }).from(candidates).groupBy(candidates.state).prepare(),
 );
+
+/** The machine's final states (its terminal group, less the runtime's `quarantined`). */
+const FINAL: ReadonlySet<string> = new Set(CANDIDATE_GROUPS.terminal.filter((s) => s !== QUARANTINED));
+
+/**
+ * What an `actors` row's status would say of a candidate, read from its row's state: a state
+ * this build does not know counts as live (it is the one that must be checked or quarantined).
+ */
+export function candidateStatusOf(state: string): 'active' | 'done' | 'quarantined' {
+  return state === QUARANTINED ? QUARANTINED : FINAL.has(state) ? 'done' : 'active';
+}

@@ -2,9 +2,10 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { actors, candidates, permits, queueEntries, timers } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { entityMachines } from '../../machines/registry.ts';
-import { CANDIDATE_GROUPS, QUARANTINED } from '../../machines/stateGroups.ts';
+import { QUARANTINED } from '../../machines/stateGroups.ts';
 import { EVENT } from '../events.ts';
 import type { SnapshotProblem } from './actorRow.ts';
+import { candidateStatusOf } from './candidateRow.ts';
 
 /**
  * Takes an actor this build cannot revive out of the pipeline for good, in one transaction:
@@ -111,12 +112,6 @@ function candidateRowOf(store: Store, id: string): QuarantineSubject | undefined
     .get();
   if (!row) return undefined;
   const { name, version } = entityMachines.candidate;
-  const status =
-    row.state === QUARANTINED ? QUARANTINED : FINAL_CANDIDATE_STATES.has(row.state) ? 'done' : 'active';
+  const status = candidateStatusOf(row.state);
   return { kind: 'candidate', machine: name, version, state: row.state, status };
 }
-
-/** Settled candidates: nothing left to quarantine (a state this build lacks counts as live). */
-const FINAL_CANDIDATE_STATES: ReadonlySet<string> = new Set(
-  CANDIDATE_GROUPS.terminal.filter((state) => state !== QUARANTINED),
-);

@@ -2,10 +2,9 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { prepared } from '../../db/prepared.ts';
 import { actors, candidates } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
-import { CANDIDATE_GROUPS } from '../../machines/stateGroups.ts';
 import type { Logger } from '../logging.ts';
 import { decodeActorRow, decodeDomainRow, type QuarantineCode } from './actorRow.ts';
-import { candidatesPerState } from './candidateRow.ts';
+import { candidateStatusOf, candidatesPerState } from './candidateRow.ts';
 import type { Clock } from './clock.ts';
 import { entityKind } from './entityKinds.ts';
 import { quarantineActor } from './quarantine.ts';
@@ -67,7 +66,7 @@ export function restoreActors(store: Store, clock: Clock, log: Logger): RestoreR
 function checkCandidateRows(store: Store, report: RestoreReport): void {
   const { entry } = entityKind('candidate');
   for (const { state, n } of candidatesPerState(store)) {
-    if (SETTLED.has(state)) continue;
+    if (candidateStatusOf(state) !== 'active') continue;
     const decoded = decodeDomainRow(entry, { state, context: {} });
     if (decoded.ok) {
       report.active += n;
@@ -79,8 +78,6 @@ function checkCandidateRows(store: Store, report: RestoreReport): void {
     }
   }
 }
-
-const SETTLED: ReadonlySet<string> = new Set(CANDIDATE_GROUPS.terminal);
 
 const candidatesInState = prepared<{ state: string }>()((db, p) =>
   db.select({ id: candidates.id }).from(candidates).where(sql`${candidates.state} = ${p.state}`).prepare(),
