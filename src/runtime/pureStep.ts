@@ -1,4 +1,5 @@
 import { type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, createActor } from 'xstate';
+import { flatInitial, flatNext, flatPlanOf } from './flatMachine.ts';
 
 /**
  * XState's pure `initialTransition()` / `transition()`, without their per-call cost: each of
@@ -10,6 +11,9 @@ import { type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, crea
  * The scope leans on XState internals (5.33): test/unit/pureStep.test.ts checks every edge
  * of every machine against the public `transition()`, which cannot replace it outright (it
  * builds a throwaway actor per call — the cost this file exists to avoid).
+ *
+ * A flat machine (one level of states, only `assign`: the candidate, the permit, the
+ * supervisor) goes further and skips XState's general macrostep: see flatMachine.ts.
  */
 const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
 
@@ -35,7 +39,16 @@ function inertScope(machine: AnyStateMachine): AnyActorScope {
 }
 
 export function initialSnapshot(machine: AnyStateMachine, input: unknown): AnyMachineSnapshot {
-  return machine.getInitialSnapshot(inertScope(machine), input);
+  const scope = inertScope(machine);
+  const plan = flatPlanOf(machine);
+  if (plan) {
+    try {
+      return flatInitial(machine, plan, scope, input);
+    } catch {
+      // XState decides what a failing context factory gives (an errored snapshot).
+    }
+  }
+  return machine.getInitialSnapshot(scope, input);
 }
 
 export function nextSnapshot(
@@ -43,5 +56,14 @@ export function nextSnapshot(
   snapshot: AnyMachineSnapshot,
   event: { type: string },
 ): AnyMachineSnapshot {
-  return machine.transition(snapshot, event, inertScope(machine));
+  const scope = inertScope(machine);
+  if (flatPlanOf(machine)) {
+    try {
+      const next = flatNext(machine, scope, snapshot, event);
+      if (next) return next;
+    } catch {
+      // A guard or an assign that throws: XState decides what that gives.
+    }
+  }
+  return machine.transition(snapshot, event, scope);
 }

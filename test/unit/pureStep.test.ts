@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type AnyMachineSnapshot,
   type AnyStateMachine,
@@ -11,7 +11,9 @@ import { candidateMachine } from '../../machines/candidate.ts';
 import { permitMachine } from '../../machines/permit.ts';
 import { jobMachines } from '../../machines/registry.ts';
 import { supervisorMachine } from '../../machines/supervisor.ts';
+import { flatPlanOf } from '../../src/runtime/flatMachine.ts';
 import { initialSnapshot, nextSnapshot } from '../../src/runtime/pureStep.ts';
+import { FLAT_FEATURES, NOT_FLAT, type StepCase } from '../support/flatMachines.ts';
 import {
   CANDIDATE_CATALOG,
   PERMIT_CATALOG,
@@ -21,20 +23,16 @@ import {
 import { machineEdges, takenEdge } from '../support/modelPaths.ts';
 
 /**
- * pureStep steps the machines with one hand-built inert actor scope per machine (tied to
- * XState's internals, for speed). This checks it against XState's public, pure
- * `initialTransition()` / `transition()` on every edge of every machine: each machine is
- * explored breadth-first from its initial snapshot(s) with an event catalog (the model tests'
- * payloads, plus one bare event for every other type the definition names), every accepted (snapshot, event) is
- * stepped both ways and compared — state value, context, status — and the edges taken must
- * be all the edges of the definition.
+ * pureStep steps the machines with one hand-built inert actor scope per machine, and a flat
+ * machine (flatMachine.ts) without XState's general algorithm — both tied to XState's
+ * internals, for speed. This checks it against XState's public, pure `initialTransition()` /
+ * `transition()` on every edge of every machine: each machine is explored breadth-first from
+ * its initial snapshot(s) with an event catalog (the model tests' payloads, plus one bare
+ * event for every other type the definition names), every (snapshot, event) is stepped both
+ * ways and compared — state value, context, status, tags, output, error, history, children —
+ * and the edges taken must be all the edges of the definition.
  */
-interface Case {
-  name: string;
-  machine: AnyStateMachine;
-  inputs: unknown[];
-  catalog: readonly EventObject[];
-}
+type Case = StepCase;
 
 /** Explored snapshots per machine: the counters (runs, restarts) make the state space unbounded. */
 const MAX_SNAPSHOTS = 400;
@@ -47,10 +45,22 @@ function definitionEvents(machine: AnyStateMachine): EventObject[] {
     for (const child of Object.values(node.states) as AnyStateNode[]) walk(child);
   };
   walk(machine.root);
-  return [...types].map((type) => ({ type, output: undefined, error: 'boom' }));
+  // A wildcard is no event's type: the catalog names events it matches.
+  return [...types]
+    .filter((type) => !type.includes('*'))
+    .map((type) => ({ type, output: undefined, error: 'boom' }));
 }
 
-const comparable = (s: AnyMachineSnapshot) => ({ value: s.value, context: s.context, status: s.status });
+const comparable = (s: AnyMachineSnapshot) => ({
+  value: s.value,
+  context: s.context,
+  status: s.status,
+  tags: [...s.tags].sort(),
+  output: s.output,
+  error: s.error,
+  historyValue: s.historyValue,
+  children: Object.keys(s.children),
+});
 const key = (s: AnyMachineSnapshot) =>
   JSON.stringify({ value: s.value, context: s.context, status: s.status });
 
@@ -72,10 +82,11 @@ function explore(c: Case): { edges: Set<string>; steps: number } {
     seen.add(key(snapshot));
     for (const event of catalog) {
       const edge = takenEdge(c.machine, snapshot, event);
-      if (edge === null) continue;
       const [expected] = transition(c.machine, snapshot, event);
       const actual = nextSnapshot(c.machine, snapshot, event);
-      expect(comparable(actual), `${c.name}: ${edge} from ${key(snapshot)}`).toEqual(comparable(expected));
+      const what = `${c.name}: ${edge ?? `ignored ${event.type}`} from ${key(snapshot)}`;
+      expect(comparable(actual), what).toEqual(comparable(expected));
+      if (edge === null) continue;
       edges.add(edge);
       steps++;
       if (!seen.has(key(expected))) queue.push(expected);
@@ -119,6 +130,7 @@ const CASES: Case[] = [
       { type: 'DRAINED' },
     ],
   },
+  FLAT_FEATURES,
 ];
 
 describe('pureStep equals XState’s public transition()', () => {
@@ -127,6 +139,34 @@ describe('pureStep equals XState’s public transition()', () => {
     const missing = [...machineEdges(c.machine).keys()].filter((edge) => !edges.has(edge));
     expect(missing).toEqual([]);
     expect(steps).toBeGreaterThan(0);
+  });
+
+  it('the entity machines and the supervisor take the flat path; the job machines (invoke, after) do not', () => {
+    expect(flatPlanOf(candidateMachine)).not.toBeNull();
+    expect(flatPlanOf(permitMachine)).not.toBeNull();
+    expect(flatPlanOf(supervisorMachine)).not.toBeNull();
+    expect(flatPlanOf(FLAT_FEATURES.machine)).not.toBeNull();
+    for (const machine of Object.values(jobMachines)) expect(flatPlanOf(machine)).toBeNull();
+  });
+
+  it.each(NOT_FLAT)('$name: has no flat plan, and XState steps it in full', (c) => {
+    expect(flatPlanOf(c.machine)).toBeNull();
+    // Every step compared; not every edge is reachable by an outside event here (raised, parallel).
+    expect(explore(c).steps).toBeGreaterThan(0);
+  });
+
+  it('a flat step does not run XState’s transition; an ignored event does', () => {
+    const spy = vi.spyOn(candidateMachine, 'transition');
+    try {
+      const start = initialSnapshot(candidateMachine, { candidateId: 'c' });
+      const evaluating = nextSnapshot(candidateMachine, start, { type: 'EVALUATE' });
+      expect(evaluating.value).toBe('evaluating');
+      expect(spy).not.toHaveBeenCalled();
+      expect(nextSnapshot(candidateMachine, evaluating, { type: 'EXPIRE' })).toBe(evaluating);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('the comparison fails for a step that differs', () => {
