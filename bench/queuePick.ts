@@ -9,7 +9,10 @@ import type { BenchFn } from './types.ts';
  * 4. Scheduler pick: latency of `queueHead` (the scheduler's choice: tier, then score, then
  * expiry) with N queued entries, against a raw one-statement `select … order by … limit 1`
  * on the same table and connection. Calls alternate (the raw select within a time budget), so
- * both see the same machine; both must name the same entry.
+ * both see the same machine; both must name the same entry. The raw select reads the whole
+ * queue, which evicts SQLite's page cache: a pick right after it is a cold pick (~1.5 ms at 1M,
+ * against ~0.3 ms warm) and is reported apart, so the goal is judged on the picks that follow
+ * a pick — what the scheduler sees — and not on the benchmark's own interference.
  */
 export const GOAL_P99_MS = 1;
 
@@ -28,16 +31,19 @@ export const queuePickBench: BenchFn = async ({ quick, workDir }) => {
   if (!head || head.queueEntryId !== rawHead?.id) {
     throw new Error(`queueHead picked ${head?.queueEntryId} but the raw select picked ${rawHead?.id}`);
   }
-  const samples = { head: [] as number[], raw: [] as number[] };
-  const calls = quick ? 500 : 3000;
+  const samples = { head: [] as number[], afterScan: [] as number[], raw: [] as number[] };
+  const calls = quick ? 600 : 3000;
   // The raw select reads the whole queue each time: it gets a time budget, not a call count.
   const rawBudgetMs = quick ? 3000 : 20_000;
   let rawMs = 0;
+  let afterScan = false;
   for (let i = 0; i < calls; i++) {
     let t = nowMs();
     queueHead(store, now);
-    samples.head.push(nowMs() - t);
-    if (rawMs < rawBudgetMs || samples.raw.length < 25) {
+    (afterScan ? samples.afterScan : samples.head).push(nowMs() - t);
+    // The raw select follows every other pick, so half the picks follow a pick.
+    afterScan = i % 2 === 0 && (rawMs < rawBudgetMs || samples.raw.length < 25);
+    if (afterScan) {
       t = nowMs();
       raw.get(now);
       const ms = nowMs() - t;
@@ -48,6 +54,7 @@ export const queuePickBench: BenchFn = async ({ quick, workDir }) => {
   store.close();
   const h = summarize(samples.head.slice(5));
   const r = summarize(samples.raw.slice(5));
+  const cold = summarize(samples.afterScan);
   return {
     id: 'queuePick',
     title: `Scheduler pick (${fmt(n)} queued entries)`,
@@ -76,11 +83,20 @@ export const queuePickBench: BenchFn = async ({ quick, workDir }) => {
           },
         ],
         goal: { text: `p99 < ${GOAL_P99_MS} ms`, met: h.p99 < GOAL_P99_MS },
-        note: `${h.n} calls of queueHead, ${r.n} of the raw select, alternating`,
+        note: `${h.n} calls of queueHead that followed a pick, ${r.n} of the raw select, alternating`,
+      },
+      {
+        measure: "queueHead right after the raw select's full scan (cold page cache), p50",
+        value: cold.p50,
+        unit: 'ms',
+        comparisons: [
+          { against: 'queueHead p50, warm', ratio: ratio(cold.p50, h.p50), referenceValue: h.p50 },
+        ],
+        note: `${cold.n} calls; p99 ${fmt(cold.p99)} ms`,
       },
     ],
-    summary: `queue pick: queueHead p50 ${fmt(h.p50)} ms, p99 ${fmt(h.p99)} ms with ${fmt(n)} queued (${fmtRatio(ratio(h.p99, r.p99))} the raw select's p99 of ${fmt(r.p99)} ms; goal p99 < ${GOAL_P99_MS} ms)`,
-    details: { n, head: h, raw: r },
+    summary: `queue pick: queueHead p50 ${fmt(h.p50)} ms, p99 ${fmt(h.p99)} ms with ${fmt(n)} queued (${fmtRatio(ratio(h.p99, r.p99))} the raw select's p99 of ${fmt(r.p99)} ms; goal p99 < ${GOAL_P99_MS} ms); ${fmt(cold.p50)} ms right after a full scan`,
+    details: { n, head: h, afterScan: cold, raw: r },
     rssMb: process.memoryUsage().rss / 1_048_576,
   };
 };
