@@ -1,3 +1,5 @@
+import { maxHeaderSize } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Env, Hono } from 'hono';
 
 /**
@@ -68,5 +70,35 @@ export async function serveHttp<E extends Env>(app: Hono<E>, options: ServeOptio
       });
     });
     server.once('error', reject);
+    server.on('clientError', answerClientError);
   });
+}
+
+/**
+ * A request Node's parser refuses never reaches the app: Node would answer it with a bare
+ * status and no body. It gets the edge's JSON error instead, like every other refusal: 431
+ * for a request line and headers over Node's limit, 400 for anything malformed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify(
+    tooLarge
+      ? {
+          error: 'request_too_large',
+          message: `the request line and headers exceed ${maxHeaderSize} bytes`,
+        }
+      : { error: 'bad_request', message: 'malformed HTTP request' },
+  );
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      'X-Content-Type-Options: nosniff\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }
