@@ -108,8 +108,9 @@ export function flatInitial(
 }
 
 /**
- * One step of a flat machine, or undefined when XState should take it (no transition
- * enabled: XState decides what an ignored event does).
+ * One step of a flat machine, or undefined when XState should take it: no transition enabled
+ * (XState decides what an ignored event does), a snapshot that is not active, or an event of
+ * XState's own.
  */
 export function flatNext(
   machine: AnyStateMachine,
@@ -117,7 +118,8 @@ export function flatNext(
   snapshot: AnyMachineSnapshot,
   event: EventObject,
 ): AnyMachineSnapshot | undefined {
-  if (snapshot.status !== 'active') return undefined;
+  // XState's own events (stop, done, error) have meanings of their own: XState takes them.
+  if (snapshot.status !== 'active' || event.type.startsWith('xstate.')) return undefined;
   const [t] = machine.getTransitionData(snapshot, event);
   if (t === undefined) return undefined;
   let context: MachineContext = snapshot.context;

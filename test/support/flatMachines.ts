@@ -90,7 +90,8 @@ export const FLAT_FEATURES: StepCase = {
   name: 'flat features',
   machine: flatFeatures,
   inputs: [{ id: 'f' }],
-  catalog: FLAT_EVENTS,
+  // XState's own stop event, and every event again on the stopped snapshot it leaves.
+  catalog: [...FLAT_EVENTS, { type: 'xstate.stop' }],
 };
 
 const simple = setup({
