@@ -64,19 +64,81 @@ export function foldUnicode(text: string): string {
 }
 
 /**
- * The same folding for ASCII-only text (most posts), with ASCII patterns: several times
- * faster than the Unicode ones, which matters because every post addressed to the account is
- * checked. A property test holds the two equal on ASCII.
+ * The same folding for ASCII-only text (most posts), in one pass over the characters instead
+ * of six regular-expression passes: every post addressed to the account is checked, so this
+ * is on the ingest's hot path. Step by step it is foldUnicode's: @mentions (not after a
+ * letter, digit or `_`) and then links (at a word boundary, up to the next space) become a
+ * space; apostrophes go; every other run of non-alphanumerics is one space; a repeated
+ * letter is one letter; no space at either end. A property test holds the two equal on ASCII.
  */
 export function foldAscii(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/(?<![a-z0-9_])@[a-z0-9_.-]+/g, ' ')
-    .replace(/\b(?:https?:\/\/|www\.)\S*/g, ' ')
-    .replace(/['`]/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .replace(/([a-z])\1+/g, '$1')
-    .trim();
+  const s = text.toLowerCase();
+  const n = s.length;
+  let out = '';
+  let last = -1; // the last character written, -1 after a space
+  let space = false; // a space is due before the next character written
+  let before = -1; // the character before i once mentions are replaced (for the link's \b)
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    const mention = mentionEnd(s, i);
+    if (mention > i) {
+      i = mention;
+      before = SPACE;
+      space = out !== '';
+      last = -1;
+      continue;
+    }
+    if (!isWord(before) && (c === H || c === W) && startsLink(s, i)) {
+      // Up to the next space — or the next mention, which has already become one.
+      let j = i;
+      while (j < n && !isSpace(s.charCodeAt(j)) && mentionEnd(s, j) === j) j++;
+      i = j;
+      before = SPACE;
+      space = out !== '';
+      last = -1;
+      continue;
+    }
+    before = c;
+    i++;
+    if (c === APOSTROPHE || c === BACKTICK) continue;
+    if (!isAlnum(c)) {
+      if (out !== '') space = true;
+      last = -1;
+      continue;
+    }
+    if (c === last && c >= A && c <= Z) continue;
+    if (space) {
+      out += ' ';
+      space = false;
+    }
+    out += s[i - 1];
+    last = c;
+  }
+  return out;
+}
+
+const [A, Z, H, W, SPACE, APOSTROPHE, BACKTICK] = ['a', 'z', 'h', 'w', ' ', "'", '`'].map((ch) =>
+  ch.charCodeAt(0),
+) as [number, number, number, number, number, number, number];
+
+const isAlnum = (c: number) => (c >= A && c <= Z) || (c >= 48 && c <= 57);
+/** `\w` after lowercasing: a letter, a digit or `_`. */
+const isWord = (c: number) => isAlnum(c) || c === 95;
+/** `\s` on ASCII: tab, line feed, vertical tab, form feed, carriage return, space. */
+const isSpace = (c: number) => c === SPACE || (c >= 9 && c <= 13);
+const isMentionChar = (c: number) => isWord(c) || c === 46 || c === 45;
+
+/** Where the @mention starting at `i` ends, or `i` when none starts there. */
+function mentionEnd(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 64 || (i > 0 && isWord(s.charCodeAt(i - 1)))) return i;
+  let j = i + 1;
+  while (j < s.length && isMentionChar(s.charCodeAt(j))) j++;
+  return j > i + 1 ? j : i;
+}
+
+function startsLink(s: string, i: number): boolean {
+  return s.startsWith('http://', i) || s.startsWith('https://', i) || s.startsWith('www.', i);
 }
 
 /** "s t o p" → "stop": a run of single letters (at least three) is one word spelled out. */

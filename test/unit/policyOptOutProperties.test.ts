@@ -168,11 +168,21 @@ describe('opt-out phrasing variants', () => {
       unit: fc.constantFrom(..."aAbsStToOpP @_.-:/'`!?,0189\nhwxHW".split('')),
       maxLength: 60,
     });
+    // Whole pieces too: links, mentions inside links, stretched and spelled-out words.
+    const pieces = fc
+      .array(
+        fc.constantFrom(
+          ...['http://', 'https://', 'HTTP://', 'www.', 'WWW.', 'x.com/', '@', '@bot', '@a.b-c_', 'a@b'],
+          ...['stop', 'STOOOP', 's t o p', "don't", 'it`s', 'aa', 'oo', '11', '_', ' ', '\t', '\v', '.', '/'],
+        ),
+        { maxLength: 12 },
+      )
+      .map((parts) => parts.join(''));
     fc.assert(
-      fc.property(fc.oneof(ascii, fc.string({ unit: 'binary-ascii', maxLength: 60 })), (text) => {
+      fc.property(fc.oneof(ascii, pieces, fc.string({ unit: 'binary-ascii', maxLength: 60 })), (text) => {
         expect(foldAscii(text)).toBe(foldUnicode(text));
       }),
-      { numRuns: 2_000 },
+      { numRuns: 5_000 },
     );
     // Found by the property: a mention right after another one's dot.
     expect(foldAscii('@.@a')).toBe(foldUnicode('@.@a'));
