@@ -26,6 +26,8 @@ import type {
 export interface FlatPlan {
   /** The initial state's key. */
   initial: string;
+  /** Each transition's actions, resolved to the assigns they name, in order. */
+  assigns: ReadonlyMap<AnyTransitionDefinition, readonly AssignAction[]>;
 }
 
 type Assigner = (args: Record<string, unknown>, params: unknown) => unknown;
@@ -53,15 +55,20 @@ function planFor(machine: AnyStateMachine): FlatPlan | null {
   }
   const initial = root.config.initial;
   if (typeof initial !== 'string' || !(initial in root.states)) return null;
+  const assigns = new Map<AnyTransitionDefinition, readonly AssignAction[]>();
   for (const node of Object.values(root.states) as AnyStateNode[]) {
     if ((node.type !== 'atomic' && node.type !== 'final') || !isInert(node) || node.output !== undefined) {
       return null;
     }
     for (const candidates of node.transitions.values()) {
-      for (const t of candidates) if (!isFlatTransition(machine, t)) return null;
+      for (const t of candidates) {
+        const resolved = flatAssigns(machine, t);
+        if (!resolved) return null;
+        assigns.set(t, resolved);
+      }
     }
   }
-  return { initial };
+  return { initial, assigns };
 }
 
 /** No entry or exit actions, no eventless or delayed transitions, nothing invoked. */
@@ -75,9 +82,16 @@ function isInert(node: AnyStateNode): boolean {
   );
 }
 
-function isFlatTransition(machine: AnyStateMachine, t: AnyTransitionDefinition): boolean {
-  if (t.target !== undefined && (t.target.length !== 1 || t.target[0]!.parent !== machine.root)) return false;
-  return t.actions.every((action) => assignOf(machine, action) !== null);
+/** A transition's assigns, or null when it targets more than one sibling or does anything else. */
+function flatAssigns(machine: AnyStateMachine, t: AnyTransitionDefinition): AssignAction[] | null {
+  if (t.target !== undefined && (t.target.length !== 1 || t.target[0]!.parent !== machine.root)) return null;
+  const assigns: AssignAction[] = [];
+  for (const action of t.actions) {
+    const assign = assignOf(machine, action);
+    if (!assign) return null;
+    assigns.push(assign);
+  }
+  return assigns;
 }
 
 function assignOf(machine: AnyStateMachine, action: unknown): AssignAction | null {
@@ -114,6 +128,7 @@ export function flatInitial(
  */
 export function flatNext(
   machine: AnyStateMachine,
+  plan: FlatPlan,
   scope: AnyActorScope,
   snapshot: AnyMachineSnapshot,
   event: EventObject,
@@ -121,10 +136,10 @@ export function flatNext(
   // XState's own events (stop, done, error) have meanings of their own: XState takes them.
   if (snapshot.status !== 'active' || event.type.startsWith('xstate.')) return undefined;
   const [t] = machine.getTransitionData(snapshot, event);
-  if (t === undefined) return undefined;
+  const assigns = t && plan.assigns.get(t);
+  if (t === undefined || assigns === undefined) return undefined;
   let context: MachineContext = snapshot.context;
-  for (const action of t.actions) {
-    const { assignment } = assignOf(machine, action)!;
+  for (const { assignment } of assigns) {
     const args = { context, event, spawn: noSpawn, self: scope.self, system: scope.system };
     let update: Record<string, unknown>;
     if (typeof assignment === 'function') {

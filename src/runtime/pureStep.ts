@@ -57,9 +57,10 @@ export function nextSnapshot(
   event: { type: string },
 ): AnyMachineSnapshot {
   const scope = inertScope(machine);
-  if (flatPlanOf(machine)) {
+  const plan = flatPlanOf(machine);
+  if (plan) {
     try {
-      const next = flatNext(machine, scope, snapshot, event);
+      const next = flatNext(machine, plan, scope, snapshot, event);
       if (next) return next;
     } catch {
       // A guard or an assign that throws: XState decides what that gives.
